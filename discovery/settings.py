@@ -1,0 +1,107 @@
+"""Settings are declared once (key, type, default, description, bounds); validation, persistence and the
+settings UI all come from the declaration. Each module declares its own, e.g. `ranking.tau_seconds`."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Setting:
+    key: str
+    type: type
+    default: Any
+    label: str
+    description: str = ""
+    minimum: float | None = None
+    maximum: float | None = None
+
+    @property
+    def group(self) -> str:
+        return self.key.split(".", 1)[0]
+
+    @property
+    def name(self) -> str:
+        return self.key.split(".", 1)[-1]
+
+    def validate(self, value: Any) -> Any:
+        """The value converted to this setting's type; ValueError with a sentence when it does not fit."""
+        if self.type is bool:
+            if not isinstance(value, bool):
+                raise ValueError(f"{self.label} must be on or off")
+        else:
+            try:
+                value = self.type(value)
+            except (TypeError, ValueError):
+                raise ValueError(f"{self.label} must be a {self.type.__name__}") from None
+            if self.minimum is not None and value < self.minimum:
+                raise ValueError(f"{self.label} must be at least {self.minimum:g}")
+            if self.maximum is not None and value > self.maximum:
+                raise ValueError(f"{self.label} must be at most {self.maximum:g}")
+        return value
+
+
+REGISTRY: dict[str, Setting] = {}
+
+
+def declare(key: str, type_: type, default: Any, label: str, description: str = "",
+            minimum: float | None = None, maximum: float | None = None) -> Setting:
+    setting = Setting(key, type_, default, label, description, minimum, maximum)
+    setting.validate(default)
+    REGISTRY[key] = setting
+    return setting
+
+
+def declared(group: str) -> list[Setting]:
+    return [s for s in REGISTRY.values() if s.group == group]
+
+
+class Settings:
+    """Current values of declared settings, kept in a JSON file. Unknown keys are kept but unused; a value
+    that no longer validates falls back to the default (and is logged), never crashes the app."""
+
+    def __init__(self, path: Path | None = None):
+        self.path = path
+        self._values: dict[str, Any] = {}
+        if path is not None and path.exists():
+            try:
+                self._values = json.loads(path.read_text(encoding="utf-8"))
+            except (OSError, ValueError) as exc:
+                log.warning("settings file %s unreadable (%s); using defaults", path, exc)
+                self._values = {}
+
+    def get(self, key: str) -> Any:
+        setting = REGISTRY[key]
+        if key not in self._values:
+            return setting.default
+        try:
+            return setting.validate(self._values[key])
+        except ValueError as exc:
+            log.warning("setting %s ignored: %s", key, exc)
+            return setting.default
+
+    def set(self, key: str, value: Any) -> None:
+        self._values[key] = REGISTRY[key].validate(value)
+
+    def reset(self, group: str) -> None:
+        for setting in declared(group):
+            self._values.pop(setting.key, None)
+
+    def values(self, group: str) -> dict[str, Any]:
+        """{name: value} for a group, e.g. values("ranking") -> {"tau_seconds": 100000.0, ...}."""
+        return {s.name: self.get(s.key) for s in declared(group)}
+
+    def save(self) -> None:
+        if self.path is None:
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(self._values, indent=2, sort_keys=True), encoding="utf-8")
+        os.replace(tmp, self.path)

@@ -1,0 +1,68 @@
+"""A world is one person's neighbourhood on disk: a store, an image cache and a clock.
+
+The demo world lives at a fixed moment (its `clock` in the store's meta table), so that it ranks the same
+on any day; a world fetched from a real account lives in real time.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from discovery import paths
+from storage import ImageCache, Store
+
+DEMO = "demo"
+
+
+@dataclass
+class World:
+    name: str
+    directory: Path
+    store: Store
+    images: ImageCache
+
+    @classmethod
+    def open(cls, root: Path, name: str) -> World:
+        directory = paths.world_dir(root, name)
+        store = Store.open(directory / "tessera.db")
+        return cls(name, directory, store, ImageCache(directory / "images"))
+
+    @property
+    def kind(self) -> str:
+        """"demo", "account" (a connected Instagram account) or "export" (an imported data export)."""
+        return self.store.meta("world_kind", "demo" if self.name == DEMO else "account")
+
+    @property
+    def title(self) -> str:
+        if self.kind == "demo":
+            return "Demo world"
+        me = self.store.me()
+        username = self.store.accounts_frame([self.store.account_id(me)])["username"] if me else None
+        return f"@{username.iloc[0]}" if username is not None and len(username) else self.name
+
+    def now(self) -> int:
+        clock = self.store.meta("clock")
+        return int(clock) if clock else int(time.time())
+
+    def close(self) -> None:
+        self.store.close()
+
+
+def exists(root: Path, name: str) -> bool:
+    return (paths.world_dir(root, name) / "tessera.db").exists()
+
+
+def current_name(root: Path) -> str:
+    """The world the app opens: the last one chosen, else the demo world."""
+    marker = root / "current-world"
+    if marker.exists():
+        name = marker.read_text(encoding="utf-8").strip()
+        if name and exists(root, name):
+            return name
+    return DEMO
+
+
+def set_current(root: Path, name: str) -> None:
+    (root / "current-world").write_text(name, encoding="utf-8")

@@ -1,0 +1,653 @@
+"""The Tessera store: one SQLite file per world, opened, checked and migrated here.
+
+Only this package writes SQL. Writes are bulk upserts in chunks; reads that feed the ranking come back as
+numpy arrays or pandas frames from one query each.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from alembic import command
+from alembic.config import Config
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, Engine, case, create_engine, event, func, select
+from sqlalchemy.dialects.sqlite import insert
+
+from storage.records import Account, Follow, Interaction, Like, Post
+from storage.schema import (
+    AccountRow,
+    FollowListRow,
+    InteractionRow,
+    Meta,
+    MyLikeRow,
+    PostHashtagRow,
+    PostMentionRow,
+    PostRow,
+    SyncStateRow,
+    TaggedInRow,
+)
+
+# PRAGMA application_id of every Tessera database ("TESS"): how a Tessera file is told from any other.
+APPLICATION_ID = 0x54455353
+SQLITE_MAGIC = b"SQLite format 3\x00"
+CHUNK = 5000  # rows per executemany
+IN_CHUNK = 900  # values per IN (...) list, under SQLite's variable limit
+PLACEHOLDER_PREFIX = "u:"
+
+_MIGRATIONS = Path(__file__).with_name("migrations")
+
+
+class StoreError(Exception):
+    """A problem with the database file a person can act on; str() is the sentence to show."""
+
+
+class NotATesseraDatabase(StoreError):
+    pass
+
+
+class NewerDatabase(StoreError):
+    pass
+
+
+def placeholder_pk(username: str) -> str:
+    """The pk of an account known only by its username (a data export); replaced when the real pk arrives."""
+    return PLACEHOLDER_PREFIX + username.lower()
+
+
+def _chunks(seq: Sequence, size: int) -> Iterator[Sequence]:
+    for start in range(0, len(seq), size):
+        yield seq[start : start + size]
+
+
+def _pack(values: np.ndarray) -> bytes:
+    return np.ascontiguousarray(values, dtype="<i8").tobytes()
+
+
+def _unpack(blob: bytes) -> np.ndarray:
+    return np.frombuffer(blob, dtype="<i8")
+
+
+def _alembic_config() -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(_MIGRATIONS))
+    return config
+
+
+def head_revision() -> str:
+    return ScriptDirectory.from_config(_alembic_config()).get_current_head()
+
+
+def _known_revisions() -> set[str]:
+    return {rev.revision for rev in ScriptDirectory.from_config(_alembic_config()).walk_revisions()}
+
+
+def inspect_file(path: Path) -> str | None:
+    """The schema revision of an existing Tessera file (None for a new, empty one), read without writing.
+
+    Raises NotATesseraDatabase or NewerDatabase; the file is not modified either way.
+    """
+    if not path.exists() or path.stat().st_size == 0:
+        return None
+    with open(path, "rb") as handle:
+        header = handle.read(100)
+    if len(header) < 100 or not header.startswith(SQLITE_MAGIC):
+        raise NotATesseraDatabase(f"{path} is not a Tessera database (it is not an SQLite file). "
+                                  "Choose another data directory or move the file away.")
+    if int.from_bytes(header[68:72], "big") != APPLICATION_ID:
+        raise NotATesseraDatabase(f"{path} is an SQLite database of another program, not Tessera's. "
+                                  "Choose another data directory or move the file away.")
+    uri = f"file:{path}?mode=ro"
+    with sqlite3.connect(uri, uri=True) as conn:
+        try:
+            row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+        except sqlite3.DatabaseError:
+            row = None
+    conn.close()
+    revision = row[0] if row else None
+    if revision is not None and revision not in _known_revisions():
+        raise NewerDatabase(f"{path} was written by a newer version of Tessera (schema {revision}). "
+                            "Update Tessera to open it; the file was left untouched.")
+    return revision
+
+
+def _backup(path: Path, revision: str) -> Path:
+    backup = path.with_name(f"{path.name}.before-{head_revision()}-from-{revision}.bak")
+    copy_database(path, backup)
+    return backup
+
+
+class Store:
+    """One world's database. Thread-safe for reads; a write runs in its own transaction unless inside
+    `transaction()`, which makes every write in its block one atomic unit (on that thread)."""
+
+    def __init__(self, path: Path, engine: Engine):
+        self.path = path
+        self.engine = engine
+        self._local = threading.local()
+
+    # --- opening -------------------------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, path: str | Path) -> Store:
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        revision = inspect_file(path)
+        head = head_revision()
+        if revision is not None and revision != head:
+            _backup(path, revision)
+        engine = create_engine(f"sqlite:///{path}")
+        event.listen(engine, "connect", _configure_connection)
+        store = cls(path, engine)
+        if revision != head:
+            store._migrate()
+        return store
+
+    def _migrate(self) -> None:
+        config = _alembic_config()
+        with self.engine.begin() as conn:
+            conn.exec_driver_sql(f"PRAGMA application_id = {APPLICATION_ID}")
+            config.attributes["connection"] = conn
+            command.upgrade(config, "head")
+            self._set_meta(conn, "schema_version", head_revision())
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # --- transactions --------------------------------------------------------------------------------
+
+    @contextmanager
+    def transaction(self) -> Iterator[Connection]:
+        """Every write inside is committed together, or none is."""
+        active = getattr(self._local, "conn", None)
+        if active is not None:
+            yield active
+            return
+        with self.engine.begin() as conn:
+            self._local.conn = conn
+            try:
+                yield conn
+            finally:
+                self._local.conn = None
+
+    # --- meta and sync state -------------------------------------------------------------------------
+
+    @staticmethod
+    def _set_meta(conn: Connection, key: str, value: str) -> None:
+        stmt = insert(Meta).values(key=key, value=value)
+        conn.execute(stmt.on_conflict_do_update(index_elements=["key"], set_={"value": stmt.excluded.value}))
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self.transaction() as conn:
+            self._set_meta(conn, key, value)
+
+    def meta(self, key: str, default: str | None = None) -> str | None:
+        with self.engine.connect() as conn:
+            value = conn.scalar(select(Meta.value).where(Meta.key == key))
+        return default if value is None else value
+
+    def schema_version(self) -> str:
+        return self.meta("schema_version", "")
+
+    def me(self) -> str | None:
+        """The pk of the person whose world this is."""
+        return self.meta("me")
+
+    def set_me(self, pk: str) -> None:
+        self.set_meta("me", pk)
+
+    def sync_cursor(self, stage: str) -> str | None:
+        with self.engine.connect() as conn:
+            return conn.scalar(select(SyncStateRow.cursor).where(SyncStateRow.stage == stage))
+
+    def sync_states(self) -> pd.DataFrame:
+        return self._frame(select(SyncStateRow.stage, SyncStateRow.cursor, SyncStateRow.updated_at))
+
+    def set_sync_cursor(self, stage: str, cursor: str | None) -> None:
+        stmt = insert(SyncStateRow).values(stage=stage, cursor=cursor, updated_at=int(time.time()))
+        stmt = stmt.on_conflict_do_update(
+            index_elements=["stage"], set_={"cursor": stmt.excluded.cursor, "updated_at": stmt.excluded.updated_at}
+        )
+        with self.transaction() as conn:
+            conn.execute(stmt)
+
+    def clear_sync_state(self) -> None:
+        with self.transaction() as conn:
+            conn.execute(SyncStateRow.__table__.delete())
+
+    # --- accounts ------------------------------------------------------------------------------------
+
+    def upsert_accounts(self, accounts: Iterable[Account]) -> None:
+        """Insert or refresh accounts. A username-only placeholder is renamed when its real pk arrives;
+        a placeholder for a username already known is folded into that account."""
+        accounts = list(accounts)
+        if not accounts:
+            return
+        table = AccountRow.__table__
+        with self.transaction() as conn:
+            real = [a for a in accounts if not a.pk.startswith(PLACEHOLDER_PREFIX)]
+            if real:
+                self._adopt_placeholders(conn, real)
+            known = self._usernames_with_accounts(conn, [a.username for a in accounts
+                                                           if a.pk.startswith(PLACEHOLDER_PREFIX)])
+            rows = []
+            for a in accounts:
+                if a.pk.startswith(PLACEHOLDER_PREFIX) and a.username.lower() in known:
+                    continue
+                rows.append({
+                    "pk": a.pk, "username": a.username, "full_name": a.full_name or "",
+                    "follower_count": a.follower_count, "following_count": a.following_count,
+                    "media_count": a.media_count, "is_private": bool(a.is_private),
+                    "is_verified": bool(a.is_verified), "profile_pic_url": a.profile_pic_url,
+                    "profile_pic_path": a.profile_pic_path, "fetched_at": a.fetched_at,
+                })
+            stmt = insert(table)
+            ex = stmt.excluded
+            stmt = stmt.on_conflict_do_update(index_elements=["pk"], set_={
+                "username": ex.username,
+                "full_name": func.coalesce(func.nullif(ex.full_name, ""), table.c.full_name),
+                "follower_count": func.coalesce(ex.follower_count, table.c.follower_count),
+                "following_count": func.coalesce(ex.following_count, table.c.following_count),
+                "media_count": func.coalesce(ex.media_count, table.c.media_count),
+                "is_private": ex.is_private,
+                "is_verified": ex.is_verified,
+                "profile_pic_url": func.coalesce(ex.profile_pic_url, table.c.profile_pic_url),
+                "profile_pic_path": func.coalesce(ex.profile_pic_path, table.c.profile_pic_path),
+                "fetched_at": func.coalesce(ex.fetched_at, table.c.fetched_at),
+            })
+            for chunk in _chunks(rows, CHUNK):
+                conn.execute(stmt, list(chunk))
+
+    @staticmethod
+    def _adopt_placeholders(conn: Connection, accounts: list[Account]) -> None:
+        placeholders = {placeholder_pk(a.username): a.pk for a in accounts}
+        found = []
+        keys = list(placeholders)
+        for chunk in _chunks(keys, IN_CHUNK):
+            found += conn.execute(select(AccountRow.pk).where(AccountRow.pk.in_(chunk))).scalars().all()
+        for old in found:
+            new = placeholders[old]
+            exists = conn.scalar(select(AccountRow.id).where(AccountRow.pk == new))
+            if exists is None:
+                conn.execute(AccountRow.__table__.update().where(AccountRow.pk == old).values(pk=new))
+
+    @staticmethod
+    def _usernames_with_accounts(conn: Connection, usernames: list[str]) -> set[str]:
+        lowered = sorted({u.lower() for u in usernames})
+        known: set[str] = set()
+        for chunk in _chunks(lowered, IN_CHUNK):
+            stmt = select(func.lower(AccountRow.username)).where(func.lower(AccountRow.username).in_(chunk))
+            known.update(conn.execute(stmt).scalars())
+        return known
+
+    def account_ids(self, pks: Iterable[str], conn: Connection | None = None) -> dict[str, int]:
+        """Internal ids for account pks; placeholders resolve by username to whichever account has it."""
+        pks = list(dict.fromkeys(pks))
+        out: dict[str, int] = {}
+        with self._reader(conn) as c:
+            real = [p for p in pks if not p.startswith(PLACEHOLDER_PREFIX)]
+            for chunk in _chunks(real, IN_CHUNK):
+                out.update(c.execute(select(AccountRow.pk, AccountRow.id).where(AccountRow.pk.in_(chunk))).all())
+            by_name = {p[len(PLACEHOLDER_PREFIX):]: p for p in pks if p.startswith(PLACEHOLDER_PREFIX)}
+            names = list(by_name)
+            for chunk in _chunks(names, IN_CHUNK):
+                # A real pk wins over a placeholder: order so the real row comes last and overwrites.
+                rows = c.execute(
+                    select(func.lower(AccountRow.username), AccountRow.id)
+                    .where(func.lower(AccountRow.username).in_(chunk))
+                    .order_by(AccountRow.pk.like(PLACEHOLDER_PREFIX + "%").desc())
+                ).all()
+                for name, account_id in rows:
+                    out[by_name[name]] = account_id
+        return out
+
+    def account_id(self, pk: str) -> int | None:
+        return self.account_ids([pk]).get(pk)
+
+    # --- follows -------------------------------------------------------------------------------------
+
+    def upsert_follows(self, follows: Iterable[Follow], complete_sources: Iterable[str] = ()) -> None:
+        """Merge follow edges. For each source in `complete_sources` the edges given are its whole list:
+        targets it no longer follows are marked as unfollowed (their last-seen stays in the past)."""
+        follows = list(follows)
+        complete = set(complete_sources)
+        if not follows and not complete:
+            return
+        with self.transaction() as conn:
+            ids = self.account_ids({f.source for f in follows} | {f.target for f in follows} | complete, conn)
+            missing = sorted(({f.source for f in follows} | {f.target for f in follows}) - ids.keys())
+            if missing:
+                raise ValueError(f"follows name {len(missing)} accounts not in the store, e.g. {missing[0]}")
+            src = np.fromiter((ids[f.source] for f in follows), np.int64, len(follows))
+            dst = np.fromiter((ids[f.target] for f in follows), np.int64, len(follows))
+            seen = np.fromiter((f.seen_at for f in follows), np.int64, len(follows))
+            first = np.fromiter((f.seen_at if f.first_seen is None else f.first_seen for f in follows),
+                                np.int64, len(follows))
+            now = int(time.time())
+            listed = {}
+            for source in complete:
+                mine = seen[src == ids[source]]
+                listed[ids[source]] = int(mine.max()) if len(mine) else now
+            self._merge_follow_lists(conn, src, dst, first, seen, listed)
+
+    def _merge_follow_lists(self, conn, src, dst, first, seen, listed: dict[int, int]) -> None:
+        order = np.lexsort((dst, src))
+        src, dst, first, seen = src[order], dst[order], first[order], seen[order]
+        sources = np.unique(np.concatenate([src, np.fromiter(listed, np.int64, len(listed))]))
+        existing = {}
+        for chunk in _chunks(sources.tolist(), IN_CHUNK):
+            for row in conn.execute(select(FollowListRow).where(FollowListRow.source_id.in_(chunk))):
+                existing[row.source_id] = row
+        bounds = np.searchsorted(src, sources, side="left"), np.searchsorted(src, sources, side="right")
+        rows = []
+        for source, lo, hi in zip(sources.tolist(), *bounds, strict=True):
+            t, f, s = dst[lo:hi], first[lo:hi], seen[lo:hi]
+            old = existing.get(source)
+            if old is not None:
+                t = np.concatenate([_unpack(old.targets), t])
+                f = np.concatenate([_unpack(old.first_seen), f])
+                s = np.concatenate([_unpack(old.last_seen), s])
+            t, f, s = _dedupe_edges(t, f, s)
+            listed_at = listed.get(source, old.listed_at if old is not None else None)
+            rows.append({"source_id": source, "targets": _pack(t), "first_seen": _pack(f),
+                         "last_seen": _pack(s), "listed_at": listed_at})
+        stmt = insert(FollowListRow)
+        stmt = stmt.on_conflict_do_update(index_elements=["source_id"], set_={
+            c: stmt.excluded[c] for c in ("targets", "first_seen", "last_seen", "listed_at")})
+        for chunk in _chunks(rows, CHUNK):
+            conn.execute(stmt, list(chunk))
+
+    def write_follow_lists(self, source_ids: np.ndarray, offsets: np.ndarray, targets: np.ndarray,
+                           seen_at: int) -> None:
+        """Fast path for bulk loads (benchmarks, generated worlds): replace whole lists given in CSR form,
+        internal ids, one list per source, `targets[offsets[i]:offsets[i+1]]`."""
+        stamp = np.int64(seen_at)
+        rows = []
+        for i, source in enumerate(source_ids.tolist()):
+            t = np.unique(targets[offsets[i]:offsets[i + 1]])
+            times = _pack(np.full(len(t), stamp))
+            rows.append({"source_id": source, "targets": _pack(t), "first_seen": times, "last_seen": times,
+                         "listed_at": seen_at})
+        stmt = insert(FollowListRow).prefix_with("OR REPLACE")
+        with self.transaction() as conn:
+            for chunk in _chunks(rows, CHUNK):
+                conn.execute(stmt, list(chunk))
+
+    def edges(self, include_unfollowed: bool = False) -> tuple[np.ndarray, np.ndarray]:
+        """All current follow edges as (source ids, target ids), int64 arrays, in one query."""
+        with self.engine.connect() as conn:
+            raw = conn.exec_driver_sql(
+                "SELECT source_id, targets, last_seen, listed_at FROM follows ORDER BY source_id").fetchall()
+        if not raw:
+            return np.zeros(0, np.int64), np.zeros(0, np.int64)
+        targets = [_unpack(r[1]) for r in raw]
+        lengths = np.fromiter((len(t) for t in targets), np.int64, len(raw))
+        src = np.repeat(np.fromiter((r[0] for r in raw), np.int64, len(raw)), lengths)
+        dst = np.concatenate(targets)
+        if include_unfollowed or all(r[3] is None for r in raw):
+            return src, dst
+        last_seen = np.concatenate([_unpack(r[2]) for r in raw])
+        listed = np.repeat(np.fromiter((-1 if r[3] is None else r[3] for r in raw), np.int64, len(raw)), lengths)
+        keep = last_seen >= listed
+        return src[keep], dst[keep]
+
+    def follows_frame(self, source_id: int) -> pd.DataFrame:
+        """One account's follow list with first / last seen and whether it still stands."""
+        with self.engine.connect() as conn:
+            row = conn.execute(select(FollowListRow).where(FollowListRow.source_id == source_id)).first()
+        if row is None:
+            return pd.DataFrame({"target_id": [], "first_seen": [], "last_seen": [], "current": []})
+        last = _unpack(row.last_seen)
+        return pd.DataFrame({"target_id": _unpack(row.targets), "first_seen": _unpack(row.first_seen),
+                             "last_seen": last, "current": last >= (row.listed_at or -1)})
+
+    # --- posts ---------------------------------------------------------------------------------------
+
+    def upsert_posts(self, posts: Iterable[Post]) -> None:
+        """Insert posts or refresh their counts; a stub (no taken_at) never overwrites a full post."""
+        posts = list(posts)
+        if not posts:
+            return
+        table = PostRow.__table__
+        with self.transaction() as conn:
+            authors = self.account_ids({p.author for p in posts}, conn)
+            missing = {p.author for p in posts} - authors.keys()
+            if missing:
+                raise ValueError(f"posts name {len(missing)} authors not in the store, e.g. {min(missing)}")
+            rows = [{
+                "pk": p.pk, "shortcode": p.shortcode, "author_id": authors[p.author], "taken_at": p.taken_at,
+                "media_type": int(p.media_type), "product_type": p.product_type or "feed",
+                "caption": p.caption or "", "like_count": p.like_count, "comment_count": p.comment_count,
+                "play_count": p.play_count, "location": p.location, "width": p.width, "height": p.height,
+                "carousel_count": p.carousel_count or 0, "image_url": p.image_url, "image_path": p.image_path,
+                "fetched_at": p.fetched_at,
+            } for p in posts]
+            stmt = insert(table)
+            ex = stmt.excluded
+            stub = ex.taken_at.is_(None)
+
+            def keep_if_stub(column: str):
+                return case((stub, table.c[column]), else_=func.coalesce(ex[column], table.c[column]))
+
+            updated = {c: keep_if_stub(c) for c in (
+                "author_id", "taken_at", "media_type", "product_type", "caption", "like_count", "comment_count",
+                "play_count", "location", "width", "height", "carousel_count", "fetched_at")}
+            updated |= {c: func.coalesce(ex[c], table.c[c]) for c in ("shortcode", "image_url", "image_path")}
+            stmt = stmt.on_conflict_do_update(index_elements=["pk"], set_=updated)
+            for chunk in _chunks(rows, CHUNK):
+                conn.execute(stmt, list(chunk))
+            ids = self.post_ids([p.pk for p in posts], conn)
+            tags = {(ids[p.pk], t.lower().lstrip("#")) for p in posts for t in p.hashtags if t.strip("#")}
+            mentions = {(ids[p.pk], m.lower().lstrip("@")) for p in posts for m in p.mentions if m.strip("@")}
+            for rows_, model, key in ((tags, PostHashtagRow, "tag"), (mentions, PostMentionRow, "username")):
+                rows_ = [{"post_id": i, key: v} for i, v in sorted(rows_)]
+                for chunk in _chunks(rows_, CHUNK):
+                    conn.execute(insert(model).on_conflict_do_nothing(), list(chunk))
+
+    def post_ids(self, pks: Iterable[str], conn: Connection | None = None) -> dict[str, int]:
+        pks = list(dict.fromkeys(pks))
+        out: dict[str, int] = {}
+        with self._reader(conn) as c:
+            for chunk in _chunks(pks, IN_CHUNK):
+                out.update(c.execute(select(PostRow.pk, PostRow.id).where(PostRow.pk.in_(chunk))).all())
+        return out
+
+    def set_image_path(self, post_pk: str, path: str | None) -> None:
+        with self.transaction() as conn:
+            conn.execute(PostRow.__table__.update().where(PostRow.pk == post_pk).values(image_path=path))
+
+    def posts_frame(self, since: int | None = None, author_ids: Sequence[int] | None = None,
+                    post_ids: Sequence[int] | None = None, columns: Sequence[str] | None = None) -> pd.DataFrame:
+        """Fetched posts (not stubs) as a frame, one query; optionally since a time, by authors or ids."""
+        cols = list(columns or ("id", "pk", "shortcode", "author_id", "taken_at", "media_type", "product_type",
+                                "like_count", "comment_count", "play_count", "carousel_count", "width", "height",
+                                "location", "caption"))
+        sql = f"SELECT {', '.join(cols)} FROM posts WHERE taken_at IS NOT NULL"
+        params: list = []
+        if since is not None:
+            sql += " AND taken_at >= ?"
+            params.append(int(since))
+        for name, values in (("author_id", author_ids), ("id", post_ids)):
+            if values is not None:
+                values = [int(v) for v in values]
+                if not values:
+                    return pd.DataFrame({c: [] for c in cols})
+                sql += f" AND {name} IN (SELECT value FROM json_each(?))"
+                params.append("[" + ",".join(map(str, values)) + "]")
+        return self._sql_frame(sql, params, cols)
+
+    def hashtags_frame(self, post_ids: Sequence[int] | None = None) -> pd.DataFrame:
+        sql, params = "SELECT post_id, tag FROM post_hashtags", []
+        if post_ids is not None:
+            sql += " WHERE post_id IN (SELECT value FROM json_each(?))"
+            params.append("[" + ",".join(str(int(v)) for v in post_ids) + "]")
+        return self._sql_frame(sql, params, ["post_id", "tag"])
+
+    def mentions_frame(self, post_ids: Sequence[int]) -> pd.DataFrame:
+        sql = "SELECT post_id, username FROM post_mentions WHERE post_id IN (SELECT value FROM json_each(?))"
+        return self._sql_frame(sql, ["[" + ",".join(str(int(v)) for v in post_ids) + "]"], ["post_id", "username"])
+
+    def posts_with_hashtag(self, tag: str) -> np.ndarray:
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(PostHashtagRow.post_id).where(PostHashtagRow.tag == tag.lower())).scalars()
+            return np.fromiter(rows, np.int64)
+
+    # --- accounts read -------------------------------------------------------------------------------
+
+    def accounts_frame(self, ids: Sequence[int] | None = None) -> pd.DataFrame:
+        cols = ["id", "pk", "username", "full_name", "follower_count", "following_count", "media_count",
+                "is_private", "is_verified", "profile_pic_url", "profile_pic_path", "fetched_at"]
+        sql, params = f"SELECT {', '.join(cols)} FROM accounts", []
+        if ids is not None:
+            sql += " WHERE id IN (SELECT value FROM json_each(?))"
+            params.append("[" + ",".join(str(int(v)) for v in ids) + "]")
+        return self._sql_frame(sql, params, cols)
+
+    def max_account_id(self) -> int:
+        with self.engine.connect() as conn:
+            return int(conn.scalar(select(func.coalesce(func.max(AccountRow.id), 0))))
+
+    # --- the person's own signals --------------------------------------------------------------------
+
+    def add_likes(self, likes: Iterable[Like]) -> None:
+        """Record likes of posts already in the store (a later like of the same post keeps the first)."""
+        likes = list(likes)
+        if not likes:
+            return
+        with self.transaction() as conn:
+            ids = self.post_ids([like.post for like in likes], conn)
+            missing = {like.post for like in likes} - ids.keys()
+            if missing:
+                raise ValueError(f"likes name {len(missing)} posts not in the store, e.g. {min(missing)}")
+            rows = [{"post_id": ids[like.post], "liked_at": like.liked_at, "origin": like.origin} for like in likes]
+            stmt = insert(MyLikeRow)
+            stmt = stmt.on_conflict_do_update(index_elements=["post_id"], set_={
+                "liked_at": func.coalesce(MyLikeRow.__table__.c.liked_at, stmt.excluded.liked_at)})
+            for chunk in _chunks(rows, CHUNK):
+                conn.execute(stmt, list(chunk))
+
+    def likes_frame(self) -> pd.DataFrame:
+        """The person's likes: post id, the post's author id, when liked, where we learned it."""
+        sql = ("SELECT l.post_id, p.author_id, l.liked_at, l.origin FROM my_likes l "
+               "JOIN posts p ON p.id = l.post_id")
+        return self._sql_frame(sql, [], ["post_id", "author_id", "liked_at", "origin"])
+
+    def add_tagged(self, post_pks: Iterable[str]) -> None:
+        post_pks = list(post_pks)
+        with self.transaction() as conn:
+            ids = self.post_ids(post_pks, conn)
+            rows = [{"post_id": i} for i in ids.values()]
+            for chunk in _chunks(rows, CHUNK):
+                conn.execute(insert(TaggedInRow).on_conflict_do_nothing(), list(chunk))
+
+    def tagged_post_ids(self) -> np.ndarray:
+        with self.engine.connect() as conn:
+            return np.fromiter(conn.execute(select(TaggedInRow.post_id)).scalars(), np.int64)
+
+    def add_interactions(self, interactions: Iterable[Interaction]) -> None:
+        interactions = list(interactions)
+        if not interactions:
+            return
+        with self.transaction() as conn:
+            posts = self.post_ids([i.post for i in interactions if i.post], conn)
+            accounts = self.account_ids([i.account for i in interactions if i.account], conn)
+            rows = []
+            for i in interactions:
+                if (i.post is None) == (i.account is None):
+                    raise ValueError("an interaction is about exactly one post or one account")
+                rows.append({"post_id": posts[i.post] if i.post else None,
+                             "account_id": accounts[i.account] if i.account else None,
+                             "kind": str(i.kind), "at": i.at, "value": i.value})
+            conn.execute(insert(InteractionRow), rows)
+
+    def remove_interactions(self, kind: str, post: str | None = None, account: str | None = None) -> None:
+        """Undo: forget every `kind` interaction on that post or account."""
+        table = InteractionRow.__table__
+        with self.transaction() as conn:
+            stmt = table.delete().where(table.c.kind == str(kind))
+            if post is not None:
+                stmt = stmt.where(table.c.post_id == self.post_ids([post], conn).get(post, -1))
+            if account is not None:
+                stmt = stmt.where(table.c.account_id == self.account_ids([account], conn).get(account, -1))
+            conn.execute(stmt)
+
+    def interactions_frame(self) -> pd.DataFrame:
+        sql = "SELECT post_id, account_id, kind, at, value FROM interactions ORDER BY id"
+        return self._sql_frame(sql, [], ["post_id", "account_id", "kind", "at", "value"])
+
+    # --- summaries -----------------------------------------------------------------------------------
+
+    def counts(self) -> dict[str, int]:
+        with self.engine.connect() as conn:
+            edges = conn.exec_driver_sql("SELECT coalesce(sum(length(targets)), 0) / 8 FROM follows").scalar()
+            return {
+                "accounts": conn.scalar(select(func.count()).select_from(AccountRow)),
+                "follows": int(edges),
+                "posts": conn.scalar(select(func.count()).select_from(PostRow).where(PostRow.taken_at.isnot(None))),
+                "likes": conn.scalar(select(func.count()).select_from(MyLikeRow)),
+                "interactions": conn.scalar(select(func.count()).select_from(InteractionRow)),
+            }
+
+    # --- helpers -------------------------------------------------------------------------------------
+
+    @contextmanager
+    def _reader(self, conn: Connection | None) -> Iterator[Connection]:
+        active = conn or getattr(self._local, "conn", None)
+        if active is not None:
+            yield active
+        else:
+            with self.engine.connect() as c:
+                yield c
+
+    def _frame(self, stmt) -> pd.DataFrame:
+        with self._reader(None) as conn:
+            result = conn.execute(stmt)
+            return pd.DataFrame(result.all(), columns=list(result.keys()))
+
+    def _sql_frame(self, sql: str, params: list, columns: list[str]) -> pd.DataFrame:
+        with self._reader(None) as conn:
+            rows = conn.exec_driver_sql(sql, tuple(params)).fetchall()
+        return pd.DataFrame.from_records(rows, columns=columns)
+
+
+def _dedupe_edges(targets: np.ndarray, first: np.ndarray, last: np.ndarray):
+    """One entry per target: the earliest first-seen and the latest last-seen."""
+    if len(targets) == 0:
+        return targets, first, last
+    order = np.argsort(targets, kind="stable")
+    targets, first, last = targets[order], first[order], last[order]
+    starts = np.flatnonzero(np.r_[True, targets[1:] != targets[:-1]])
+    return targets[starts], np.minimum.reduceat(first, starts), np.maximum.reduceat(last, starts)
+
+
+def _configure_connection(dbapi_connection, _record) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def copy_database(source: Path, target: Path) -> None:
+    """A consistent copy of a live database (WAL included), e.g. for tests and exports."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.unlink(missing_ok=True)
+    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+    dst = sqlite3.connect(target)
+    with dst:
+        src.backup(dst)
+    src.close()
+    dst.close()
