@@ -1,5 +1,124 @@
-"""Core subcommands: placeholder registration replaced as the engine lands."""
+"""Core commands: `feed`, `stats` and `evaluate-ranking` on the current world."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+
+from discovery import paths, text, world
+from discovery.cli import CommandError
+from discovery.progress import TerminalProgress
+from discovery.ranking import Ranker, RankingParams
+from discovery.settings import Settings
 
 
 def register(subparsers, common) -> None:
-    pass
+    feed = subparsers.add_parser("feed", parents=[common], help="print the ranked Feed (or Explore)")
+    feed.add_argument("--explore", action="store_true", help="rank Explore instead of the Feed")
+    feed.add_argument("--top", type=int, default=20, metavar="N", help="how many posts (default 20)")
+    feed.add_argument("--json", action="store_true", help="print JSON objects instead of a table")
+    _world_option(feed)
+    feed.set_defaults(run=run_feed)
+
+    stats = subparsers.add_parser("stats", parents=[common], help="what the current world holds")
+    _world_option(stats)
+    stats.add_argument("--json", action="store_true", help="print JSON")
+    stats.set_defaults(run=run_stats)
+
+    evaluate = subparsers.add_parser("evaluate-ranking", parents=[common],
+                                     help="precision@20 and NDCG of Feed and Explore on the demo world")
+    evaluate.add_argument("--json", action="store_true", help="print JSON")
+    evaluate.set_defaults(run=run_evaluate_ranking)
+
+
+def _world_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--world", metavar="NAME", help="which world (default: the current one, else the demo)")
+
+
+def open_world(args: argparse.Namespace) -> world.World:
+    """The world a command works on; the demo world is generated on first use."""
+    root = paths.data_dir(args.data_dir)
+    name = getattr(args, "world", None) or world.current_name(root)
+    if name == world.DEMO:
+        from discovery.demo import ensure_demo_world
+
+        return ensure_demo_world(root, progress=TerminalProgress())
+    if not world.exists(root, name):
+        known = sorted(p.name for p in paths.worlds_dir(root).glob("*") if (p / "tessera.db").exists())
+        raise CommandError(f"there is no world named {name!r} in {root}"
+                           + (f" (worlds: {', '.join(known)})." if known else "."))
+    return world.World.open(root, name)
+
+
+def ranking_params(args: argparse.Namespace) -> RankingParams:
+    return RankingParams.from_settings(Settings(paths.settings_path(paths.data_dir(args.data_dir))))
+
+
+def run_feed(args: argparse.Namespace) -> int:
+    if args.top < 1:
+        raise CommandError("--top must be at least 1.")
+    current = open_world(args)
+    try:
+        ranker = Ranker(current.store, current.now())
+        params = ranking_params(args)
+        ranking = ranker.explore(params) if args.explore else ranker.feed(params)
+        if args.json:
+            print(json.dumps(ranking.records(args.top), indent=2, ensure_ascii=False))
+            return 0
+        if ranking.message:
+            print(ranking.message)
+            return 0
+        title = "Explore" if args.explore else "Feed"
+        print(f"{title} of {current.title} · {len(ranking):,} posts ranked, top {min(args.top, len(ranking))}:")
+        for record in ranking.records(args.top):
+            print(f"{record['rank']:>3}. {record['score']:.3g}  @{record['author']}  "
+                  f"{text.compact(record['likes'])} likes, {text.compact(record['comments'])} comments")
+            print(f"     {record['why']}")
+        return 0
+    finally:
+        current.close()
+
+
+def run_stats(args: argparse.Namespace) -> int:
+    current = open_world(args)
+    try:
+        store = current.store
+        counts = store.counts()
+        ranker = Ranker(store, current.now())
+        states = store.sync_states()
+        last_sync = int(states["updated_at"].max()) if len(states) else None
+        top = [f"#{tag}" for tag in ranker.interests.index[:5]]
+        summary = {
+            "world": current.name, "kind": current.kind, "title": current.title, **counts,
+            "following": int(ranker.followed.sum()), "schema": store.schema_version(),
+            "clock": current.now(), "last_sync": last_sync, "top_hashtags": top,
+        }
+        if args.json:
+            print(json.dumps(summary, indent=2, ensure_ascii=False))
+            return 0
+        print(f"{current.title} ({current.kind} world, {current.directory})")
+        print(f"  {counts['accounts']:,} accounts, {counts['follows']:,} follow edges, {counts['posts']:,} posts")
+        print(f"  you follow {summary['following']:,}; {counts['likes']:,} likes; "
+              f"{counts['interactions']:,} actions in Tessera")
+        print(f"  your hashtags: {', '.join(top) or 'none yet'}")
+        when = time.strftime("%Y-%m-%d %H:%M", time.localtime(last_sync)) if last_sync else "never"
+        print(f"  last synced: {when}; schema {summary['schema']}")
+        return 0
+    finally:
+        current.close()
+
+
+def run_evaluate_ranking(args: argparse.Namespace) -> int:
+    from discovery.evaluation import evaluate_ranking, format_table
+
+    root = paths.data_dir(args.data_dir)
+    from discovery.demo import ensure_demo_world
+
+    demo = ensure_demo_world(root, progress=TerminalProgress())
+    try:
+        result = evaluate_ranking(demo, ranking_params(args))
+    finally:
+        demo.close()
+    print(json.dumps(result, indent=2) if args.json else format_table(result))
+    return 0

@@ -200,7 +200,9 @@ class Store:
         return default if value is None else value
 
     def schema_version(self) -> str:
-        return self.meta("schema_version", "")
+        """The Alembic revision the file is at (also mirrored in meta.schema_version)."""
+        with self.engine.connect() as conn:
+            return conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() or ""
 
     def me(self) -> str | None:
         """The pk of the person whose world this is."""

@@ -1,0 +1,419 @@
+"""Feed and Explore: the seed's score, personalized PageRank, interests, diversity and explanations.
+
+    score = log10(comments+2) · log10(likes+1) · ppr(author) · exp(-age/τ) · ln(weight+1)
+
+Every factor has a switch and an exponent; τ, the window and the diversity cap are settings too. The
+Ranker loads the world once (graph, PageRank, recent posts, interests) and re-ranks from memory, so moving
+a slider costs only the vectorised scoring.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections import Counter, deque
+from dataclasses import dataclass, fields
+
+import numpy as np
+import pandas as pd
+
+from discovery import text
+from discovery.graph import YEAR_SECONDS, FollowGraph, affinity_weight
+from discovery.settings import Settings, declare
+from storage import InteractionKind, Store
+
+FACTORS = {
+    "comments": ("Comments", "log10(comments + 2)"),
+    "likes": ("Likes", "log10(likes + 1)"),
+    "pagerank": ("Closeness", "personalized PageRank of the author"),
+    "recency": ("Recency", "exp(−age / τ)"),
+    "affinity": ("Your likes", "ln(likes you gave the author this year + 1)"),
+}
+MAX_WINDOW_DAYS = 60
+
+for _name, (_label, _formula) in FACTORS.items():
+    declare(f"ranking.{_name}_on", bool, True, f"Use {_label.lower()}", _formula)
+    declare(f"ranking.{_name}_power", float, 1.0, f"{_label} weight", f"exponent of {_formula}", 0.0, 3.0)
+declare("ranking.tau_hours", float, 1e5 / 3600, "Recency half-life τ (hours)",
+        "how fast posts fade: the recency factor is exp(−age/τ)", 1.0, 24.0 * 30)
+declare("ranking.window_days", float, 7.0, "Window (days)", "only posts this recent are ranked", 1.0, MAX_WINDOW_DAYS)
+declare("ranking.diversity_cap", int, 2, "Posts per author", "at most this many posts by one author ...", 1, 10)
+declare("ranking.diversity_window", int, 10, "... in any run of", "... this many consecutive items", 2, 50)
+declare("ranking.see_fewer_factor", float, 0.2, "“See fewer” factor",
+        "each “see fewer” multiplies an author's scores by this", 0.0, 1.0)
+declare("ranking.top_hashtags", int, 10, "Interest hashtags", "how many of your top hashtags Explore follows", 0, 50)
+declare("ranking.interest_every", int, 3, "Interest share",
+        "in Explore, every n-th item comes from your hashtags (0: none)", 0, 10)
+
+
+@dataclass(frozen=True)
+class RankingParams:
+    comments_on: bool = True
+    comments_power: float = 1.0
+    likes_on: bool = True
+    likes_power: float = 1.0
+    pagerank_on: bool = True
+    pagerank_power: float = 1.0
+    recency_on: bool = True
+    recency_power: float = 1.0
+    affinity_on: bool = True
+    affinity_power: float = 1.0
+    tau_hours: float = 1e5 / 3600
+    window_days: float = 7.0
+    diversity_cap: int = 2
+    diversity_window: int = 10
+    see_fewer_factor: float = 0.2
+    top_hashtags: int = 10
+    interest_every: int = 3
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> RankingParams:
+        values = settings.values("ranking")
+        return cls(**{f.name: values[f.name] for f in fields(cls)})
+
+    def power(self, factor: str) -> float:
+        return getattr(self, f"{factor}_power") if getattr(self, f"{factor}_on") else 0.0
+
+
+@dataclass
+class Ranking:
+    """Ranked posts, best first. `frame` has one row per post with its data, score, factor values
+    (columns `f_<factor>`) and what the explanation needs; `message` says why it is empty, if it is."""
+
+    kind: str  # "feed" or "explore"
+    frame: pd.DataFrame
+    message: str | None = None
+
+    def __len__(self) -> int:
+        return len(self.frame)
+
+    def factors(self, row: int) -> dict[str, float]:
+        item = self.frame.iloc[row]
+        return {name: float(item[f"f_{name}"]) for name in FACTORS if f"f_{name}" in item}
+
+    def why(self, row: int) -> str:
+        return explain(self.frame.iloc[row], self.kind)
+
+    def records(self, top: int | None = None) -> list[dict]:
+        """Plain dicts for JSON: post, author, taken_at, score, factors, why, and the post's numbers."""
+        out = []
+        for row in range(min(len(self), top or len(self))):
+            item = self.frame.iloc[row]
+            out.append({
+                "rank": row + 1, "post": item.pk, "shortcode": item.shortcode, "author": item.username,
+                "taken_at": int(item.taken_at), "score": float(item.score), "factors": self.factors(row),
+                "why": self.why(row), "likes": int(item.like_count), "comments": int(item.comment_count),
+                "source": item.source, "hashtag": item.tag or None,
+            })
+        return out
+
+
+class Ranker:
+    """Holds one world's ranking inputs in memory; `reload()` after new data, `reload_interactions()`
+    after the person hid, saved or asked to see fewer."""
+
+    def __init__(self, store: Store, now: int):
+        self.store = store
+        self.now = now
+        self._last_pagerank: np.ndarray | None = None
+        self.reload()
+
+    # --- loading ---------------------------------------------------------------------------------------
+
+    def reload(self) -> None:
+        store = self.store
+        me_pk = store.me()
+        self.me = store.account_id(me_pk) if me_pk else None
+        accounts = store.accounts_frame()
+        size = int(accounts["id"].max()) + 1 if len(accounts) else 1
+        self.usernames = np.full(size, "", dtype=object)
+        self.full_names = np.full(size, "", dtype=object)
+        ids = accounts["id"].to_numpy(np.int64)
+        self.usernames[ids] = accounts["username"].to_numpy()
+        self.full_names[ids] = accounts["full_name"].to_numpy()
+        self.followers = np.zeros(size, np.int64)
+        self.followers[ids] = accounts["follower_count"].fillna(0).to_numpy(np.int64)
+
+        likes = store.likes_frame()
+        recent = likes[likes["liked_at"].isna() | (likes["liked_at"] >= self.now - YEAR_SECONDS)]
+        like_counts = np.bincount(recent["author_id"].to_numpy(np.int64), minlength=size)[:size]
+        src, dst = store.edges()
+        if self.me is not None:
+            self.graph = FollowGraph.build(src, dst, self.me, size, like_counts)
+            self.pagerank = self.graph.pagerank(x0=self._last_pagerank)
+            self._last_pagerank = self.pagerank
+            self.followed_by = self.graph.followed_by_my_follows()
+            self.followed = np.zeros(self.graph.size, bool)
+            self.followed[self.graph.followed] = True
+            self.like_counts = self.graph.like_counts
+        else:
+            self.graph = None
+            self.pagerank = np.zeros(size)
+            self.followed_by = np.zeros(size, np.int64)
+            self.followed = np.zeros(size, bool)
+            self.like_counts = like_counts
+        self.pagerank_position = _positions(self.pagerank)
+        self.posts = self._load_posts()
+        self.interests = self._load_interests(likes)
+        self.reload_interactions()
+
+    def _load_posts(self) -> pd.DataFrame:
+        posts = self.store.posts_frame(since=self.now - MAX_WINDOW_DAYS * 86400)
+        posts = posts[posts["taken_at"] <= self.now].reset_index(drop=True)
+        for column in ("like_count", "comment_count", "play_count", "carousel_count"):
+            posts[column] = posts[column].fillna(0).astype(np.int64)
+        posts["author_id"] = posts["author_id"].astype(np.int64)
+        posts["taken_at"] = posts["taken_at"].astype(np.int64)
+        posts["caption"] = posts["caption"].fillna("")
+        tags = self.store.hashtags_frame(posts["id"].to_numpy())
+        self.post_tags = tags.groupby("post_id")["tag"].apply(list).to_dict() if len(tags) else {}
+        self._tag_index = tags
+        return posts
+
+    def _load_interests(self, likes: pd.DataFrame) -> pd.Series:
+        """The person's hashtags, most used first: from posts they liked, saved or are tagged in."""
+        ids = np.unique(np.concatenate([likes["post_id"].to_numpy(np.int64), self.store.tagged_post_ids()]))
+        tags = self.store.hashtags_frame(ids)
+        return tags["tag"].value_counts() if len(tags) else pd.Series(dtype=np.int64)
+
+    def reload_interactions(self) -> None:
+        events = self.store.interactions_frame()
+        posts = events[events["post_id"].notna()]
+        authors = events[events["account_id"].notna()]
+        self.hidden = set(posts.loc[posts["kind"] == InteractionKind.HIDDEN, "post_id"].astype(np.int64))
+        self.seen = set(posts.loc[posts["kind"] == InteractionKind.SEEN, "post_id"].astype(np.int64))
+        self.saved = set(posts.loc[posts["kind"] == InteractionKind.SAVED, "post_id"].astype(np.int64))
+        fewer = authors.loc[authors["kind"] == InteractionKind.SEE_FEWER, "account_id"].astype(np.int64)
+        self.see_fewer = Counter(fewer.tolist())
+
+    # --- ranking ---------------------------------------------------------------------------------------
+
+    def feed(self, params: RankingParams = RankingParams()) -> Ranking:
+        if self.me is None or not self.followed.any():
+            return Ranking("feed", _empty_frame(), "You follow nobody in this world yet: connect your Instagram "
+                           "account or import your data export, and your feed appears here.")
+        candidates = self._window(params)
+        candidates = candidates[self.followed[candidates["author_id"].to_numpy()]]
+        frame = self._score(candidates, params, use_affinity=True)
+        frame["source"], frame["tag"] = "following", ""
+        frame = self._order(frame, params)
+        message = None if len(frame) else (f"Nobody you follow posted in the last {params.window_days:g} days. "
+                                           "Widen the window in the ranking settings.")
+        return Ranking("feed", frame, message)
+
+    def explore(self, params: RankingParams = RankingParams()) -> Ranking:
+        if self.me is None:
+            return Ranking("explore", _empty_frame(), "This world has no person at its centre yet: connect your "
+                           "Instagram account or import your data export.")
+        window = self._window(params)
+        authors = window["author_id"].to_numpy()
+        strangers = window[~self.followed[authors] & (authors != self.me)]
+        reached = strangers[self.pagerank[strangers["author_id"].to_numpy()] > 0]
+        graph = self._score(reached, params, use_affinity=False)
+        graph["source"], graph["tag"] = "graph", ""
+        graph = graph.sort_values(["score", "taken_at"], ascending=False, kind="stable")
+        interest = self._interest_candidates(strangers, params)
+        merged = _interleave(graph, interest, params.interest_every)
+        frame = _diversify_frame(merged, params)
+        message = None if len(frame) else ("Nothing to explore yet: no recent posts from accounts you do not "
+                                           "follow. Sync or import more of your neighbourhood.")
+        return Ranking("explore", frame, message)
+
+    def _window(self, params: RankingParams) -> pd.DataFrame:
+        posts = self.posts
+        keep = posts["taken_at"].to_numpy() >= self.now - params.window_days * 86400
+        if self.hidden:
+            keep &= ~posts["id"].isin(self.hidden).to_numpy()
+        return posts[keep]
+
+    def _score(self, posts: pd.DataFrame, params: RankingParams, use_affinity: bool) -> pd.DataFrame:
+        authors = posts["author_id"].to_numpy()
+        age = (self.now - posts["taken_at"].to_numpy()).astype(np.float64)
+        values = {
+            "comments": np.log10(posts["comment_count"].to_numpy() + 2.0),
+            "likes": np.log10(posts["like_count"].to_numpy() + 1.0),
+            "pagerank": self.pagerank[authors],
+            "recency": np.exp(-age / (params.tau_hours * 3600.0)),
+        }
+        if use_affinity:
+            values["affinity"] = np.log(affinity_weight(self.like_counts[authors]) + 1.0)
+        score = np.ones(len(posts))
+        for name, value in values.items():
+            power = params.power(name)
+            if power:
+                score *= value**power
+        if self.see_fewer:
+            fewer = np.fromiter((self.see_fewer.get(a, 0) for a in authors), np.float64, len(authors))
+            score *= params.see_fewer_factor**fewer
+        frame = posts.copy()
+        frame["score"] = score
+        frame["age_s"] = age
+        for name, value in values.items():
+            frame[f"f_{name}"] = value
+        return self._decorate(frame)
+
+    def _interest_candidates(self, strangers: pd.DataFrame, params: RankingParams) -> pd.DataFrame:
+        """The best recent posts under each of the person's top hashtags, taken round-robin by hashtag."""
+        if params.top_hashtags == 0 or self.interests.empty or strangers.empty:
+            return self._decorate(strangers.iloc[:0].assign(score=[], age_s=[], source=[], tag=[]))
+        top = list(self.interests.index[: params.top_hashtags])
+        tagged = self._tag_index[self._tag_index["tag"].isin(top)]
+        tagged = tagged[tagged["post_id"].isin(strangers["id"])]
+        rows = strangers.set_index("id").loc[tagged["post_id"].to_numpy()].reset_index()
+        rows["tag"] = tagged["tag"].to_numpy()
+        age = (self.now - rows["taken_at"].to_numpy()).astype(np.float64)
+        rows["age_s"] = age
+        rows["f_comments"] = np.log10(rows["comment_count"].to_numpy() + 2.0)
+        rows["f_likes"] = np.log10(rows["like_count"].to_numpy() + 1.0)
+        rows["f_recency"] = np.exp(-age / (params.tau_hours * 3600.0))
+        rows["f_pagerank"] = self.pagerank[rows["author_id"].to_numpy()]
+        rows["score"] = rows["f_comments"] * rows["f_likes"] * rows["f_recency"]
+        rows["source"] = "interest"
+        rows = rows.sort_values(["score", "taken_at"], ascending=False, kind="stable")
+        rows = rows.drop_duplicates("id")
+        rows["tag_rank"] = rows.groupby("tag").cumcount()
+        rows["tag_order"] = rows["tag"].map({t: i for i, t in enumerate(top)})
+        rows = rows.sort_values(["tag_rank", "tag_order"], kind="stable").drop(columns=["tag_rank", "tag_order"])
+        return self._decorate(rows)
+
+    def _decorate(self, frame: pd.DataFrame) -> pd.DataFrame:
+        authors = frame["author_id"].to_numpy()
+        frame["username"] = self.usernames[authors]
+        frame["full_name"] = self.full_names[authors]
+        frame["liked_count"] = self.like_counts[authors]
+        frame["followed_by"] = self.followed_by[authors] if len(self.followed_by) else 0
+        frame["author_followers"] = self.followers[authors]
+        frame["pagerank_position"] = self.pagerank_position[authors]
+        frame["following"] = self.followed[authors]
+        return frame
+
+    def _order(self, frame: pd.DataFrame, params: RankingParams) -> pd.DataFrame:
+        frame = frame.sort_values(["score", "taken_at"], ascending=False, kind="stable")
+        return _diversify_frame(frame, params)
+
+    def hashtags_of(self, post_id: int) -> list[str]:
+        return self.post_tags.get(post_id, [])
+
+
+# --- explanation -------------------------------------------------------------------------------------------
+
+
+def explain(item: pd.Series, kind: str) -> str:
+    """The "why you see this" sentence of one ranked item."""
+    user = f"@{item.username}"
+    parts = []
+    if item.source == "interest":
+        parts.append(f"Popular under #{item.tag}, one of your hashtags")
+    elif kind == "feed":
+        liked = int(item.liked_count)
+        parts.append(f"You liked {text.plural(liked, 'post')} by {user} this year" if liked
+                     else f"You follow {user}")
+    elif item.followed_by:
+        parts.append(f"Followed by {text.plural(int(item.followed_by), 'account')} you follow")
+    else:
+        parts.append(f"{user} is #{int(item.pagerank_position):,} in your network by PageRank")
+    parts.append(f"{text.age(item.age_s)} ago" if item.age_s >= 60 else "just now")
+    parts.append(f"{text.compact(item.like_count)} likes")
+    if kind == "feed" and item.followed_by:
+        parts.append(f"followed by {text.plural(int(item.followed_by), 'account')} you follow")
+    elif item.source == "interest" and item.followed_by:
+        parts.append(f"followed by {text.plural(int(item.followed_by), 'account')} you follow")
+    return " · ".join(parts)
+
+
+# --- ordering helpers --------------------------------------------------------------------------------------
+
+
+def diversify(authors: np.ndarray, cap: int = 2, window: int = 10, limit: int | None = None) -> np.ndarray:
+    """A new order of items (given best first) with at most `cap` items by one author in any `window`
+    consecutive items, keeping the best available item at each place. Items past `limit` places keep their
+    order; when only over-represented authors are left, they follow in order (nothing is dropped)."""
+    n = len(authors)
+    limit = n if limit is None else min(limit, n)
+    authors = authors.tolist()
+    out: list[int] = []
+    recent: deque = deque()
+    in_window: Counter = Counter()
+    deferred: dict = {}  # author -> deque of its passed-over items, best first
+    heads: list[tuple[int, object]] = []  # (best deferred item, author), a heap
+    i = 0
+    while len(out) < limit and (i < n or heads):
+        while i < n and in_window[authors[i]] >= cap:
+            queue = deferred.setdefault(authors[i], deque())
+            if not queue:
+                heapq.heappush(heads, (i, authors[i]))
+            queue.append(i)
+            i += 1
+        blocked = []
+        while heads and in_window[heads[0][1]] >= cap:
+            blocked.append(heapq.heappop(heads))
+        if heads and (i >= n or heads[0][0] < i):
+            pick = heads[0][1]
+        elif i < n:
+            pick = None
+        else:  # everything left is by over-represented authors: take the best of them anyway
+            heads.extend(blocked)
+            heapq.heapify(heads)
+            blocked = []
+            pick = heads[0][1]
+        if pick is None:
+            chosen = i
+            i += 1
+        else:
+            heapq.heappop(heads)
+            queue = deferred[pick]
+            chosen = queue.popleft()
+            if queue:
+                heapq.heappush(heads, (queue[0], pick))
+        for entry in blocked:
+            heapq.heappush(heads, entry)
+        out.append(chosen)
+        author = authors[chosen]
+        recent.append(author)
+        in_window[author] += 1
+        if len(recent) >= window:
+            in_window[recent.popleft()] -= 1
+    placed = np.fromiter(out, np.int64, len(out))
+    rest = np.setdiff1d(np.arange(n), placed, assume_unique=True)
+    return np.concatenate([placed, rest])
+
+
+def _diversify_frame(frame: pd.DataFrame, params: RankingParams, limit: int = 20_000) -> pd.DataFrame:
+    order = diversify(frame["author_id"].to_numpy(), params.diversity_cap, params.diversity_window, limit)
+    return frame.iloc[order].reset_index(drop=True)
+
+
+def _interleave(first: pd.DataFrame, second: pd.DataFrame, every: int) -> pd.DataFrame:
+    """Merge two ranked lists: every `every`-th place comes from `second`; a post already taken is skipped."""
+    if every <= 0 or second.empty:
+        return first
+    combined = pd.concat([first, second], ignore_index=True)
+    ids = combined["id"].to_numpy()
+    sources = [iter(range(len(first))), iter(range(len(first), len(combined)))]
+    exhausted = [False, False]
+    picks: list[int] = []
+    seen: set[int] = set()
+    while not all(exhausted):
+        want = 1 if (len(picks) + 1) % every == 0 or exhausted[0] else 0
+        if exhausted[want]:
+            want = 1 - want
+        position = next(sources[want], None)
+        if position is None:
+            exhausted[want] = True
+        elif ids[position] not in seen:
+            seen.add(ids[position])
+            picks.append(position)
+    return combined.iloc[picks].reset_index(drop=True)
+
+
+def _positions(values: np.ndarray) -> np.ndarray:
+    """1-based rank of each entry when sorted descending."""
+    order = np.argsort(-values, kind="stable")
+    positions = np.empty(len(values), np.int64)
+    positions[order] = np.arange(1, len(values) + 1)
+    return positions
+
+
+def _empty_frame() -> pd.DataFrame:
+    return pd.DataFrame(columns=["id", "pk", "shortcode", "author_id", "taken_at", "media_type", "like_count",
+                                 "comment_count", "caption", "score", "age_s", "source", "tag", "username",
+                                 "full_name", "liked_count", "followed_by", "pagerank_position"])
