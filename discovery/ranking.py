@@ -93,6 +93,20 @@ class Ranking:
     def why(self, row: int) -> str:
         return explain(self.frame.iloc[row], self.kind)
 
+    def factor_bars(self, row: int) -> list[tuple[str, str, float, float]]:
+        """(name, label, value, share) per factor of one item, where share is the fraction of this list's
+        items with a lower value: how much that factor lifts this post among its neighbours."""
+        out = []
+        for name, (label, _formula) in FACTORS.items():
+            column = f"f_{name}"
+            if column not in self.frame or pd.isna(self.frame[column].iloc[row]):
+                continue
+            values = self.frame[column].to_numpy(np.float64)
+            value = values[row]
+            share = float((values < value).sum() + 0.5 * ((values == value).sum() - 1)) / max(1, len(values) - 1)
+            out.append((name, label, float(value), share))
+        return out
+
     def records(self, top: int | None = None) -> list[dict]:
         """Plain dicts for JSON: post, author, taken_at, score, factors, why, and the post's numbers."""
         out = []
@@ -166,7 +180,7 @@ class Ranker:
         posts["caption"] = posts["caption"].fillna("")
         tags = self.store.hashtags_frame(posts["id"].to_numpy())
         self.post_tags = tags.groupby("post_id")["tag"].apply(list).to_dict() if len(tags) else {}
-        self._tag_index = tags
+        self.tag_index = tags
         return posts
 
     def _load_interests(self, likes: pd.DataFrame) -> pd.Series:
@@ -256,7 +270,7 @@ class Ranker:
         if params.top_hashtags == 0 or self.interests.empty or strangers.empty:
             return self._decorate(strangers.iloc[:0].assign(score=[], age_s=[], source=[], tag=[]))
         top = list(self.interests.index[: params.top_hashtags])
-        tagged = self._tag_index[self._tag_index["tag"].isin(top)]
+        tagged = self.tag_index[self.tag_index["tag"].isin(top)]
         tagged = tagged[tagged["post_id"].isin(strangers["id"])]
         rows = strangers.set_index("id").loc[tagged["post_id"].to_numpy()].reset_index()
         rows["tag"] = tagged["tag"].to_numpy()

@@ -1,0 +1,1 @@
+"""Tessera's window: Qt widgets, models and delegates over the engine in `discovery`."""

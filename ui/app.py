@@ -1,0 +1,153 @@
+"""Starting the app: arguments, the QApplication, the first-start demo world, the main window, and the
+`--screenshot` mode that renders the window offscreen to a PNG and exits."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+import time
+from pathlib import Path
+
+from discovery import paths, world
+from discovery.progress import CancelToken, Cancelled, ProgressEvent
+from discovery.settings import Settings
+from storage import StoreError
+
+TAB_NAMES = ("feed", "explore", "predict", "insights")
+
+
+def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="tessera", description="Tessera, your Instagram discovery engine.")
+    parser.add_argument("--demo", action="store_true", help="open the generated demo world")
+    parser.add_argument("--data-dir", metavar="PATH", help="where Tessera keeps its worlds")
+    parser.add_argument("--offline", action="store_true", help="never touch the network")
+    parser.add_argument("--screenshot", metavar="FILE", help="render the window offscreen to a PNG and exit")
+    parser.add_argument("--tab", choices=TAB_NAMES, default=None, help="the tab to show (with --screenshot)")
+    parser.add_argument("--open-first", action="store_true",
+                        help="with --screenshot: open the first post's detail view")
+    parser.add_argument("--size", default="1360x860", help="window size for --screenshot, e.g. 1360x860")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_arguments(sys.argv[1:] if argv is None else argv)
+    if args.screenshot:
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    from ui import theme
+
+    app = QApplication.instance() or QApplication([sys.argv[0]])
+    app.setApplicationName("Tessera")
+    app.setOrganizationName("Tessera")
+    app.setWindowIcon(theme.app_icon())
+    theme.apply(app, "system")
+
+    root = paths.data_dir(args.data_dir)
+    settings = Settings(paths.settings_path(root))
+    name = world.DEMO if args.demo else world.current_name(root)
+    try:
+        current = open_world(root, name)
+    except StoreError as exc:
+        QMessageBox.critical(None, "Tessera cannot open this world", str(exc))
+        return 1
+    if current is None:
+        return 0  # the person cancelled the first-start generation
+
+    from ui.main_window import MainWindow
+
+    window = MainWindow(root, current, settings, offline=args.offline)
+    if args.screenshot:
+        return screenshot(app, window, Path(args.screenshot), args.tab, args.size, args.open_first)
+    window.show()
+    window.start()
+    code = app.exec()
+    current.close()
+    return code
+
+
+def open_world(root: Path, name: str) -> world.World | None:
+    """Open a world; the demo world is generated first if needed, behind a progress dialog."""
+    if name != world.DEMO or world.exists(root, world.DEMO):
+        return world.World.open(root, name)
+    return generate_demo(root)
+
+
+def generate_demo(root: Path) -> world.World | None:
+    from PySide6.QtCore import QObject, Qt, Signal
+    from PySide6.QtWidgets import QApplication, QProgressDialog
+
+    from discovery.demo import ensure_demo_world
+    from ui.tasks import TaskRunner
+
+    class Relay(QObject):
+        progress = Signal(object)
+
+    relay = Relay()
+    cancel = CancelToken()
+    dialog = QProgressDialog("Generating the demo world…", "Cancel", 0, 100)
+    dialog.setWindowTitle("Tessera")
+    dialog.setWindowModality(Qt.WindowModality.ApplicationModal)
+    dialog.setMinimumDuration(0)
+    dialog.canceled.connect(cancel.cancel)
+
+    def show(event: ProgressEvent) -> None:
+        dialog.setLabelText(f"Generating the demo world: {event.stage.lower()}…")
+        if event.total:
+            dialog.setMaximum(event.total)
+            dialog.setValue(min(event.done, event.total - 1))
+
+    relay.progress.connect(show)
+    outcome: dict = {}
+    tasks = TaskRunner()
+    tasks.run(lambda: ensure_demo_world(root, progress=relay.progress.emit, cancel=cancel),
+              lambda built: outcome.setdefault("world", built), lambda error: outcome.setdefault("error", error))
+    while not outcome:
+        QApplication.processEvents()
+        time.sleep(0.01)
+    dialog.close()
+    if isinstance(outcome.get("error"), Cancelled):
+        return None
+    if "error" in outcome:
+        raise outcome["error"]
+    return world.World.open(root, world.DEMO) if outcome["world"] is None else outcome["world"]
+
+
+def screenshot(app, window, path: Path, tab: str | None, size: str, open_first: bool) -> int:
+    """Render the window once everything it shows is loaded, save it as a PNG, and quit."""
+    from PySide6.QtCore import QSize
+
+    width, _, height = size.partition("x")
+    window.resize(QSize(int(width), int(height)))
+    if tab is not None:
+        index = TAB_NAMES.index(tab)
+        window.tabs.setCurrentIndex(min(index, window.tabs.count() - 1))
+    window.show()
+    window.start()
+    wait_until(app, lambda: not window._pending_first and not window.tasks.busy)
+    if open_first:
+        window.current_page().open_row(0)
+        wait_until(app, lambda: not window.tasks.busy)
+    for _ in range(3):  # paint, let the visible thumbnails decode, paint again
+        window.repaint()
+        wait_until(app, window.loader.idle)
+    window.repaint()
+    app.processEvents()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    ok = window.grab().save(str(path))
+    window.close()
+    print(f"saved {path}" if ok else f"could not save {path}", file=sys.stderr)
+    return 0 if ok else 1
+
+
+def wait_until(app, condition, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        app.processEvents()
+        if condition():
+            return
+        time.sleep(0.01)

@@ -1,0 +1,278 @@
+"""One post, large: the picture with carousel paging, the caption with its hashtags and mentions as
+links, the author's card, and the actions (open, save, hide, see fewer, mark seen)."""
+
+from __future__ import annotations
+
+import html
+import time
+
+from PySide6.QtCore import QSize, Qt, QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QPixmap
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from discovery import text
+from discovery.browse import Browser, PostDetail, caption_tokens
+from storage import InteractionKind
+from ui.tasks import TaskRunner
+from ui.thumbnails import decode
+from ui.why_panel import plain_label
+
+PICTURE = QSize(720, 720)
+
+
+def caption_html(caption: str) -> str:
+    """The caption as escaped HTML with #hashtags and @mentions as internal links."""
+    parts = []
+    for kind, piece in caption_tokens(caption):
+        escaped = html.escape(piece)
+        if kind == "hashtag":
+            parts.append(f'<a href="hashtag:{html.escape(piece[1:].lower(), quote=True)}">{escaped}</a>')
+        elif kind == "mention":
+            parts.append(f'<a href="author:{html.escape(piece[1:].rstrip("."), quote=True)}">{escaped}</a>')
+        else:
+            parts.append(escaped.replace("\n", "<br>"))
+    return "".join(parts)
+
+
+class PictureLabel(QLabel):
+    """Shows a pixmap scaled to fit, sharp on HiDPI screens."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.setMinimumSize(240, 240)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self._pixmap: QPixmap | None = None
+
+    def set_picture(self, pixmap: QPixmap | None, fallback: str = "") -> None:
+        self._pixmap = pixmap
+        if pixmap is None:
+            self.setPixmap(QPixmap())
+            self.setText(fallback)
+        else:
+            self.setText("")
+            self._rescale()
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._rescale()
+
+    def _rescale(self) -> None:
+        if self._pixmap is None:
+            return
+        ratio = self.devicePixelRatioF()
+        target = self.size() * ratio
+        scaled = self._pixmap.scaled(target, Qt.AspectRatioMode.KeepAspectRatio,
+                                     Qt.TransformationMode.SmoothTransformation)
+        scaled.setDevicePixelRatio(ratio)
+        self.setPixmap(scaled)
+
+
+class DetailView(QWidget):
+    back = Signal()
+    filter_requested = Signal(str, str)  # ("hashtag" | "author", value)
+    changed = Signal()  # an action changed what the ranking should show
+
+    def __init__(self, browser: Browser, tasks: TaskRunner, allow_network: bool, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.browser = browser
+        self.tasks = tasks
+        self.allow_network = allow_network
+        self.detail: PostDetail | None = None
+        self.page = 0
+        self._opened_at = 0.0
+
+        self.picture = PictureLabel()
+        self.previous = QPushButton("◀")
+        self.next = QPushButton("▶")
+        self.previous.setToolTip("Previous picture (Left)")
+        self.next.setToolTip("Next picture (Right)")
+        self.page_label = QLabel()
+        self.previous.clicked.connect(lambda: self.show_page(self.page - 1))
+        self.next.clicked.connect(lambda: self.show_page(self.page + 1))
+        paging = QHBoxLayout()
+        paging.addStretch(1)
+        for widget in (self.previous, self.page_label, self.next):
+            paging.addWidget(widget)
+        paging.addStretch(1)
+        left = QVBoxLayout()
+        left.addWidget(self.picture, 1)
+        left.addLayout(paging)
+
+        back = QPushButton("← Back")
+        back.setToolTip("Back to the list (Esc)")
+        back.clicked.connect(self.close_detail)
+        self.author = plain_label()
+        self.author.setObjectName("detailAuthor")
+        self.author_facts = plain_label()
+        self.author_facts.setObjectName("hint")
+        self.caption = QLabel()
+        self.caption.setObjectName("detailCaption")
+        self.caption.setTextFormat(Qt.TextFormat.RichText)  # escaped in caption_html; links are ours
+        self.caption.setWordWrap(True)
+        self.caption.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
+        self.caption.setOpenExternalLinks(False)
+        self.caption.linkActivated.connect(self._link)
+        self.numbers = plain_label()
+        self.numbers.setObjectName("hint")
+
+        self.open_button = QPushButton("Open on instagram.com")
+        self.save_button = QPushButton("Save")
+        self.save_button.setCheckable(True)
+        self.hide_button = QPushButton("Hide this post")
+        self.fewer_button = QPushButton("See fewer")
+        self.seen_button = QPushButton("Mark seen")
+        self.seen_button.setCheckable(True)
+        self.open_button.clicked.connect(self._open_in_browser)
+        self.save_button.clicked.connect(self._toggle_saved)
+        self.hide_button.clicked.connect(self._hide)
+        self.fewer_button.clicked.connect(self._see_fewer)
+        self.seen_button.clicked.connect(self._toggle_seen)
+
+        right = QVBoxLayout()
+        right.addWidget(back, alignment=Qt.AlignmentFlag.AlignLeft)
+        right.addSpacing(8)
+        right.addWidget(self.author)
+        right.addWidget(self.author_facts)
+        right.addSpacing(8)
+        right.addWidget(self.caption)
+        right.addWidget(self.numbers)
+        right.addSpacing(8)
+        for button in (self.open_button, self.save_button, self.seen_button, self.hide_button, self.fewer_button):
+            right.addWidget(button)
+        right.addStretch(1)
+        side = QWidget()
+        side.setLayout(right)
+        scroll = QScrollArea()
+        scroll.setWidget(side)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setMinimumWidth(320)
+        scroll.setMaximumWidth(440)
+
+        layout = QHBoxLayout(self)
+        layout.addLayout(left, 1)
+        layout.addWidget(scroll)
+
+    # --- showing ---------------------------------------------------------------------------------------
+
+    def show_post(self, post_id: int) -> None:
+        self.detail = detail = self.browser.detail(post_id)
+        self._opened_at = time.monotonic()
+        self.browser.act(InteractionKind.OPENED, post_pk=detail.pk)
+        self.author.setText(f"@{detail.username}" + (f" · {detail.full_name}" if detail.full_name else ""))
+        facts = [f"{text.compact(detail.followers)} followers" if detail.followers is not None else None,
+                 "you follow them" if detail.following else "you don't follow them yet",
+                 f"#{detail.pagerank_position:,} in your network by PageRank" if detail.pagerank_position else None]
+        if detail.followed_by:
+            names = ", ".join(f"@{n}" for n in detail.followed_by)
+            more = detail.followed_by_count - len(detail.followed_by)
+            facts.append(f"followed by {names}" + (f" and {more} more you follow" if more else " (you follow)"))
+        self.author_facts.setText(" · ".join(f for f in facts if f))
+        self.caption.setText(caption_html(detail.caption) or "<i>No caption</i>")
+        self.fewer_button.setText(f"See fewer from @{detail.username}")
+        self.save_button.setChecked(detail.saved)
+        self.save_button.setText("Saved" if detail.saved else "Save")
+        self.seen_button.setChecked(detail.seen)
+        self.open_button.setEnabled(detail.url is not None)
+        pages = max(1, detail.carousel_count)
+        self.previous.setVisible(pages > 1)
+        self.next.setVisible(pages > 1)
+        self.page_label.setVisible(pages > 1)
+        self.show_page(0)
+
+    def set_numbers(self, likes: int, comments: int, age_s: float) -> None:
+        self.numbers.setText(f"♥ {likes:,} likes · {comments:,} comments · {text.age(age_s)} ago")
+
+    def show_page(self, page: int) -> None:
+        if self.detail is None:
+            return
+        pages = max(1, self.detail.carousel_count)
+        self.page = max(0, min(page, pages - 1))
+        self.page_label.setText(f"{self.page + 1} / {pages}")
+        self.previous.setEnabled(self.page > 0)
+        self.next.setEnabled(self.page < pages - 1)
+        self.picture.set_picture(None, "Loading…")
+        pk, page = self.detail.pk, self.page
+        size = PICTURE * self.devicePixelRatioF()
+
+        def load():
+            path = self.browser.carousel_path(pk, page, self.allow_network)
+            return decode(path, size, crop=False) if path else None
+
+        def done(image):
+            if self.detail is None or (self.detail.pk, self.page) != (pk, page):
+                return  # the person moved on: a stale picture
+            if image is None:
+                self.picture.set_picture(None, "This picture is not stored on this computer.\n"
+                                         "It is fetched the next time you sync while online.")
+            else:
+                self.picture.set_picture(QPixmap.fromImage(image))
+
+        self.tasks.run(load, done, lambda _error: done(None))
+
+    def close_detail(self) -> None:
+        if self.detail is not None and self._opened_at:
+            dwell = time.monotonic() - self._opened_at
+            self.browser.act(InteractionKind.DWELL, post_pk=self.detail.pk, value=round(dwell, 1))
+            self._opened_at = 0.0
+        self.back.emit()
+
+    def keyPressEvent(self, event) -> None:
+        if event.key() == Qt.Key.Key_Left:
+            self.show_page(self.page - 1)
+        elif event.key() == Qt.Key.Key_Right:
+            self.show_page(self.page + 1)
+        else:
+            super().keyPressEvent(event)
+
+    # --- actions ---------------------------------------------------------------------------------------
+
+    def _link(self, link: str) -> None:
+        kind, _, value = link.partition(":")
+        if kind in ("hashtag", "author") and value:
+            self.filter_requested.emit(kind, value)
+
+    def _open_in_browser(self) -> None:
+        if self.detail is not None and self.detail.url:
+            QDesktopServices.openUrl(QUrl(self.detail.url))
+
+    def _toggle_saved(self, checked: bool) -> None:
+        if self.detail is None:
+            return
+        if checked:
+            self.browser.act(InteractionKind.SAVED, post_pk=self.detail.pk)
+        else:
+            self.browser.undo(InteractionKind.SAVED, post_pk=self.detail.pk)
+        self.save_button.setText("Saved" if checked else "Save")
+        self.changed.emit()
+
+    def _toggle_seen(self, checked: bool) -> None:
+        if self.detail is None:
+            return
+        if checked:
+            self.browser.act(InteractionKind.SEEN, post_pk=self.detail.pk)
+        else:
+            self.browser.undo(InteractionKind.SEEN, post_pk=self.detail.pk)
+        self.changed.emit()
+
+    def _hide(self) -> None:
+        if self.detail is not None:
+            self.browser.act(InteractionKind.HIDDEN, post_pk=self.detail.pk)
+            self.changed.emit()
+            self.close_detail()
+
+    def _see_fewer(self) -> None:
+        if self.detail is not None:
+            self.browser.act(InteractionKind.SEE_FEWER, account_pk=self.detail.author_pk)
+            self.changed.emit()
+            self.close_detail()

@@ -1,0 +1,308 @@
+"""A tab of ranked posts (Feed or Explore): filters, the card view, the detail view, the “why” panel and
+the live ranking settings."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from PySide6.QtCore import QByteArray, QDate, QItemSelectionModel, Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QSplitter,
+    QStackedWidget,
+    QTabWidget,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from discovery.browse import MEDIA_CHOICES, Browser, PostFilter
+from discovery.ranking import Ranking
+from ui.detail import DetailView
+from ui.posts import PostListModel, PostListView
+from ui.ranking_panel import RankingPanel
+from ui.tasks import TaskRunner
+from ui.thumbnails import ThumbnailLoader
+from ui.throttle import Throttle
+from ui.why_panel import WhyPanel, plain_label
+
+MEDIA_LABELS = {"all": "All media", "photo": "Photos", "video": "Videos", "carousel": "Carousels"}
+
+
+class PostsPage(QWidget):
+    ranked = Signal(int)  # rows shown, after every (re-)rank or filter
+    settings_changed = Signal()  # the ranking settings moved: other pages re-rank too
+
+    def __init__(self, kind: str, browser: Browser, tasks: TaskRunner, loader: ThumbnailLoader,
+                 allow_network: bool, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.kind = kind
+        self.browser = browser
+        self.tasks = tasks
+        self.allow_network = allow_network
+        self.ranking: Ranking | None = None
+        self.frame = None
+        self._generation = 0
+        self._ranked_params = None
+
+        self.search = QLineEdit(placeholderText="Search captions and names   ( / )", clearButtonEnabled=True)
+        self.author = QLineEdit(placeholderText="Author", clearButtonEnabled=True)
+        self.author.setMaximumWidth(160)
+        self.hashtag = QComboBox(editable=True)
+        self.hashtag.lineEdit().setPlaceholderText("#hashtag")
+        self.hashtag.lineEdit().setClearButtonEnabled(True)
+        self.hashtag.setMinimumWidth(150)
+        self.media = QComboBox()
+        for key, label in MEDIA_LABELS.items():
+            self.media.addItem(label, key)
+        self.dates = QCheckBox("Between")
+        self.since = QDateEdit(calendarPopup=True)
+        self.until = QDateEdit(calendarPopup=True)
+        for edit in (self.since, self.until):
+            edit.setDisplayFormat("yyyy-MM-dd")
+            edit.setEnabled(False)
+        self.dates.toggled.connect(self.since.setEnabled)
+        self.dates.toggled.connect(self.until.setEnabled)
+        self.unseen = QCheckBox("Unseen only")
+        self.sort = QComboBox()
+        self.sort.addItem("Best first", "score")
+        self.sort.addItem("Newest first", "time")
+        self.layout_button = QToolButton(text="List", checkable=True)
+        self.layout_button.setToolTip("Show posts as a list instead of a grid")
+        self.count = QLabel()
+        self.count.setObjectName("hint")
+
+        filters = QHBoxLayout()
+        for widget in (self.search, self.author, self.hashtag, self.media, self.dates, self.since, self.until,
+                       self.unseen, self.sort, self.layout_button):
+            filters.addWidget(widget)
+        filters.setStretch(0, 1)
+
+        self.model = PostListModel(self)
+        self.view = PostListView(loader, self._source_for, self)
+        self.view.setModel(self.model)
+        self.view.setAccessibleName(f"{kind.title()} posts")
+        self.view.opened.connect(self.open_row)
+        self.view.selectionModel().currentChanged.connect(lambda current, _old: self._selected(current.row()))
+        self.empty = plain_label()
+        self.empty.setObjectName("emptyMessage")
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.detail = DetailView(browser, tasks, allow_network)
+        self.detail.back.connect(self.close_detail)
+        self.detail.filter_requested.connect(self.filter_by)
+        self.detail.changed.connect(self.rerank)
+        self.stack = QStackedWidget()
+        for widget in (self.view, self.empty, self.detail):
+            self.stack.addWidget(widget)
+
+        self.why = WhyPanel()
+        self.panel = RankingPanel(browser.settings)
+        self.panel.changed.connect(self._settings_moved)
+        self.side = QTabWidget()
+        self.side.addTab(self.why, "Why")
+        self.side.addTab(self.panel, "Ranking")
+        self.side.setMinimumWidth(260)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(self.stack)
+        self.splitter.addWidget(self.side)
+        self.splitter.setStretchFactor(0, 1)
+        self.splitter.setSizes([1000, 320])
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 8, 8, 0)
+        layout.addLayout(filters)
+        layout.addWidget(self.splitter, 1)
+        status = QHBoxLayout()
+        status.addWidget(self.count)
+        status.addStretch(1)
+        layout.addLayout(status)
+
+        self._refilter = Throttle(self.apply_filter, 150, self)
+        self._rerank = Throttle(self.rerank, 100, self)
+        self.search.textChanged.connect(lambda _t: self._refilter())
+        self.author.textChanged.connect(lambda _t: self._refilter())
+        self.hashtag.currentTextChanged.connect(lambda _t: self._refilter())
+        for signal in (self.media.currentIndexChanged, self.sort.currentIndexChanged, self.unseen.toggled,
+                       self.dates.toggled, self.since.dateChanged, self.until.dateChanged):
+            signal.connect(lambda *_: self._refilter())
+        self.layout_button.toggled.connect(self.set_list_mode)
+
+    # --- ranking and filtering -------------------------------------------------------------------------
+
+    def rerank(self) -> None:
+        """Rank again on the thread pool; a result that arrives after a newer request is dropped."""
+        self._generation += 1
+        generation = self._generation
+        params = self.browser.params()
+        kind = self.kind
+
+        def done(ranking: Ranking) -> None:
+            if generation == self._generation:
+                self._ranked_params = params
+                self._show_ranking(ranking)
+
+        self.tasks.run(lambda: self.browser.rank(kind, params), done, self._failed)
+
+    def _settings_moved(self) -> None:
+        self.browser.settings.save()
+        self._rerank()
+        self.settings_changed.emit()
+
+    def _show_ranking(self, ranking: Ranking) -> None:
+        self.ranking = ranking
+        if self.hashtag.count() == 0:
+            self._fill_hashtags()
+        self.apply_filter()
+
+    def _fill_hashtags(self) -> None:
+        text = self.hashtag.currentText()
+        self.hashtag.blockSignals(True)
+        self.hashtag.clear()
+        self.hashtag.addItem("")
+        for tag in self.browser.ranker.interests.index[:30]:
+            self.hashtag.addItem(f"#{tag}")
+        self.hashtag.setCurrentText(text)
+        self.hashtag.blockSignals(False)
+
+    def current_filter(self) -> PostFilter:
+        since = until = None
+        if self.dates.isChecked():
+            since = _epoch(self.since.date())
+            until = _epoch(self.until.date()) + 86399
+        return PostFilter(author=self.author.text().strip(), hashtag=self.hashtag.currentText().strip().lstrip("#"),
+                          text=self.search.text().strip(), since=since, until=until,
+                          media=self.media.currentData(), unseen_only=self.unseen.isChecked(),
+                          sort=self.sort.currentData())
+
+    def apply_filter(self) -> None:
+        if self.ranking is None:
+            return
+        current = self._current_post_id()
+        self.frame = self.browser.filtered(self.ranking, self.current_filter())
+        rows = self.frame.index
+        positions = dict(zip(self.ranking.frame["id"].tolist(), range(len(self.ranking)), strict=True))
+        self._ranking_rows = [positions[i] for i in self.frame["id"].tolist()]
+        self.model.set_frame(self.frame, lambda row: self.ranking.why(self._ranking_rows[row]))
+        if self.stack.currentWidget() is not self.detail:
+            self.stack.setCurrentWidget(self.view if len(rows) else self.empty)
+        if not len(rows):
+            self.empty.setText(self.ranking.message or "No post matches these filters.")
+        self.count.setText(self._count_text(len(rows)))
+        if current is not None and (row := self.model.row_of(current)) is not None:
+            index = self.model.index(row)
+            self.view.selectionModel().setCurrentIndex(index, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+        else:
+            self.why.show_nothing()
+        self.ranked.emit(len(rows))
+
+    def _count_text(self, shown: int) -> str:
+        total = len(self.ranking) if self.ranking is not None else 0
+        noun = "post" if total == 1 else "posts"
+        return f"{total:,} {noun} ranked" if shown == total else f"{shown:,} of {total:,} {noun} match the filters"
+
+    def _failed(self, error: Exception) -> None:
+        self.empty.setText(f"Ranking failed: {error}")
+        self.stack.setCurrentWidget(self.empty)
+
+    def filter_by(self, kind: str, value: str) -> None:
+        """Show only this hashtag's or this author's posts (from a link in the detail view)."""
+        self.close_detail()
+        if kind == "hashtag":
+            self.hashtag.setCurrentText(f"#{value}")
+        else:
+            self.author.setText(value)
+        self._refilter.flush()
+
+    def clear_filters(self) -> None:
+        for edit in (self.search, self.author):
+            edit.clear()
+        self.hashtag.setCurrentText("")
+        self.media.setCurrentIndex(0)
+        self.dates.setChecked(False)
+        self.unseen.setChecked(False)
+        self._refilter.flush()
+
+    # --- selection and detail --------------------------------------------------------------------------
+
+    def _current_post_id(self) -> int | None:
+        index = self.view.currentIndex()
+        return self.model.item(index.row()).post_id if index.isValid() else None
+
+    def _selected(self, row: int) -> None:
+        if self.ranking is not None and 0 <= row < self.model.rowCount():
+            self.why.show_item(self.ranking, self._ranking_rows[row])
+
+    def open_row(self, row: int) -> None:
+        if not 0 <= row < self.model.rowCount():
+            return
+        item = self.model.item(row)
+        self.view.setCurrentIndex(self.model.index(row))
+        self.detail.show_post(item.post_id)
+        self.detail.set_numbers(item.likes, item.comments, item.age_s)
+        self.stack.setCurrentWidget(self.detail)
+        self.detail.setFocus()
+
+    def close_detail(self) -> None:
+        if self.stack.currentWidget() is self.detail:
+            self.stack.setCurrentWidget(self.view if self.model.rowCount() else self.empty)
+            self.view.setFocus()
+
+    @property
+    def in_detail(self) -> bool:
+        return self.stack.currentWidget() is self.detail
+
+    def set_list_mode(self, as_list: bool) -> None:
+        self.layout_button.blockSignals(True)
+        self.layout_button.setChecked(as_list)
+        self.layout_button.blockSignals(False)
+        self.layout_button.setText("Grid" if as_list else "List")
+        self.view.set_grid(not as_list)
+
+    def _source_for(self, pk: str):
+        return lambda: self.browser.image_path(pk, self.allow_network)
+
+    # --- state kept between runs -----------------------------------------------------------------------
+
+    def state(self) -> dict:
+        return {"search": self.search.text(), "author": self.author.text(), "hashtag": self.hashtag.currentText(),
+                "media": self.media.currentData(), "unseen": self.unseen.isChecked(),
+                "sort": self.sort.currentData(), "dates": self.dates.isChecked(),
+                "since": self.since.date().toString(Qt.DateFormat.ISODate),
+                "until": self.until.date().toString(Qt.DateFormat.ISODate),
+                "list": self.layout_button.isChecked(), "splitter": self.splitter.saveState().toBase64().data().decode(),
+                "side_tab": self.side.currentIndex()}
+
+    def restore(self, state: dict) -> None:
+        self.search.setText(state.get("search", ""))
+        self.author.setText(state.get("author", ""))
+        self.hashtag.setCurrentText(state.get("hashtag", ""))
+        self.media.setCurrentIndex(max(0, self.media.findData(state.get("media", "all"))))
+        self.unseen.setChecked(bool(state.get("unseen", False)))
+        self.sort.setCurrentIndex(max(0, self.sort.findData(state.get("sort", "score"))))
+        self.dates.setChecked(bool(state.get("dates", False)))
+        for edit, key in ((self.since, "since"), (self.until, "until")):
+            date = QDate.fromString(state.get(key, ""), Qt.DateFormat.ISODate)
+            if date.isValid():
+                edit.setDate(date)
+        self.set_list_mode(bool(state.get("list", False)))
+        if state.get("splitter"):
+            self.splitter.restoreState(QByteArray.fromBase64(state["splitter"].encode()))
+        self.side.setCurrentIndex(int(state.get("side_tab", 0)))
+
+    def set_date_bounds(self, now: int) -> None:
+        today = datetime.fromtimestamp(now, UTC).date()
+        for edit in (self.since, self.until):
+            edit.setMaximumDate(QDate(today.year, today.month, today.day))
+        if not self.dates.isChecked():
+            self.until.setDate(QDate(today.year, today.month, today.day))
+            self.since.setDate(QDate(today.year, today.month, today.day).addDays(-7))
+
+
+def _epoch(date: QDate) -> int:
+    return int(datetime(date.year(), date.month(), date.day(), tzinfo=UTC).timestamp())
+

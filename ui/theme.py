@@ -1,0 +1,48 @@
+"""Light and dark themes on Fusion, following the system unless the person picks one."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QGuiApplication, QIcon, QPalette
+from PySide6.QtWidgets import QApplication
+
+RESOURCES = Path(__file__).resolve().parent.parent / "resources"
+MODES = ("system", "light", "dark")
+
+_LIGHT = {
+    "Window": "#f4f5f7", "WindowText": "#1d1f24", "Base": "#ffffff", "AlternateBase": "#eef0f4",
+    "Text": "#1d1f24", "Button": "#f7f8fa", "ButtonText": "#1d1f24", "Highlight": "#3d6fd8",
+    "HighlightedText": "#ffffff", "Mid": "#d0d4dc", "Midlight": "#e4e7ed", "Dark": "#9aa1ad",
+    "PlaceholderText": "#6b7280", "ToolTipBase": "#ffffff", "ToolTipText": "#1d1f24", "Link": "#2f5fc4",
+}
+_DARK = {
+    "Window": "#16181d", "WindowText": "#e6e8ec", "Base": "#1f2229", "AlternateBase": "#272b34",
+    "Text": "#e6e8ec", "Button": "#262a32", "ButtonText": "#e6e8ec", "Highlight": "#5b8cf0",
+    "HighlightedText": "#ffffff", "Mid": "#3a3f4a", "Midlight": "#2d313a", "Dark": "#0f1114",
+    "PlaceholderText": "#9aa1ad", "ToolTipBase": "#272b34", "ToolTipText": "#e6e8ec", "Link": "#8fb1ff",
+}
+
+
+def is_dark(mode: str) -> bool:
+    if mode == "system":
+        return QGuiApplication.styleHints().colorScheme() == Qt.ColorScheme.Dark
+    return mode == "dark"
+
+
+def apply(app: QApplication, mode: str) -> None:
+    app.setStyle("Fusion")
+    colors = _DARK if is_dark(mode) else _LIGHT
+    palette = QPalette()
+    for role, value in colors.items():
+        palette.setColor(getattr(QPalette.ColorRole, role), QColor(value))
+    disabled = QColor(colors["PlaceholderText"])
+    for role in (QPalette.ColorRole.Text, QPalette.ColorRole.ButtonText, QPalette.ColorRole.WindowText):
+        palette.setColor(QPalette.ColorGroup.Disabled, role, disabled)
+    app.setPalette(palette)
+    app.setStyleSheet((RESOURCES / "style.qss").read_text(encoding="utf-8"))
+
+
+def app_icon() -> QIcon:
+    return QIcon(str(RESOURCES / "tessera.svg"))
