@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 from discovery import paths, world
-from discovery.progress import CancelToken, Cancelled, ProgressEvent
+from discovery.progress import Cancelled, CancelToken, ProgressEvent
 from discovery.settings import Settings
 from storage import StoreError
 

@@ -21,14 +21,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from discovery.browse import MEDIA_CHOICES, Browser, PostFilter
+from discovery.browse import Browser, PostFilter
 from discovery.ranking import Ranking
 from ui.detail import DetailView
 from ui.posts import PostListModel, PostListView
 from ui.ranking_panel import RankingPanel
 from ui.tasks import TaskRunner
-from ui.thumbnails import ThumbnailLoader
 from ui.throttle import Throttle
+from ui.thumbnails import ThumbnailLoader
 from ui.why_panel import WhyPanel, plain_label
 
 MEDIA_LABELS = {"all": "All media", "photo": "Photos", "video": "Videos", "carousel": "Carousels"}
@@ -274,8 +274,8 @@ class PostsPage(QWidget):
                 "sort": self.sort.currentData(), "dates": self.dates.isChecked(),
                 "since": self.since.date().toString(Qt.DateFormat.ISODate),
                 "until": self.until.date().toString(Qt.DateFormat.ISODate),
-                "list": self.layout_button.isChecked(), "splitter": self.splitter.saveState().toBase64().data().decode(),
-                "side_tab": self.side.currentIndex()}
+                "list": self.layout_button.isChecked(), "side_tab": self.side.currentIndex(),
+                "splitter": self.splitter.saveState().toBase64().data().decode()}
 
     def restore(self, state: dict) -> None:
         self.search.setText(state.get("search", ""))
