@@ -50,9 +50,10 @@ def evaluate_order(ranked: pd.DataFrame, truth: pd.Series, seed: int = 0) -> dic
     }
 
 
-def evaluate_ranking(world: World, params: RankingParams = RankingParams()) -> dict:
+def evaluate_ranking(world: World, params: RankingParams | None = None) -> dict:
     from discovery.demo import load_truth
 
+    params = params or RankingParams()
     truth = load_truth(world)
     ranker = Ranker(world.store, world.now())
     return {"feed": evaluate_order(ranker.feed(params).frame, truth),
