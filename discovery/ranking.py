@@ -240,27 +240,15 @@ class Ranker:
         return posts[keep]
 
     def _score(self, posts: pd.DataFrame, params: RankingParams, use_affinity: bool) -> pd.DataFrame:
-        authors = posts["author_id"].to_numpy()
-        age = (self.now - posts["taken_at"].to_numpy()).astype(np.float64)
-        values = {
-            "comments": np.log10(posts["comment_count"].to_numpy() + 2.0),
-            "likes": np.log10(posts["like_count"].to_numpy() + 1.0),
-            "pagerank": self.pagerank[authors],
-            "recency": np.exp(-age / (params.tau_hours * 3600.0)),
-        }
-        if use_affinity:
-            values["affinity"] = np.log(affinity_weight(self.like_counts[authors]) + 1.0)
-        score = np.ones(len(posts))
-        for name, value in values.items():
-            power = params.power(name)
-            if power:
-                score *= value**power
+        values = factor_values(posts, self.pagerank, self.like_counts if use_affinity else None, self.now, params)
+        score = combine(values, params)
         if self.see_fewer:
+            authors = posts["author_id"].to_numpy()
             fewer = np.fromiter((self.see_fewer.get(a, 0) for a in authors), np.float64, len(authors))
             score *= params.see_fewer_factor**fewer
         frame = posts.copy()
         frame["score"] = score
-        frame["age_s"] = age
+        frame["age_s"] = (self.now - posts["taken_at"].to_numpy()).astype(np.float64)
         for name, value in values.items():
             frame[f"f_{name}"] = value
         return self._decorate(frame)
@@ -274,13 +262,12 @@ class Ranker:
         tagged = tagged[tagged["post_id"].isin(strangers["id"])]
         rows = strangers.set_index("id").loc[tagged["post_id"].to_numpy()].reset_index()
         rows["tag"] = tagged["tag"].to_numpy()
-        age = (self.now - rows["taken_at"].to_numpy()).astype(np.float64)
-        rows["age_s"] = age
-        rows["f_comments"] = np.log10(rows["comment_count"].to_numpy() + 2.0)
-        rows["f_likes"] = np.log10(rows["like_count"].to_numpy() + 1.0)
-        rows["f_recency"] = np.exp(-age / (params.tau_hours * 3600.0))
-        rows["f_pagerank"] = self.pagerank[rows["author_id"].to_numpy()]
-        rows["score"] = rows["f_comments"] * rows["f_likes"] * rows["f_recency"]
+        rows["age_s"] = (self.now - rows["taken_at"].to_numpy()).astype(np.float64)
+        values = factor_values(rows, self.pagerank, None, self.now, params)
+        for name, value in values.items():
+            rows[f"f_{name}"] = value
+        # Interest candidates are strangers, often unreached by the graph: engagement and recency rank them.
+        rows["score"] = combine({k: v for k, v in values.items() if k != "pagerank"}, params)
         rows["source"] = "interest"
         rows = rows.sort_values(["score", "taken_at"], ascending=False, kind="stable")
         rows = rows.drop_duplicates("id")
@@ -306,6 +293,34 @@ class Ranker:
 
     def hashtags_of(self, post_id: int) -> list[str]:
         return self.post_tags.get(post_id, [])
+
+
+def factor_values(posts: pd.DataFrame, pagerank: np.ndarray, like_counts: np.ndarray | None, now: int,
+                  params: RankingParams) -> dict[str, np.ndarray]:
+    """Each factor of the seed's score for every post (affinity only when `like_counts` is given)."""
+    authors = posts["author_id"].to_numpy()
+    age = (now - posts["taken_at"].to_numpy()).astype(np.float64)
+    values = {
+        "comments": np.log10(posts["comment_count"].to_numpy() + 2.0),
+        "likes": np.log10(posts["like_count"].to_numpy() + 1.0),
+        "pagerank": pagerank[authors],
+        "recency": np.exp(-age / (params.tau_hours * 3600.0)),
+    }
+    if like_counts is not None:
+        values["affinity"] = np.log(affinity_weight(like_counts[authors]) + 1.0)
+    return values
+
+
+def combine(values: dict[str, np.ndarray], params: RankingParams) -> np.ndarray:
+    """The product of the factors, each raised to its exponent (a switched-off factor counts as 1)."""
+    score = np.ones(len(next(iter(values.values()))))
+    for name, value in values.items():
+        power = params.power(name)
+        if power == 1.0:
+            score *= value
+        elif power:
+            score *= value**power
+    return score
 
 
 # --- explanation -------------------------------------------------------------------------------------------
