@@ -141,7 +141,12 @@ class Browser:
         """Picture `page` of a carousel (0 is the cover, the one a sync downloads)."""
         if page == 0:
             return self.image_path(post_pk, allow_network)
-        return self.world.images.get(f"{post_pk}_{page}")
+        cached = self.world.images.get(f"{post_pk}_{page}")
+        if cached is not None or self.world.kind != "demo":
+            return cached
+        from discovery.demo import post_image
+
+        return post_image(self.world, post_pk, slide=page)
 
     def avatar_path(self, account_pk: str) -> Path | None:
         cached = self.world.images.get(f"avatar_{account_pk}")

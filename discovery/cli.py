@@ -15,6 +15,7 @@ from storage import StoreError
 
 # Modules that register subcommands, in the order they appear in --help.
 COMMAND_MODULES = [
+    "discovery.demo.commands",
     "discovery.commands",
 ]
 
