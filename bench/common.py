@@ -7,10 +7,9 @@ import gc
 import json
 import os
 import platform
-import resource
 import sys
-import threading
 import time
+import tracemalloc
 from collections.abc import Callable
 from typing import Any
 
@@ -30,37 +29,17 @@ def machine() -> dict[str, Any]:
             "python": platform.python_version(), "platform": platform.platform(terse=True)}
 
 
-class PeakMemory:
-    """Peak resident memory growth (MiB) while the block runs, sampled from /proc every 5 ms."""
-
-    def __enter__(self) -> PeakMemory:
-        gc.collect()
-        self.start = self.peak = _rss()
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._sample, daemon=True)
-        self._thread.start()
-        return self
-
-    def _sample(self) -> None:
-        while not self._stop.wait(0.005):
-            self.peak = max(self.peak, _rss())
-
-    def __exit__(self, *exc) -> None:
-        self._stop.set()
-        self._thread.join()
-        self.peak = max(self.peak, _rss())
-
-    @property
-    def mib(self) -> float:
-        return (self.peak - self.start) / 1024**2
-
-
-def _rss() -> int:
+def peak_memory_mib(function: Callable[[], Any]) -> tuple[float, Any]:
+    """Peak memory (MiB) newly allocated while `function` runs, traced by tracemalloc (numpy's arrays
+    included), and its result. Tracing slows Python code: time a function in a separate run."""
+    gc.collect()
+    tracemalloc.start()
     try:
-        with open("/proc/self/statm", encoding="utf-8") as handle:
-            return int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
-    except OSError:
-        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+        result = function()
+        _current, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    return peak / 1024**2, result
 
 
 def timed(function: Callable[[], Any], repeat: int = 1) -> tuple[float, Any]:

@@ -389,21 +389,22 @@ class Store:
                 conn.execute(stmt, list(chunk))
 
     def edges(self, include_unfollowed: bool = False) -> tuple[np.ndarray, np.ndarray]:
-        """All current follow edges as (source ids, target ids), int64 arrays, in one query."""
+        """All current follow edges as (source ids, target ids), int64 arrays grouped by source, in one query
+        through the raw driver (SQLAlchemy's row objects would cost more than the query)."""
         with self.engine.connect() as conn:
-            raw = conn.exec_driver_sql(
-                "SELECT source_id, targets, last_seen, listed_at FROM follows ORDER BY source_id").fetchall()
-        if not raw:
+            cursor = conn.connection.driver_connection.execute(
+                "SELECT source_id, targets, last_seen, coalesce(listed_at, -1) FROM follows ORDER BY source_id")
+            rows = cursor.fetchall()
+        if not rows:
             return np.zeros(0, np.int64), np.zeros(0, np.int64)
-        targets = [_unpack(r[1]) for r in raw]
-        lengths = np.fromiter((len(t) for t in targets), np.int64, len(raw))
-        src = np.repeat(np.fromiter((r[0] for r in raw), np.int64, len(raw)), lengths)
-        dst = np.concatenate(targets)
-        if include_unfollowed or all(r[3] is None for r in raw):
+        sources, targets, last_seen, listed = zip(*rows, strict=True)
+        lengths = np.fromiter(map(len, targets), np.int64, len(rows)) // 8
+        src = np.repeat(np.array(sources, np.int64), lengths)
+        dst = np.frombuffer(b"".join(targets), "<i8")
+        listed = np.array(listed, np.int64)
+        if include_unfollowed or listed.max() < 0:
             return src, dst
-        last_seen = np.concatenate([_unpack(r[2]) for r in raw])
-        listed = np.repeat(np.fromiter((-1 if r[3] is None else r[3] for r in raw), np.int64, len(raw)), lengths)
-        keep = last_seen >= listed
+        keep = np.frombuffer(b"".join(last_seen), "<i8") >= np.repeat(listed, lengths)
         return src[keep], dst[keep]
 
     def follows_frame(self, source_id: int) -> pd.DataFrame:
@@ -621,7 +622,7 @@ class Store:
 
     def _sql_frame(self, sql: str, params: list, columns: list[str]) -> pd.DataFrame:
         with self._reader(None) as conn:
-            rows = conn.exec_driver_sql(sql, tuple(params)).fetchall()
+            rows = conn.connection.driver_connection.execute(sql, tuple(params)).fetchall()
         return pd.DataFrame.from_records(rows, columns=columns)
 
 

@@ -25,3 +25,22 @@ def shared_data() -> Path:
     if not SHARED_DATA.exists():
         pytest.fail(f"the public test data is missing: expected {SHARED_DATA}")
     return SHARED_DATA
+
+
+@pytest.fixture(scope="session")
+def _small_demo_template(tmp_path_factory) -> Path:
+    """One small demo world per test session; tests get copies."""
+    from discovery.demo import DemoConfig, ensure_demo_world
+
+    root = tmp_path_factory.mktemp("demo-template")
+    ensure_demo_world(root, config=DemoConfig.small()).close()
+    return root
+
+
+@pytest.fixture
+def demo_data_dir(_small_demo_template: Path, data_dir: Path) -> Path:
+    """A data directory holding its own copy of the small demo world."""
+    import shutil
+
+    shutil.copytree(_small_demo_template / "worlds", data_dir / "worlds")
+    return data_dir

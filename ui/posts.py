@@ -317,11 +317,15 @@ class PostListView(QListView):
         if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentIndex().isValid():
             self.opened.emit(self.currentIndex().row())
             return
-        moves = {Qt.Key.Key_J: QAbstractItemView.CursorAction.MoveNext,
-                 Qt.Key.Key_K: QAbstractItemView.CursorAction.MovePrevious,
-                 Qt.Key.Key_Space: QAbstractItemView.CursorAction.MovePageDown}
-        if key in moves and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
-            index = self.moveCursor(moves[key], event.modifiers())
+        plain = not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        if key in (Qt.Key.Key_J, Qt.Key.Key_K) and plain and self.model() is not None:
+            current = self.currentIndex().row() if self.currentIndex().isValid() else -1
+            row = current + 1 if key == Qt.Key.Key_J else max(0, current - 1)
+            if 0 <= row < self.model().rowCount():
+                self.setCurrentIndex(self.model().index(row, 0))
+            return
+        if key == Qt.Key.Key_Space and plain:
+            index = self.moveCursor(QAbstractItemView.CursorAction.MovePageDown, event.modifiers())
             if index.isValid():
                 self.setCurrentIndex(index)
             return
