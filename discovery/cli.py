@@ -17,6 +17,7 @@ from storage import StoreError
 COMMAND_MODULES = [
     "discovery.demo.commands",
     "discovery.commands",
+    "discovery.export.commands",
 ]
 
 

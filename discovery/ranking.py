@@ -185,7 +185,10 @@ class Ranker:
 
     def _load_interests(self, likes: pd.DataFrame) -> pd.Series:
         """The person's hashtags, most used first: from posts they liked, saved or are tagged in."""
-        ids = np.unique(np.concatenate([likes["post_id"].to_numpy(np.int64), self.store.tagged_post_ids()]))
+        events = self.store.interactions_frame()
+        saved = events.loc[(events["kind"] == InteractionKind.SAVED) & events["post_id"].notna(), "post_id"]
+        ids = np.unique(np.concatenate([likes["post_id"].to_numpy(np.int64), self.store.tagged_post_ids(),
+                                        saved.to_numpy(np.int64)]))
         tags = self.store.hashtags_frame(ids)
         return tags["tag"].value_counts() if len(tags) else pd.Series(dtype=np.int64)
 

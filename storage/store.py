@@ -101,7 +101,7 @@ def inspect_file(path: Path) -> str | None:
     if len(header) < 100 or not header.startswith(SQLITE_MAGIC):
         raise NotATesseraDatabase(f"{path} is not a Tessera database (it is not an SQLite file). "
                                   "Choose another data directory or move the file away.")
-    if int.from_bytes(header[68:72], "big") != APPLICATION_ID:
+    if int.from_bytes(header[68:72], "big") != APPLICATION_ID and _wal_application_id(path) != APPLICATION_ID:
         raise NotATesseraDatabase(f"{path} is an SQLite database of another program, not Tessera's. "
                                   "Choose another data directory or move the file away.")
     uri = f"file:{path}?mode=ro"
@@ -116,6 +116,19 @@ def inspect_file(path: Path) -> str | None:
         raise NewerDatabase(f"{path} was written by a newer version of Tessera (schema {revision}). "
                             "Update Tessera to open it; the file was left untouched.")
     return revision
+
+
+def _wal_application_id(path: Path) -> int | None:
+    """The application id as the database sees it, when a write-ahead log may hold a newer header page."""
+    if not path.with_name(path.name + "-wal").exists():
+        return None
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        return conn.execute("PRAGMA application_id").fetchone()[0]
+    except sqlite3.DatabaseError:
+        return None
+    finally:
+        conn.close()
 
 
 def _backup(path: Path, revision: str) -> Path:
@@ -157,6 +170,8 @@ class Store:
             config.attributes["connection"] = conn
             command.upgrade(config, "head")
             self._set_meta(conn, "schema_version", head_revision())
+        with self.engine.connect() as conn:  # put the new header (application id) into the main file now
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def close(self) -> None:
         self.engine.dispose()
@@ -321,9 +336,11 @@ class Store:
 
     # --- follows -------------------------------------------------------------------------------------
 
-    def upsert_follows(self, follows: Iterable[Follow], complete_sources: Iterable[str] = ()) -> None:
+    def upsert_follows(self, follows: Iterable[Follow], complete_sources: Iterable[str] = (),
+                       listed_at: int | None = None) -> None:
         """Merge follow edges. For each source in `complete_sources` the edges given are its whole list:
-        targets it no longer follows are marked as unfollowed (their last-seen stays in the past)."""
+        targets it no longer follows are marked as unfollowed (their last-seen stays in the past). The list
+        counts as read at `listed_at`, by default the latest `seen_at` among its edges (or now, if none)."""
         follows = list(follows)
         complete = set(complete_sources)
         if not follows and not complete:
@@ -338,11 +355,11 @@ class Store:
             seen = np.fromiter((f.seen_at for f in follows), np.int64, len(follows))
             first = np.fromiter((f.seen_at if f.first_seen is None else f.first_seen for f in follows),
                                 np.int64, len(follows))
-            now = int(time.time())
+            now = int(time.time()) if listed_at is None else listed_at
             listed = {}
             for source in complete:
                 mine = seen[src == ids[source]]
-                listed[ids[source]] = int(mine.max()) if len(mine) else now
+                listed[ids[source]] = listed_at if listed_at is not None else (int(mine.max()) if len(mine) else now)
             self._merge_follow_lists(conn, src, dst, first, seen, listed)
 
     def _merge_follow_lists(self, conn, src, dst, first, seen, listed: dict[int, int]) -> None:

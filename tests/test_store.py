@@ -209,3 +209,15 @@ def test_image_cache_evicts_the_least_recently_viewed(tmp_path):
     cache.put("d", b"x" * 1000)
     assert cache.get("b") is None and cache.get("a") is not None and cache.get("d") is not None
     assert cache.size() <= 3000
+
+
+def test_a_new_store_is_recognised_while_its_log_is_not_yet_checkpointed(tmp_path):
+    path = tmp_path / "tessera.db"
+    store = Store.open(path)
+    store.upsert_accounts(accounts("1"))
+    reader = sqlite3.connect(f"file:{path}?mode=ro", uri=True)  # keeps the log from being folded in
+    reader.execute("SELECT count(*) FROM accounts").fetchone()
+    store.close()
+    with Store.open(path) as again:
+        assert again.counts()["accounts"] == 1
+    reader.close()
