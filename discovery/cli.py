@@ -18,6 +18,7 @@ COMMAND_MODULES = [
     "discovery.demo.commands",
     "discovery.commands",
     "discovery.export.commands",
+    "discovery.predict.commands",
 ]
 
 

@@ -60,13 +60,35 @@ def main(argv: list[str] | None = None) -> int:
 
     from ui.main_window import MainWindow
 
-    window = MainWindow(root, current, settings, offline=args.offline)
     if args.screenshot:
+        window = MainWindow(root, current, settings, offline=args.offline)
         return screenshot(app, window, Path(args.screenshot), args.tab, args.size, args.open_first)
-    window.show()
-    window.start()
+    windows: list = []
+
+    def show(opened: world.World) -> None:
+        """Open a world in a fresh window (the old one, if any, is closed with its world)."""
+        window = MainWindow(root, opened, settings, offline=args.offline)
+        window.switch_world.connect(lambda name: switch(window, name))
+        windows.append(window)
+        window.show()
+        window.start()
+
+    def switch(old, name: str) -> None:
+        try:
+            opened = world.World.open(root, name)
+        except StoreError as exc:
+            QMessageBox.critical(old, "Tessera cannot open this world", str(exc))
+            return
+        world.set_current(root, name)
+        old.close()
+        old.world.close()
+        windows.remove(old)
+        show(opened)
+
+    show(current)
     code = app.exec()
-    current.close()
+    for window in windows:
+        window.world.close()
     return code
 
 

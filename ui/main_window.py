@@ -43,6 +43,7 @@ SHORTCUTS = [
 
 class MainWindow(QMainWindow):
     ready = Signal()  # every tab has its first ranking
+    switch_world = Signal(str)  # open another world (after an import or a login) in a new window
 
     def __init__(self, root: Path, world: World, settings: Settings, tasks: TaskRunner | None = None,
                  offline: bool = False, parent: QWidget | None = None):
@@ -108,6 +109,12 @@ class MainWindow(QMainWindow):
 
     def _menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
+        import_action = QAction("&Import data export…", self)
+        import_action.triggered.connect(self.import_export)
+        file_menu.addAction(import_action)
+        self.import_button.clicked.connect(self.import_export)
+        self.import_button.setVisible(True)
+        file_menu.addSeparator()
         quit_action = QAction("&Quit", self, shortcut=QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
         file_menu.addAction(quit_action)
@@ -197,6 +204,13 @@ class MainWindow(QMainWindow):
         theme.apply(QApplication.instance(), mode)
         self.theme_actions[mode].setChecked(True)
 
+    def import_export(self) -> None:
+        from ui.import_dialog import ImportDialog
+
+        dialog = ImportDialog(self.root, self.tasks, self)
+        dialog.imported.connect(self.switch_world.emit)
+        dialog.exec()
+
     def _update_status(self, _rows: int = 0) -> None:
         counts = self.world.store.counts()
         states = self.world.store.sync_states()
@@ -206,7 +220,7 @@ class MainWindow(QMainWindow):
             synced = "last synced " + time.strftime("%Y-%m-%d %H:%M", time.localtime(int(states["updated_at"].max())))
         else:
             synced = "never synced"
-        network = "offline" if self.offline else "online when syncing"
+        network = "offline" if self.offline or self.world.kind != "account" else "online when syncing"
         self.status.setText(f"{synced} · {counts['posts']:,} posts · {counts['accounts']:,} accounts · {network}")
 
     def show_shortcuts(self) -> None:

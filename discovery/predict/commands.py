@@ -1,0 +1,259 @@
+"""Like prediction from the command line: evaluate-likes, train-likes, predict-likes, best-time."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+import sys
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from discovery import paths, text
+from discovery import world as worlds
+from discovery.cli import CommandError
+from discovery.predict import evaluate as E
+from discovery.predict import features as F
+from discovery.predict import hashtags as H
+from discovery.predict import model as M
+from discovery.predict import predictor as PR
+from discovery.predict import table as T
+from discovery.progress import TerminalProgress
+
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+def register(subparsers, common) -> None:
+    p = subparsers.add_parser(
+        "evaluate-likes", parents=[common], help="measure like prediction honestly against a baseline",
+        description="For each author the last 3 posts are the test set and only earlier posts feed any "
+                    "feature; prints baseline and model side by side.")
+    p.add_argument("--dataset", metavar="CSV", help="a CSV with the gvsi posts.csv columns (alias, date, "
+                   "numberLikes required); default: the current world's store")
+    p.add_argument("--hashtag-prior", metavar="FILE",
+                   help="a whitespace-separated hashtag list, most popular first, for hashtag popularity "
+                        "(default: counted on the training posts)")
+    p.add_argument("--authors", type=int, metavar="N", help="evaluate on N authors drawn with --seed")
+    p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    p.add_argument("--pick-trials", type=int, default=200, metavar="N",
+                   help="demo world only: choices of 1 picture among 4 to measure the model's pick "
+                        "(default 200)")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(run=run_evaluate)
+
+    p = subparsers.add_parser("train-likes", parents=[common],
+                              help="train and save the current world's like model")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--json", action="store_true", help="print the model's summary as JSON")
+    p.set_defaults(run=run_train)
+
+    p = subparsers.add_parser("predict-likes", parents=[common], help="predict likes for candidate pictures")
+    p.add_argument("images", nargs="+", metavar="IMAGE", help=f"1 to {PR.MAX_CANDIDATES} picture files")
+    p.add_argument("--account", help="username or pk (default: me)")
+    p.add_argument("--caption", default="", help="the caption, hashtags included")
+    p.add_argument("--when", help="posting time, ISO 8601 (default: now)")
+    p.add_argument("--horizon", type=float, help="days after posting (default: the setting, 7)")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(run=run_predict)
+
+    p = subparsers.add_parser("best-time", parents=[common], help="when an account's posts draw most likes")
+    p.add_argument("--account", help="username or pk (default: me)")
+    p.add_argument("--timezone", help="a zone name such as Europe/Paris (default: this computer's)")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(run=run_best_time)
+
+
+# --- helpers -----------------------------------------------------------------------------------------------
+
+
+def open_world(args) -> worlds.World:
+    root = paths.data_dir(args.data_dir)
+    name = worlds.current_name(root)
+    if not worlds.exists(root, name):
+        raise CommandError(f"There is no world '{name}' in {root} yet: build the demo world or connect an "
+                           "account first (or give --dataset for evaluate-likes).")
+    return worlds.World.open(root, name)
+
+
+def resolve_account(world: worlds.World, account: str | None) -> str:
+    if not account:
+        me = world.store.me()
+        if me is None:
+            raise CommandError("This world has no 'me' account: choose one with --account.")
+        return me
+    wanted = account.lstrip("@").lower()
+    frame = world.store.accounts_frame()
+    hit = frame[(frame["pk"] == account) | (frame["username"].str.lower() == wanted)]
+    if hit.empty:
+        raise CommandError(f"There is no account '{account}' in this world.")
+    return str(hit["pk"].iloc[0])
+
+
+def _clean(value):
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: _clean(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_clean(v) for v in value]
+    return value
+
+
+def _dump(data) -> None:
+    json.dump(_clean(data), sys.stdout, indent=2, ensure_ascii=False)
+    print()
+
+
+# --- evaluate-likes ----------------------------------------------------------------------------------------
+
+
+def run_evaluate(args) -> int:
+    progress = TerminalProgress()
+    popularity = None
+    if args.hashtag_prior:
+        try:
+            popularity = F.HashtagPopularity.from_ranked_file(args.hashtag_prior)
+        except (OSError, UnicodeDecodeError) as exc:
+            raise CommandError(f"The hashtag list {args.hashtag_prior} cannot be read ({exc}).") from None
+    world = None
+    vectors = None
+    try:
+        if args.dataset:
+            try:
+                table, note = T.read_csv(args.dataset)
+            except T.DatasetError as exc:
+                raise CommandError(str(exc)) from None
+            source = {"dataset": str(Path(args.dataset)), **note}
+        else:
+            world = open_world(args)
+            table, vectors = PR.world_table(world, progress)
+            source = {"world": world.name, "kind": world.kind}
+        if args.authors:
+            table, vectors = E.sample_authors(table, vectors, args.authors, args.seed)
+        try:
+            report, model, _ = E.evaluate_table(table, popularity, vectors, seed=args.seed, progress=progress)
+        except M.ModelError as exc:
+            raise CommandError(str(exc)) from None
+        report["source"] = source
+        if world is not None and world.kind == "demo":
+            report.update(PR.demo_pick_gain(world, model, args.pick_trials, args.seed, progress))
+    finally:
+        if world is not None:
+            world.close()
+    if args.json:
+        _dump(report)
+    else:
+        print(E.format_table(report))
+    return 0
+
+
+# --- train-likes -------------------------------------------------------------------------------------------
+
+
+def run_train(args) -> int:
+    world = open_world(args)
+    try:
+        model = PR.train_world(world, TerminalProgress(), seed=args.seed)
+    except M.ModelError as exc:
+        raise CommandError(str(exc)) from None
+    finally:
+        world.close()
+    summary = model.summary()
+    if args.json:
+        _dump(summary)
+    else:
+        print(f"trained on {summary['posts']:,} posts of {summary['authors']:,} accounts, "
+              f"{len(summary['features'])} features; saved to {PR.model_file(world)}")
+        if model.evaluation:
+            print()
+            print(E.format_table(model.evaluation))
+    return 0
+
+
+# --- predict-likes -----------------------------------------------------------------------------------------
+
+
+def _parse_when(value: str | None) -> int | None:
+    if not value:
+        return None
+    try:
+        moment = dt.datetime.fromisoformat(value)
+    except ValueError:
+        raise CommandError(f"--when {value!r} is not a date and time like 2026-11-23T19:30.") from None
+    if moment.tzinfo is None:
+        moment = moment.astimezone()
+    return int(moment.timestamp())
+
+
+def run_predict(args) -> int:
+    when = _parse_when(args.when)
+    world = open_world(args)
+    try:
+        account = resolve_account(world, args.account)
+        predictor = PR.Predictor.for_world(world)
+        try:
+            report = predictor.predict(account, args.images, args.caption, when or world.now(), args.horizon)
+        except PR.PredictError as exc:
+            raise CommandError(str(exc)) from None
+        index = H.HashtagIndex.build(world.store, world.images, predictor.pixel_cache)
+        pictures = [c.pixels for c in report.candidates if c.pixels is not None]
+        suggestions = index.suggest(args.caption, pictures)
+    finally:
+        world.close()
+    if args.json:
+        _dump({"account": report.account, "when": report.when, "horizon_days": report.horizon_days,
+               "baseline_likes": report.baseline_likes, "history_posts": report.history_posts,
+               "warnings": list(report.warnings), "attribution": report.attribution,
+               "candidates": [{"name": c.name, "rank": c.rank, "likes": c.likes, "low": c.low, "high": c.high,
+                               "error": c.error, "pixels": c.pixels.as_dict() if c.pixels else None,
+                               "contributions": [{"feature": x.feature, "label": x.label, "value": x.value,
+                                                  "usual": x.reference, "percent": x.percent}
+                                                 for x in c.contributions]} for c in report.ranked()],
+               "hashtags": [{"tag": s.tag, "posts": s.posts, "typical_likes": s.typical_likes,
+                             "source": s.source} for s in suggestions]})
+        return 0
+    print(f"usual likes {text.compact(report.baseline_likes)} from {report.history_posts} earlier posts; "
+          f"predicted {report.horizon_days:g} days after posting:")
+    for warning in report.warnings:
+        print(f"  ! {warning}")
+    for c in report.ranked():
+        if c.error:
+            print(f"  –  {c.name}: {c.error}")
+            continue
+        why = ", ".join(f"{x.label} {x.percent:+.0f}%" for x in c.contributions[:3])
+        print(f"  {c.rank}. {c.name}: {text.compact(c.likes)} likes (80%: {text.compact(c.low)}–"
+              f"{text.compact(c.high)})" + (f"  [{why}]" if why else ""))
+    if suggestions:
+        print("hashtags: " + "  ".join(f"#{s.tag} ({s.posts}, ~{text.compact(s.typical_likes)})"
+                                       for s in suggestions))
+    return 0
+
+
+# --- best-time ---------------------------------------------------------------------------------------------
+
+
+def run_best_time(args) -> int:
+    if args.timezone:
+        try:
+            ZoneInfo(args.timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise CommandError(f"{args.timezone!r} is not a time zone name (try Europe/Paris).") from None
+    world = open_world(args)
+    try:
+        account = resolve_account(world, args.account)
+        times = H.best_time_heatmap(world.store, account, args.timezone)
+    finally:
+        world.close()
+    if args.json:
+        _dump({"timezone": times.timezone, "lift": times.lift.round(4).tolist(),
+               "own_posts": times.own_posts.tolist(), "all_posts": times.all_posts,
+               "best": [{"weekday": w, "hour": h, "lift": v} for w, h, v in times.best]})
+        return 0
+    print(f"likes relative to usual, by weekday and hour ({times.timezone}); "
+          f"{int(times.own_posts.sum())} own posts, {times.all_posts} in all")
+    print("      " + "".join(f"{h:>4}" for h in range(0, 24, 2)))
+    for w in range(7):
+        print(f"{WEEKDAYS[w]:<6}" + "".join(f"{times.lift[w, h]:4.2f}"[:4].rjust(4) for h in range(0, 24, 2)))
+    print("best: " + ", ".join(f"{WEEKDAYS[w]} {h:02d}:00 (x{v:.2f})" for w, h, v in times.best))
+    return 0
+

@@ -1,0 +1,345 @@
+"""Features of a post for like prediction, from the author's earlier posts only, the caption, the timing,
+the age at which the like count was read, and the pixels.
+
+Every feature of a post is computed from that post and from posts of the same author that come *before* it
+in time (the `order` column of a post table); nothing later can reach it. Likes are compared on the log
+scale, log(1 + likes), and relative to the author's trailing median (the baseline).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import threading
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from discovery.predict import pixels
+
+DAY = 86400.0
+MIN_AGE_DAYS = 1 / 24  # a count read within the first hour is treated as read at one hour
+TREND_POSTS = 5
+RECENT_POSTS = 3
+
+HISTORY_FEATURES = ("h_count", "h_median", "h_mean", "h_std", "h_spread", "h_last", "h_last_age",
+                    "h_recent", "h_trend", "h_age", "h_gap", "h_rate")
+ACCOUNT_FEATURES = ("log_followers", "log_following", "log_media_count", "likes_per_follower")
+POST_FEATURES = ("log_age", "caption_length", "n_hashtags", "tag_pop_mean", "tag_pop_max", "tag_lift",
+                 "tag_reuse", "n_mentions",
+                 "has_location", "is_video", "is_reel", "is_carousel", "carousel_count", "weekday", "hour")
+PIXEL_COLUMNS = tuple(f"px_{name}" for name in pixels.PIXEL_FEATURES)
+FEATURES = HISTORY_FEATURES + ACCOUNT_FEATURES + POST_FEATURES + PIXEL_COLUMNS
+# Features that describe the candidate post itself (the rest describe the account and its past).
+CANDIDATE_FEATURES = POST_FEATURES[1:] + PIXEL_COLUMNS
+
+LABELS = {
+    "h_count": "Posts so far", "h_median": "Usual likes", "h_mean": "Mean likes", "h_std": "Spread of likes",
+    "h_spread": "Range of likes", "h_last": "Last post vs usual", "h_last_age": "Age of last post's count",
+    "h_recent": "Recent posts vs usual", "h_trend": "Trend of recent posts", "h_age": "Age of past counts",
+    "h_gap": "Days since last post", "h_rate": "Posts per day", "log_followers": "Followers",
+    "log_following": "Following", "log_media_count": "Posts on profile",
+    "likes_per_follower": "Likes per follower",
+    "log_age": "Age at the count", "caption_length": "Caption length", "n_hashtags": "Hashtags",
+    "tag_pop_mean": "Hashtag popularity", "tag_pop_max": "Most popular hashtag",
+    "tag_lift": "Your past posts with these hashtags", "tag_reuse": "Hashtags used before",
+    "n_mentions": "Mentions", "has_location": "Location", "is_video": "Video", "is_reel": "Reel",
+    "is_carousel": "Carousel", "carousel_count": "Carousel size",
+    "weekday": "Weekday", "hour": "Hour",
+} | {f"px_{name}": label for name, label in pixels.PIXEL_LABELS.items()}
+
+
+def log_likes(likes) -> np.ndarray:
+    return np.log1p(np.maximum(np.asarray(likes, dtype=float), 0.0))
+
+
+def log_age_days(observed_at, taken_at) -> np.ndarray:
+    """log(days between posting and reading the count), at least one hour; NaN when unknown."""
+    days = (np.asarray(observed_at, dtype=float) - np.asarray(taken_at, dtype=float)) / DAY
+    return np.log(np.maximum(days, MIN_AGE_DAYS))
+
+
+def has_time_of_day(taken_at: Iterable[int]) -> bool:
+    """Whether timestamps carry a time of day: day-precision data repeats one or two clock times."""
+    seconds = {int(t) % int(DAY) for t in taken_at}
+    return len(seconds) > 3
+
+
+# --- the author's history ------------------------------------------------------------------------------
+
+
+def history_row(past_log_likes: np.ndarray, past_log_ages: np.ndarray, past_times: np.ndarray,
+                now: float) -> np.ndarray:
+    """HISTORY_FEATURES of a post taken at `now`, from the author's earlier posts (oldest first)."""
+    n = len(past_log_likes)
+    out = np.full(len(HISTORY_FEATURES), np.nan)
+    out[0] = n
+    if n == 0:
+        return out
+    median = float(np.median(past_log_likes))
+    q10, q90 = np.percentile(past_log_likes, [10, 90]) if n >= 3 else (np.nan, np.nan)
+    out[1] = median
+    out[2] = past_log_likes.mean()
+    out[3] = past_log_likes.std(ddof=1) if n >= 2 else np.nan
+    out[4] = q90 - q10
+    out[5] = past_log_likes[-1] - median
+    out[6] = past_log_ages[-1]
+    out[7] = past_log_likes[-RECENT_POSTS:].mean() - median
+    if n >= 3:
+        recent = past_log_likes[-TREND_POSTS:]
+        index = np.arange(len(recent)) - (len(recent) - 1) / 2
+        out[8] = float((index * (recent - recent.mean())).sum() / (index**2).sum())
+    ages = past_log_ages[~np.isnan(past_log_ages)]
+    out[9] = np.median(ages) if len(ages) else np.nan
+    out[10] = math.log1p(max(now - past_times[-1], 0) / DAY)
+    if n >= 2:
+        out[11] = math.log((n - 1) / max((past_times[-1] - past_times[0]) / DAY, 1.0))
+    return out
+
+
+def tag_history(past_tags: Sequence[Sequence[str]], past_log_likes: np.ndarray, tags: Sequence[str]
+                ) -> tuple[float, float]:
+    """(tag_lift, tag_reuse) of a post with `tags`: how the author's earlier posts sharing one of them did
+    against the author's trailing median (NaN when none did), and the share of its tags used before."""
+    if not tags or len(past_log_likes) == 0:
+        return np.nan, (np.nan if not tags else 0.0)
+    wanted = set(tags)
+    median = float(np.median(past_log_likes))
+    shared = [like - median for like, earlier in zip(past_log_likes, past_tags, strict=True)
+              if wanted.intersection(earlier)]
+    seen = set().union(*map(set, past_tags))
+    return (float(np.mean(shared)) if shared else np.nan), len(wanted & seen) / len(wanted)
+
+
+def history_features(table: pd.DataFrame) -> pd.DataFrame:
+    """HISTORY_FEATURES, tag_lift and tag_reuse for every row of a post table (sorted by author and order),
+    from earlier rows of the same author only."""
+    values = np.full((len(table), len(HISTORY_FEATURES) + 2), np.nan)
+    likes = log_likes(table["likes"])
+    ages = log_age_days(table["observed_at"], table["taken_at"])
+    times = table["taken_at"].to_numpy(dtype=float)
+    tags = list(table["hashtags"])
+    authors = table["author"].to_numpy()
+    starts = np.flatnonzero(np.r_[True, authors[1:] != authors[:-1]])
+    ends = np.r_[starts[1:], len(table)]
+    for start, end in zip(starts, ends, strict=True):
+        for i in range(start, end):
+            values[i, :-2] = history_row(likes[start:i], ages[start:i], times[start:i], times[i])
+            values[i, -2:] = tag_history(tags[start:i], likes[start:i], tags[i])
+    columns = [*HISTORY_FEATURES, "tag_lift", "tag_reuse"]
+    return pd.DataFrame(values, columns=columns, index=table.index)
+
+
+# --- hashtag popularity ----------------------------------------------------------------------------------
+
+
+class HashtagPopularity:
+    """How popular a hashtag is, from a ranking (rank 1 = most used): score 1 - log(rank) / log(size + 1),
+    so 1 for the top tag, falling towards 0, and 0 for a tag not in the ranking.
+
+    Two sources: a ranked list file (a public top-hashtags list, used only when evaluating) or the usage
+    counts of the store's own posts (what the app uses)."""
+
+    def __init__(self, ranks: dict[str, int], source: str):
+        self.ranks = ranks
+        self.source = source
+        self._scale = math.log(len(ranks) + 1) if ranks else 1.0
+
+    @classmethod
+    def from_ranked_file(cls, path: str | Path) -> HashtagPopularity:
+        words = Path(path).read_text(encoding="utf-8").split()
+        tags = dict.fromkeys(w.lower().lstrip("#") for w in words if w.strip("#"))
+        return cls({tag: rank for rank, tag in enumerate(tags, start=1)}, f"ranked list {Path(path).name}")
+
+    @classmethod
+    def from_posts(cls, hashtag_lists: Iterable[Sequence[str]], limit: int = 50_000) -> HashtagPopularity:
+        counts = Counter(tag for tags in hashtag_lists for tag in tags)
+        ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:limit]
+        return cls({tag: rank for rank, (tag, _count) in enumerate(ranked, start=1)}, "the store's hashtags")
+
+    def score(self, tag: str) -> float:
+        rank = self.ranks.get(tag.lower().lstrip("#"))
+        return 0.0 if rank is None else 1.0 - math.log(rank) / self._scale
+
+    def features(self, tags: Sequence[str]) -> tuple[float, float]:
+        """(mean, max) score of a post's tags; (0, 0) without tags."""
+        if not tags:
+            return 0.0, 0.0
+        scores = [self.score(t) for t in tags]
+        return float(np.mean(scores)), float(max(scores))
+
+
+# --- the post itself -----------------------------------------------------------------------------------
+
+
+def account_features(table: pd.DataFrame, history: pd.DataFrame) -> pd.DataFrame:
+    followers = np.log1p(table["followers"].to_numpy(dtype=float))
+    return pd.DataFrame({
+        "log_followers": followers,
+        "log_following": np.log1p(table["following"].to_numpy(dtype=float)),
+        "log_media_count": np.log1p(table["media_count"].to_numpy(dtype=float)),
+        "likes_per_follower": history["h_median"].to_numpy() - followers,
+    }, index=table.index)
+
+
+def post_features(table: pd.DataFrame, popularity: HashtagPopularity, time_of_day: bool,
+                  horizon_days: float | None = None) -> pd.DataFrame:
+    """POST_FEATURES. With `horizon_days` the count is the one expected that long after posting (prediction);
+    without, the age at which each row's count was read."""
+    if horizon_days is None:
+        age = log_age_days(table["observed_at"], table["taken_at"])
+    else:
+        age = np.full(len(table), math.log(max(horizon_days, MIN_AGE_DAYS)))
+    tag_scores = np.array([popularity.features(tags) for tags in table["hashtags"]], dtype=float)
+    tag_scores = tag_scores.reshape(-1, 2)
+    stamps = pd.to_datetime(table["taken_at"].to_numpy(dtype=np.int64), unit="s", utc=True)
+    media = table["media_type"].to_numpy(dtype=int)
+    return pd.DataFrame({
+        "log_age": age,
+        "caption_length": table["caption"].fillna("").str.len().to_numpy(dtype=float),
+        "n_hashtags": [float(len(tags)) for tags in table["hashtags"]],
+        "tag_pop_mean": tag_scores[:, 0],
+        "tag_pop_max": tag_scores[:, 1],
+        "n_mentions": table["mentions"].to_numpy(dtype=float),
+        "has_location": table["has_location"].to_numpy(dtype=float),
+        "is_video": (media == 2).astype(float),
+        "is_reel": table["is_reel"].to_numpy(dtype=float),
+        "is_carousel": (media == 8).astype(float),
+        "carousel_count": table["carousel_count"].to_numpy(dtype=float),
+        "weekday": np.asarray(stamps.day_of_week, dtype=float),
+        "hour": np.asarray(stamps.hour, dtype=float) if time_of_day else np.full(len(table), np.nan),
+    }, index=table.index)
+
+
+def pixel_frame(vectors: Sequence[np.ndarray | None], index=None) -> pd.DataFrame:
+    """PIXEL_COLUMNS from one pixel vector (or None: unknown) per row."""
+    values = np.full((len(vectors), len(PIXEL_COLUMNS)), np.nan)
+    for i, vector in enumerate(vectors):
+        if vector is not None:
+            values[i] = vector[: len(PIXEL_COLUMNS)]
+    return pd.DataFrame(values, columns=list(PIXEL_COLUMNS), index=index)
+
+
+# --- the baseline ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Prior:
+    """The baseline of an author without earlier posts: typical log likes per follower, else typical
+    log likes."""
+
+    log_rate: float
+    log_level: float
+
+    @classmethod
+    def fit(cls, table: pd.DataFrame) -> Prior:
+        likes = log_likes(table["likes"])
+        followers = np.log1p(table["followers"].to_numpy(dtype=float))
+        known = ~np.isnan(followers)
+        rate = float(np.median(likes[known] - followers[known])) if known.any() else 0.0
+        return cls(rate, float(np.median(likes)) if len(likes) else 0.0)
+
+    def baseline(self, history: pd.DataFrame, followers) -> np.ndarray:
+        """The author's trailing median log likes, or this prior's guess when the author has no history."""
+        base = history["h_median"].to_numpy(dtype=float).copy()
+        guess = np.log1p(np.asarray(followers, dtype=float)) + self.log_rate
+        guess = np.where(np.isnan(guess), self.log_level, guess)
+        return np.where(np.isnan(base), guess, base)
+
+
+def design(table: pd.DataFrame, popularity: HashtagPopularity, time_of_day: bool,
+           pixel_vectors: Sequence[np.ndarray | None] | None = None, horizon_days: float | None = None,
+           history: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The FEATURES frame of a post table (history computed unless given)."""
+    history = history_features(table) if history is None else history
+    vectors = pixel_vectors if pixel_vectors is not None else [None] * len(table)
+    post = post_features(table, popularity, time_of_day, horizon_days)
+    post["tag_lift"] = history["tag_lift"] if "tag_lift" in history else np.nan
+    post["tag_reuse"] = history["tag_reuse"] if "tag_reuse" in history else np.nan
+    parts = [history[list(HISTORY_FEATURES)], account_features(table, history), post,
+             pixel_frame(vectors, table.index)]
+    return pd.concat(parts, axis=1)[list(FEATURES)]
+
+
+# --- pixel features of stored posts, cached per world ------------------------------------------------------
+
+
+class PixelCache:
+    """Pixel vectors of image files, kept in a JSON file and reused while the file is unchanged.
+
+    Each entry is the PIXEL_FEATURES vector followed by the dominant colour (r, g, b in 0..1), or null for
+    a file that is not a usable image (so it is not decoded again)."""
+
+    VERSION = 1
+
+    def __init__(self, path: Path | None):
+        self.path = path
+        self.entries: dict[str, list] = {}
+        self._dirty = False
+        self._lock = threading.Lock()  # the tab may predict on two worker threads at once
+        if path is not None and path.exists():
+            try:
+                data = json.loads(path.read_text(encoding="utf-8"))
+                if data.get("version") == self.VERSION:
+                    self.entries = data.get("entries", {})
+            except (OSError, ValueError, AttributeError):
+                self.entries = {}
+
+    @staticmethod
+    def _stamp(file: str) -> str | None:
+        try:
+            stat = os.stat(file)
+        except OSError:
+            return None
+        return f"{stat.st_size}:{stat.st_mtime_ns}"
+
+    @staticmethod
+    def similarity_vector(features: pixels.PixelFeatures) -> list[float]:
+        r, g, b, _share = features.dominant_colours[0] if features.dominant_colours else (0, 0, 0, 1.0)
+        return [*features.vector().tolist(), r / 255, g / 255, b / 255]
+
+    def vector(self, file: str | Path | None) -> np.ndarray | None:
+        """The cached or freshly measured vector of an image file; None when missing or unusable."""
+        if not isinstance(file, str | Path) or not str(file):
+            return None
+        file = str(file)
+        stamp = self._stamp(file)
+        if stamp is None:
+            return None
+        with self._lock:
+            entry = self.entries.get(file)
+        if entry is None or entry[0] != stamp:
+            try:
+                values = self.similarity_vector(pixels.measure(file))
+            except pixels.ImageError:
+                values = None
+            entry = [stamp, values]
+            with self._lock:
+                self.entries[file] = entry
+                self._dirty = True
+        return None if entry[1] is None else np.asarray(entry[1], dtype=float)
+
+    def vectors(self, files: Sequence[str | None], progress=None, cancel=None) -> list[np.ndarray | None]:
+        out = []
+        for i, file in enumerate(files):
+            if cancel is not None and i % 64 == 0:
+                cancel.check()
+            if progress is not None and i % 64 == 0:
+                progress(i, len(files))
+            out.append(self.vector(file))
+        return out
+
+    def save(self) -> None:
+        with self._lock:
+            if self.path is None or not self._dirty:
+                return
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = self.path.with_name(f"{self.path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+            tmp.write_text(json.dumps({"version": self.VERSION, "entries": self.entries}), encoding="utf-8")
+            os.replace(tmp, self.path)
+            self._dirty = False

@@ -1,0 +1,387 @@
+"""What the Predict tab asks: for 1–8 candidate pictures with one caption, posting time and account, the
+likes each would have after the horizon, an 80% interval, and why (feature contributions); plus training
+the model of a world in the background and knowing when to retrain it.
+
+Contributions are *ablations against the account's usual post*: for each feature that describes the
+candidate (caption, hashtags, timing, pixels), the model's prediction is recomputed with that one feature
+set to the account's typical value (the median over its recent posts; the training median when it has
+none), and the contribution is the ratio of the two predictions. They are exact for one feature at a time
+and do not add up to the total when features interact.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from discovery import settings
+from discovery.predict import evaluate as E
+from discovery.predict import features as F
+from discovery.predict import model as M
+from discovery.predict import pixels as P
+from discovery.predict import table as T
+from discovery.progress import CancelToken, Progress, ProgressEvent, no_progress
+
+MAX_CANDIDATES = 8
+MAX_PICTURES = settings.declare(
+    "predict.max_pictures", int, 2000, "Pictures to measure for training",
+    "Training measures the pictures already on disk, and fetches or draws more up to this many posts.",
+    0, 1_000_000)
+REFERENCE_POSTS = 30  # the account's usual post: the median over this many recent posts
+ATTRIBUTION = ("ablation against the account's usual post: each candidate feature is set to the account's "
+               "typical value in turn, and the contribution is the change in predicted likes")
+
+
+class PredictError(Exception):
+    """A prediction that cannot be made; str() is a sentence to show."""
+
+
+@dataclass(frozen=True)
+class Contribution:
+    feature: str  # a features.FEATURES name
+    label: str  # for people: "Brightness"
+    value: float  # the candidate's value
+    reference: float  # the account's usual value
+    effect: float  # predicted likes with the candidate's value over those with the usual one (1.08 = +8%)
+
+    @property
+    def percent(self) -> float:
+        return (self.effect - 1.0) * 100.0
+
+
+@dataclass(frozen=True)
+class CandidatePrediction:
+    index: int  # position in the request
+    name: str
+    likes: float  # predicted at the horizon (NaN when the picture could not be read)
+    low: float  # 80% interval
+    high: float
+    rank: int  # 1 = the best candidate; 0 when the picture could not be read
+    contributions: tuple[Contribution, ...] = ()  # strongest first
+    pixels: P.PixelFeatures | None = None
+    error: str | None = None  # why the picture could not be used
+
+
+@dataclass(frozen=True)
+class PredictionReport:
+    account: str
+    when: int  # the planned posting time (UTC epoch seconds)
+    horizon_days: float
+    baseline_likes: float  # the account's usual likes (trailing median; a guess from followers without posts)
+    history_posts: int  # earlier posts with like counts
+    candidates: tuple[CandidatePrediction, ...]  # in request order
+    warnings: tuple[str, ...] = ()
+    hashtags: tuple[str, ...] = ()  # the caption's hashtags
+    model_trained_at: int | None = None
+    attribution: str = ATTRIBUTION
+
+    def ranked(self) -> list[CandidatePrediction]:
+        """Readable candidates best first, then the unreadable ones."""
+        return sorted(self.candidates, key=lambda c: (c.rank == 0, c.rank, c.index))
+
+
+@dataclass
+class Predictor:
+    """Predictions for one world's store. Cheap to keep: it holds the model and caches, not the data."""
+
+    store: object  # storage.Store
+    model: M.LikeModel | None
+    images: object | None = None  # storage.ImageCache: pictures of stored posts
+    pixel_cache: F.PixelCache = field(default_factory=lambda: F.PixelCache(None))
+    now: Callable[[], int] = lambda: int(time.time())  # the world's clock (the demo world's is fixed)
+
+    @classmethod
+    def for_world(cls, world, model: M.LikeModel | None = None) -> Predictor:
+        """With the world's saved model (None when not trained yet; predictions then use the baseline)."""
+        if model is None:
+            try:
+                model = M.load(model_file(world))
+            except M.ModelError:
+                model = None
+        return cls(world.store, model, world.images, F.PixelCache(pixel_cache_file(world)), world.now)
+
+    def account_posts(self, account_pk: str, before: int | None = None) -> pd.DataFrame:
+        account_id = self.store.account_id(account_pk)
+        if account_id is None:
+            raise PredictError(f"There is no account {account_pk} in this world.")
+        posts = T.from_store(self.store, self.images, author_ids=[account_id])
+        return posts if before is None else posts[posts["taken_at"] < before].reset_index(drop=True)
+
+    def predict(self, account_pk: str, images: Sequence[P.ImageSource], caption: str = "",
+                when: int | None = None, horizon_days: float | None = None,
+                names: Sequence[str] | None = None, top: int = 6) -> PredictionReport:
+        """Predict likes for each candidate picture posted by `account_pk` at `when` (default: the world's
+        now) with `caption`, as counted `horizon_days` after posting (default: the model's horizon).
+
+        `images` are file paths or encoded bytes (1 to MAX_CANDIDATES); a picture that cannot be read gets
+        its error sentence and no prediction, the others are still predicted. `top` contributions are kept
+        per candidate (0 skips computing them)."""
+        if not 1 <= len(images) <= MAX_CANDIDATES:
+            raise PredictError(f"Choose between 1 and {MAX_CANDIDATES} pictures (got {len(images)}).")
+        when = self.now() if when is None else int(when)
+        model = self.model
+        horizon = float(horizon_days or (model.horizon_days if model else M.HORIZON.default))
+        past = self.account_posts(account_pk, before=when)
+        account = self._account_row(account_pk)
+        names = list(names) if names else [_name(source, i) for i, source in enumerate(images)]
+        measured = P.measure_many(images, names)
+        n = len(images)
+        tags = T.hashtags_in(caption)
+        rows = pd.DataFrame({
+            "author": account_pk, "post": [f"candidate-{i}" for i in range(n)], "taken_at": when,
+            "order": len(past), "likes": np.nan, "observed_at": float(when + horizon * F.DAY),
+            "followers": account["followers"], "following": account["following"],
+            "media_count": account["media_count"], "caption": caption, "hashtags": [tags] * n,
+            "mentions": len(T.mentions_in(caption)), "has_location": False, "media_type": 1, "is_reel": False,
+            "carousel_count": 1.0, "image": None})
+        history = self._history(past, when, tags, n)
+        vectors = [None if isinstance(m, P.ImageError) else F.PixelCache.similarity_vector(m)
+                   for m in measured]
+        warnings = []
+        if len(past) < M.LITTLE_HISTORY:
+            warnings.append(f"Little history: this account has {len(past)} earlier post"
+                            f"{'' if len(past) == 1 else 's'} with like counts, so the interval is wider.")
+        if model is not None:
+            prior = model.prior
+        elif len(past):
+            prior = F.Prior.fit(past)
+        else:
+            prior = F.Prior(0.0, math.log1p(10))  # nothing known: about ten likes
+        base = prior.baseline(history, rows["followers"])
+        if model is None:
+            warnings.append("The like model is not trained yet: every picture gets the account's usual "
+                            "likes.")
+            low, high = _empirical_interval(past, base[0])
+            point = np.full(n, base[0])
+            low, high = np.full(n, low), np.full(n, high)
+            contributions = [()] * n
+        else:
+            X = F.design(rows, model.popularity, model.time_of_day, vectors, horizon_days=horizon,
+                         history=history)
+            forecast = model.forecast(X, base)
+            point, low, high = forecast.point, forecast.low, forecast.high
+            if top > 0:
+                contributions = _contributions(model, X, self._reference(past, model), top)
+            else:
+                contributions = [()] * n
+            if not any(c.startswith("px_") for c in model.features):
+                warnings.append("The model has not learned from pictures (no post images were available when "
+                                "it was trained), so the pictures do not change the prediction.")
+        candidates = []
+        readable = [i for i in range(n) if not isinstance(measured[i], P.ImageError)]
+        order = sorted(readable, key=lambda i: (-point[i], i))
+        rank = {i: r + 1 for r, i in enumerate(order)}
+        for i in range(n):
+            if isinstance(measured[i], P.ImageError):
+                candidates.append(CandidatePrediction(i, names[i], math.nan, math.nan, math.nan, 0,
+                                                      error=str(measured[i])))
+                continue
+            candidates.append(CandidatePrediction(
+                i, names[i], float(np.expm1(point[i])), float(max(np.expm1(low[i]), 0.0)),
+                float(np.expm1(high[i])), rank[i], contributions[i], measured[i]))
+        return PredictionReport(account_pk, when, horizon, float(np.expm1(base[0])), len(past),
+                                tuple(candidates), tuple(warnings), tags, model.trained_at if model else None)
+
+    # --- pieces ------------------------------------------------------------------------------------------
+
+    def _account_row(self, account_pk: str) -> dict:
+        frame = self.store.accounts_frame([self.store.account_id(account_pk)])
+        row = frame.iloc[0]
+        return {key: float(row[column]) if pd.notna(row[column]) else np.nan
+                for key, column in (("followers", "follower_count"), ("following", "following_count"),
+                                    ("media_count", "media_count"))}
+
+    @staticmethod
+    def _history(past: pd.DataFrame, when: int, tags: tuple[str, ...], n: int) -> pd.DataFrame:
+        likes = F.log_likes(past["likes"])
+        ages = F.log_age_days(past["observed_at"], past["taken_at"])
+        row = F.history_row(likes, ages, past["taken_at"].to_numpy(dtype=float), when)
+        lift, reuse = F.tag_history(list(past["hashtags"]), likes, tags)
+        values = np.tile(np.r_[row, lift, reuse], (n, 1))
+        return pd.DataFrame(values, columns=[*F.HISTORY_FEATURES, "tag_lift", "tag_reuse"])
+
+    def _reference(self, past: pd.DataFrame, model: M.LikeModel) -> dict[str, float]:
+        """The account's usual value of each candidate feature: the median over its recent posts."""
+        reference = {name: model.reference.get(name, np.nan) for name in model.features}
+        recent = past.tail(REFERENCE_POSTS).reset_index(drop=True)
+        if recent.empty:
+            return reference
+        vectors = [self.pixel_cache.vector(file) for file in recent["image"]]
+        self.pixel_cache.save()
+        X = F.design(recent, model.popularity, model.time_of_day, vectors, horizon_days=model.horizon_days)
+        for name in model.features:
+            if name in F.CANDIDATE_FEATURES and name in X and X[name].notna().any():
+                values = X[name].dropna()
+                # The usual hour and weekday are the commonest ones (a median of clock times means little).
+                usual = values.mode().iloc[0] if name in ("hour", "weekday") else values.median()
+                reference[name] = float(usual)
+        return reference
+
+
+def _name(source: P.ImageSource, index: int) -> str:
+    return Path(source).name if isinstance(source, str | Path) else f"Picture {index + 1}"
+
+
+def _empirical_interval(past: pd.DataFrame, base: float) -> tuple[float, float]:
+    likes = F.log_likes(past["likes"])
+    if len(likes) >= 3:
+        low, high = np.percentile(likes, [10, 90])
+    else:
+        low, high = base - 0.7, base + 0.7
+    wider = float(M.widening([len(likes)])[0])
+    return base - (base - low) * wider, base + (high - base) * wider
+
+
+def _contributions(model: M.LikeModel, X: pd.DataFrame, reference: dict[str, float], top: int
+                   ) -> list[tuple[Contribution, ...]]:
+    data = X.reindex(columns=model.features)
+    names = [f for f in model.features if f in F.CANDIDATE_FEATURES]
+    variants, keys = [], []
+    for i in range(len(data)):
+        for name in names:
+            value, usual = data.iloc[i][name], reference.get(name, np.nan)
+            if pd.isna(value) or pd.isna(usual) or value == usual:
+                continue
+            row = data.iloc[i].copy()
+            row[name] = usual
+            variants.append(row)
+            keys.append((i, name, float(value), float(usual)))
+    out: list[list[Contribution]] = [[] for _ in range(len(data))]
+    if variants:
+        full = model.predict_point(data)
+        ablated = model.predict_point(pd.DataFrame(variants, columns=model.features))
+        for (i, name, value, usual), other in zip(keys, ablated, strict=True):
+            effect = float(math.exp(full[i] - other))
+            out[i].append(Contribution(name, F.LABELS.get(name, name), value, usual, effect))
+    return [tuple(sorted(c, key=lambda c: -abs(math.log(c.effect)))[:top]) for c in out]
+
+
+# --- training a world's model ------------------------------------------------------------------------------
+
+
+def model_file(world) -> Path:
+    return M.model_path(world.directory)
+
+
+def pixel_cache_file(world) -> Path:
+    return Path(world.directory) / "models" / "pixels.json"
+
+
+def picture_file(world, post_pk: str, known: str | None) -> str | None:
+    """A stored post's picture on disk: the cached file, or for the demo world the picture drawn now."""
+    if known:
+        return known
+    if world.kind == "demo":
+        from discovery.demo import post_image  # only the demo world draws its pictures
+
+        try:
+            return str(post_image(world, post_pk))
+        except LookupError:
+            return None
+    return None
+
+
+def world_table(world, progress: Progress = no_progress, cancel: CancelToken | None = None,
+                max_pictures: int | None = None) -> tuple[pd.DataFrame, list[np.ndarray | None]]:
+    """The world's post table and each post's pixel vector (None when it has no picture on disk).
+
+    Measured pictures are cached. Pictures not yet on disk (the demo world draws them on demand) are added
+    for at most `max_pictures` posts in all, newest first, so a first training stays bounded."""
+    cancel = cancel or CancelToken()
+    table = T.from_store(world.store, world.images)
+    budget = MAX_PICTURES.default if max_pictures is None else max_pictures
+    missing = budget - int(table["image"].notna().sum())
+    if missing > 0:
+        newest = table.index[table["image"].isna()][np.argsort(-table.loc[table["image"].isna(), "taken_at"]
+                                                                .to_numpy(), kind="stable")][:missing]
+        for done, i in enumerate(newest):
+            if done % 32 == 0:
+                cancel.check()
+                progress(ProgressEvent("Drawing pictures", done, len(newest)))
+            table.at[i, "image"] = picture_file(world, table.at[i, "post"], None)
+    cache = F.PixelCache(pixel_cache_file(world))
+
+    def report(done: int, total: int) -> None:
+        progress(ProgressEvent("Measuring pictures", done, total))
+
+    try:
+        vectors = cache.vectors(list(table["image"]), report, cancel)
+    finally:
+        cache.save()
+    report(len(table), len(table))
+    return table, vectors
+
+
+def train_world(world, progress: Progress = no_progress, cancel: CancelToken | None = None, seed: int = 0,
+                horizon_days: float | None = None, max_pictures: int | None = None) -> M.LikeModel:
+    """Evaluate on the world's store by the honest protocol, train on all of it, save; return the model."""
+    cancel = cancel or CancelToken()
+    table, vectors = world_table(world, progress, cancel, max_pictures)
+    popularity = F.HashtagPopularity.from_posts(table["hashtags"])
+    try:
+        evaluation = E.evaluate_table(table, None, vectors, seed=seed, progress=progress, cancel=cancel)[0]
+    except M.ModelError:
+        evaluation = None  # too little data for a held-out test; the model can still be trained
+    model = M.fit(table, popularity, vectors, seed=seed, horizon_days=horizon_days or M.HORIZON.default,
+                  progress=progress, cancel=cancel)
+    model.evaluation = evaluation
+    cancel.check()
+    M.save(model, model_file(world))
+    return model
+
+
+def demo_pick_gain(world, model: M.LikeModel, trials: int = 200, seed: int = 0,
+                   progress: Progress = no_progress, candidates: int = 4) -> dict:
+    """On the demo world, where the hidden model's expected likes are known: post the model's pick among
+    `candidates` fresh pictures instead of a random one. Returns {"pick_gain": {...}} with the mean over
+    trials of (expected likes of the pick / mean expected likes of the candidates) - 1, and the same for
+    the best candidate (what a perfect pick would gain). {} for a world that is not a demo world."""
+    if world.kind != "demo" or trials <= 0:
+        return {}
+    from discovery.demo import candidate_images
+
+    table = T.from_store(world.store, world.images)
+    counts = table.groupby("author").size()
+    accounts = sorted(counts.index[counts >= 3])
+    if not accounts:
+        return {}
+    predictor = Predictor(world.store, model, world.images, F.PixelCache(None))
+    rng = np.random.default_rng(seed)
+    when = world.now()
+    picked, best, hits = [], [], 0
+    for trial in range(trials):
+        if trial % 10 == 0:
+            progress(ProgressEvent("Choosing among demo pictures", trial, trials))
+        account = accounts[int(rng.integers(len(accounts)))]
+        drawn = candidate_images(world, account, candidates, seed=seed * 100_003 + trial, taken_at=when)
+        report = predictor.predict(account, [c.jpeg for c in drawn], "", when, top=0)
+        expected = np.array([c.expected_likes for c in drawn])
+        choice = int(np.nanargmax([c.likes for c in report.candidates]))
+        picked.append(expected[choice] / expected.mean())
+        best.append(expected.max() / expected.mean())
+        hits += int(expected[choice] == expected.max())
+    progress(ProgressEvent("Choosing among demo pictures", trials, trials))
+    return {"pick_gain": {"gain": float(np.mean(picked) - 1), "oracle_gain": float(np.mean(best) - 1),
+                          "best_picked": hits / trials, "trials": trials, "candidates": candidates}}
+
+
+def ensure_model(world, progress: Progress = no_progress, cancel: CancelToken | None = None,
+                 min_new_posts: int | None = None) -> M.LikeModel | None:
+    """The world's model, retrained first when it is missing or enough new posts arrived; None when the
+    world has too few posts to train one."""
+    try:
+        model = M.load(model_file(world))
+    except M.ModelError:
+        model = None
+    if not M.retrain_due(model, world.store, min_new_posts):
+        return model
+    try:
+        return train_world(world, progress, cancel)
+    except M.ModelError:
+        return model

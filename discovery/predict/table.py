@@ -1,0 +1,225 @@
+"""Posts for like prediction as one frame, from a Tessera store or from a CSV in the gvsi `posts.csv` shape.
+
+Columns of a post table (one row per post with a known like count):
+
+    author, post            text ids
+    taken_at                UTC epoch seconds
+    order                   0, 1, 2 ... chronological position within the author (ties already broken)
+    likes                   the like count when it was observed
+    observed_at             UTC epoch seconds the count was read (NaN when unknown)
+    followers, following, media_count     the author's counts (NaN when unknown)
+    caption, hashtags (tuple of lower-case tags without '#'), mentions (count), has_location (bool)
+    media_type (1 photo, 2 video, 8 carousel), is_reel (bool), carousel_count (NaN when unknown)
+    image                   path of the post's image on disk, or None
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from storage import ImageCache, Store
+
+COLUMNS = ["author", "post", "taken_at", "order", "likes", "observed_at", "followers", "following",
+           "media_count", "caption", "hashtags", "mentions", "has_location", "media_type", "is_reel",
+           "carousel_count", "image"]
+NUMERIC = {"taken_at", "order", "likes", "observed_at", "followers", "following", "media_count", "mentions",
+           "media_type", "carousel_count"}
+REQUIRED_CSV = ("alias", "date", "numberLikes")
+# Instagram opened in October 2010; earlier dates in a dataset are placeholders (1970-01-01 in gvsi).
+EARLIEST = 1_285_000_000
+DAY = 86400
+
+HASHTAG = re.compile(r"#(\w+)", re.UNICODE)
+MENTION = re.compile(r"@([\w.]+)", re.UNICODE)
+
+
+class DatasetError(ValueError):
+    """A dataset that cannot be read as posts; str() is a sentence naming the file."""
+
+
+def hashtags_in(text: str) -> tuple[str, ...]:
+    """The hashtags of a caption, lower case, without '#', in order, without repeats."""
+    return tuple(dict.fromkeys(tag.lower() for tag in HASHTAG.findall(text or "")))
+
+
+def mentions_in(text: str) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(name.lower().rstrip(".") for name in MENTION.findall(text or "")))
+
+
+def finish(table: pd.DataFrame, newest_first_ties: np.ndarray | None = None) -> pd.DataFrame:
+    """Sort by author and time, number each author's posts chronologically, keep the standard columns.
+
+    `newest_first_ties`: a per-row key that orders posts sharing a timestamp (smaller is earlier)."""
+    table = table.copy()
+    table["_tie"] = np.arange(len(table)) if newest_first_ties is None else newest_first_ties
+    table = table.sort_values(["author", "taken_at", "_tie"], kind="stable").reset_index(drop=True)
+    table["order"] = table.groupby("author", sort=False).cumcount()
+    return table[COLUMNS]
+
+
+# --- CSV (the gvsi posts.csv shape) -------------------------------------------------------------------
+
+
+def _list_cell(value, prefix: str) -> tuple[str, ...]:
+    """A JSON list cell (`["#a", "#b"]`) or a plain space/comma separated one, normalised."""
+    if not isinstance(value, str) or not value.strip():
+        return ()
+    text = value.strip()
+    items: list
+    if text.startswith("["):
+        try:
+            items = json.loads(text)
+        except ValueError:
+            items = re.split(r"[\s,]+", text.strip("[]"))
+    else:
+        items = re.split(r"[\s,]+", text)
+    out = (str(item).strip().strip("'\"").lstrip(prefix).lower() for item in items)
+    return tuple(dict.fromkeys(item for item in out if item))
+
+
+def _epoch(values: pd.Series) -> pd.Series:
+    numeric = pd.to_numeric(values, errors="coerce")
+    if numeric.notna().mean() > 0.5:
+        return numeric.where(numeric < 1e11, numeric / 1000)  # seconds, or milliseconds
+    parsed = pd.to_datetime(values, utc=True, errors="coerce", format="mixed")
+    return (parsed - pd.Timestamp(0, tz="UTC")) / pd.Timedelta(seconds=1)
+
+
+def _flag(values: pd.Series) -> pd.Series:
+    return values.astype(str).str.strip().str.lower().isin(("true", "1", "yes"))
+
+
+def read_csv(path: str | Path) -> tuple[pd.DataFrame, dict]:
+    """A post table from a CSV with the gvsi `posts.csv` columns, and a note of what was dropped and assumed.
+
+    `alias`, `date` and `numberLikes` are required. When the file has no `fetched_at` column, every like
+    count is taken as read one day after the file's latest post (gvsi was scraped on 2017-05-01). Rows
+    listed newest first within an author (gvsi's order) break same-day ties that way round."""
+    path = Path(path)
+    try:
+        raw = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
+    except FileNotFoundError:
+        raise DatasetError(f"{path} does not exist.") from None
+    except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError, IsADirectoryError) as exc:
+        raise DatasetError(f"{path} is not a readable CSV file ({type(exc).__name__}).") from None
+    missing = [c for c in REQUIRED_CSV if c not in raw.columns]
+    if missing:
+        raise DatasetError(f"{path} lacks the column{'s' if len(missing) > 1 else ''} {', '.join(missing)} "
+                           f"that like evaluation needs ({', '.join(REQUIRED_CSV)} are required).")
+    taken = _epoch(raw["date"])
+    likes = pd.to_numeric(raw["numberLikes"], errors="coerce")
+    keep = taken.notna() & (taken >= EARLIEST) & likes.notna() & (likes >= 0) & raw["alias"].notna()
+    note = {"rows": len(raw), "dropped_bad_date": int((taken.isna() | (taken < EARLIEST)).sum()),
+            "dropped_bad_likes": int((likes.isna() | (likes < 0)).sum())}
+    raw, taken, likes = raw[keep].reset_index(drop=True), taken[keep].reset_index(drop=True), likes[keep]
+    if raw.empty:
+        raise DatasetError(f"{path} has no row with an author, a date and a like count.")
+
+    def column(name: str, default=np.nan) -> pd.Series:
+        return raw[name] if name in raw.columns else pd.Series(default, index=raw.index)
+
+    if "fetched_at" in raw.columns:
+        observed = _epoch(raw["fetched_at"])
+        note["observed_at"] = "the fetched_at column"
+    else:
+        observed = pd.Series(float(taken.max() + DAY), index=raw.index)
+        day = pd.Timestamp(taken.max() + DAY, unit="s")
+        note["observed_at"] = f"one day after the latest post ({day:%Y-%m-%d})"
+    captions = column("description", "").fillna("").astype(str)
+    tags = [_list_cell(v, "#") for v in column("tags", "")] if "tags" in raw.columns \
+        else [hashtags_in(c) for c in captions]
+    mentions = [len(_list_cell(v, "@")) for v in column("mentions", "")] if "mentions" in raw.columns \
+        else [len(mentions_in(c)) for c in captions]
+    carousel = _flag(column("multipleImage", "false"))
+    video = _flag(column("isVideo", "false"))
+    table = pd.DataFrame({
+        "author": raw["alias"].astype(str).str.lower(),
+        "post": [code if isinstance(code, str) and code else f"row-{i}"
+                 for i, code in zip(raw.index, column("shortcode", None), strict=True)],
+        "taken_at": taken.astype(np.int64),
+        "likes": likes.astype(float).to_numpy(),
+        "observed_at": observed.astype(float),
+        "followers": pd.to_numeric(column("numberFollowers"), errors="coerce"),
+        "following": pd.to_numeric(column("numberFollowing"), errors="coerce"),
+        "media_count": pd.to_numeric(column("numberPosts"), errors="coerce"),
+        "caption": captions,
+        "hashtags": tags,
+        "mentions": mentions,
+        "has_location": column("localization", "").fillna("").astype(str).str.strip().ne(""),
+        "media_type": np.where(video, 2, np.where(carousel, 8, 1)),
+        "is_reel": False,
+        "carousel_count": np.where(carousel, np.nan, 1.0),
+        "image": None,
+    })
+    # Same-day posts: keep the file's own order, read newest first if that is how the file lists them.
+    step = table.groupby("author", sort=False)["taken_at"].diff()
+    newest_first = (step < 0).sum() > (step > 0).sum()
+    ties = -np.arange(len(table)) if newest_first else np.arange(len(table))
+    note["listed_newest_first"] = bool(newest_first)
+    return finish(table, ties), note
+
+
+def empty() -> pd.DataFrame:
+    """A post table without rows."""
+    return pd.DataFrame({c: pd.Series([], dtype=float if c in NUMERIC else object) for c in COLUMNS})
+
+
+# --- the store -----------------------------------------------------------------------------------------
+
+
+def image_file(images: ImageCache | None, post_pk: str, image_path: str | None) -> str | None:
+    """A post's image on disk: its recorded path (absolute or inside the cache), else the cache's file."""
+    candidates = []
+    if image_path:
+        candidates.append(Path(image_path))
+        if images is not None:
+            candidates.append(images.directory / image_path)
+    if images is not None:
+        candidates.append(images.path_for(post_pk))
+    for candidate in candidates:
+        if candidate.is_file():
+            return str(candidate)
+    return None
+
+
+def from_store(store: Store, images: ImageCache | None = None, author_ids=None) -> pd.DataFrame:
+    """The post table of a store: every fetched post with a like count (optionally of some authors)."""
+    cols = ["id", "pk", "author_id", "taken_at", "media_type", "product_type", "like_count", "carousel_count",
+            "location", "caption", "fetched_at", "image_path"]
+    posts = store.posts_frame(author_ids=author_ids, columns=cols)
+    posts = posts[posts["like_count"].notna()].reset_index(drop=True)
+    if posts.empty:
+        return empty()
+    accounts = store.accounts_frame(sorted(set(posts["author_id"].astype(int)))).set_index("id")
+    tags = store.hashtags_frame(posts["id"].tolist())
+    tags_by_post = tags.groupby("post_id")["tag"].agg(tuple).to_dict() if len(tags) else {}
+    mentions = store.mentions_frame(posts["id"].tolist())
+    mention_counts = mentions.groupby("post_id").size().to_dict() if len(mentions) else {}
+    author = posts["author_id"].astype(int)
+    media_type = posts["media_type"].astype(int)
+    table = pd.DataFrame({
+        "author": accounts["pk"].reindex(author).to_numpy(),
+        "post": posts["pk"].astype(str),
+        "taken_at": posts["taken_at"].astype(np.int64),
+        "likes": posts["like_count"].astype(float),
+        "observed_at": pd.to_numeric(posts["fetched_at"], errors="coerce").astype(float),
+        "followers": pd.to_numeric(accounts["follower_count"].reindex(author), errors="coerce").to_numpy(),
+        "following": pd.to_numeric(accounts["following_count"].reindex(author), errors="coerce").to_numpy(),
+        "media_count": pd.to_numeric(accounts["media_count"].reindex(author), errors="coerce").to_numpy(),
+        "caption": posts["caption"].fillna("").astype(str),
+        "hashtags": [tags_by_post.get(i, ()) for i in posts["id"]],
+        "mentions": [mention_counts.get(i, 0) for i in posts["id"]],
+        "has_location": posts["location"].fillna("").astype(str).str.strip().ne(""),
+        "media_type": media_type,
+        "is_reel": posts["product_type"].fillna("").eq("clips"),
+        "carousel_count": np.where(media_type != 8, 1.0,
+                                   posts["carousel_count"].astype(float).replace(0.0, np.nan)),
+        "image": [image_file(images, pk, path)
+                  for pk, path in zip(posts["pk"], posts["image_path"], strict=True)],
+    })
+    return finish(table, posts["id"].to_numpy())

@@ -1,0 +1,144 @@
+"""The honest evaluation: its metrics, its determinism, and `python -m discovery evaluate-likes` (and the
+other like commands) run through the real command line."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+from conftest import SHARED_DATA
+from test_predict_world import VOCABULARY, build_world, picture
+
+from discovery import cli
+from discovery import world as worlds
+from discovery.predict import evaluate as E
+from discovery.predict import table as T
+
+MODULE = "discovery.predict.commands"
+
+
+@pytest.fixture
+def run(monkeypatch, capsys):
+    """Run the command line with the like commands registered; returns (exit code, stdout, stderr)."""
+    if MODULE not in cli.COMMAND_MODULES:
+        monkeypatch.setattr(cli, "COMMAND_MODULES", [*cli.COMMAND_MODULES, MODULE])
+
+    def invoke(*argv: str) -> tuple[int, str, str]:
+        code = cli.main([str(a) for a in argv])
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return invoke
+
+
+def test_scores_of_hand_made_predictions():
+    authors = np.array(["a", "a", "a", "b", "b"])
+    actual = np.array([100.0, 200.0, 400.0, 10.0, 0.0])
+    predicted = np.array([110.0, 150.0, 400.0, 20.0, 5.0])
+    low, high = predicted * 0.5, predicted * 1.5
+    scores = E.scores(authors, predicted, low, high, actual)
+    apes = [0.1, 0.25, 0.0, 1.0]  # the post with no like has no percentage error
+    assert scores["mape"] == pytest.approx(np.mean(apes))
+    assert scores["mdape"] == pytest.approx(np.median(apes))
+    assert scores["log_mae"] == pytest.approx(np.mean(np.abs(np.log1p(predicted) - np.log1p(actual))))
+    assert scores["spearman"] == pytest.approx(1.0)
+    assert scores["pairwise"] == 1.0  # a: 3 pairs right, b: 1 pair right
+    assert scores["coverage80"] == pytest.approx(4 / 5)  # all inside but the 0 likes, outside [2.5, 7.5]
+    tied = E.pairwise_accuracy(np.array(["a", "a"]), np.array([5.0, 5.0]), np.array([1.0, 2.0]))
+    assert tied == 0.5
+
+
+def test_trailing_baseline_uses_only_earlier_posts():
+    table = T.finish(pd.DataFrame({"author": ["a"] * 4, "post": list("wxyz"), "taken_at": [1, 2, 3, 4],
+                                   "likes": [10.0, 30.0, 20.0, 1000.0]}).assign(
+        **{c: None for c in T.COLUMNS if c not in ("author", "post", "taken_at", "likes")}))
+    baseline = E.trailing_baseline(table)
+    assert np.isnan(baseline.loc[0, "median"])
+    assert baseline["median"].tolist()[1:] == [10.0, 20.0, 20.0]
+
+
+@pytest.fixture(scope="module")
+def gvsi_sample():
+    table, _ = T.read_csv(SHARED_DATA / "gvsi-like-predictor" / "posts.csv")
+    return E.sample_authors(table, None, 40, seed=4)[0]
+
+
+def test_evaluation_is_deterministic_for_a_fixed_seed(gvsi_sample):
+    first, _, predictions = E.evaluate_table(gvsi_sample, seed=11)
+    second, _, again = E.evaluate_table(gvsi_sample.copy(), seed=11)
+    assert json.dumps(first, sort_keys=True) == json.dumps(second, sort_keys=True)
+    pd.testing.assert_frame_equal(predictions, again)
+    assert first["n_test"] == 120 and first["n_authors"] == 40
+    assert set(first["baseline"]) == set(first["model"]) == set(E.METRICS)
+
+
+def test_gvsi_sample_through_the_command_line(run, data_dir, shared_data):
+    csv = shared_data / "gvsi-like-predictor" / "posts.csv"
+    prior = shared_data / "ralbertazzi-top-hashtags" / "hashtags.txt"
+    code, out, _ = run("evaluate-likes", "--data-dir", data_dir, "--dataset", csv, "--authors", 40,
+                       "--seed", 4, "--hashtag-prior", prior, "--json")
+    assert code == 0
+    report = json.loads(out)
+    assert report["n_test"] == 120 and report["hashtag_popularity"] == "ranked list hashtags.txt"
+    for side in ("baseline", "model"):
+        assert set(report[side]) >= {"mape", "mdape", "log_mae", "spearman", "pairwise", "coverage80"}
+    assert report["source"]["listed_newest_first"] is True
+    code, out, _ = run("evaluate-likes", "--data-dir", data_dir, "--dataset", csv, "--authors", 25,
+                       "--seed", 4)
+    assert code == 0 and "metric" in out and "log_mae" in out and "coverage80" in out
+
+
+def test_evaluate_likes_errors_are_sentences(run, data_dir, tmp_path):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("user,likes\nann,3\n", encoding="utf-8")
+    code, out, err = run("evaluate-likes", "--data-dir", data_dir, "--dataset", bad)
+    assert code == 1 and out == ""
+    assert err.strip() == ("tessera: " + str(bad) + " lacks the columns alias, date, numberLikes that like "
+                           "evaluation needs (alias, date, numberLikes are required).")
+    code, _, err = run("evaluate-likes", "--data-dir", data_dir)
+    assert code == 1 and "There is no world 'demo'" in err
+    tiny = tmp_path / "tiny.csv"
+    tiny.write_text("alias,date,numberLikes\nann,2017-04-01,3\nann,2017-04-02,4\n", encoding="utf-8")
+    code, _, err = run("evaluate-likes", "--data-dir", data_dir, "--dataset", tiny)
+    assert code == 1 and "needs at least 30" in err
+
+
+def test_the_like_commands_on_a_world(run, data_dir, tmp_path):
+    world = build_world(data_dir, name="mine", authors=8, posts=14)
+    world.close()
+    worlds.set_current(data_dir, "mine")
+    code, out, err = run("evaluate-likes", "--data-dir", data_dir, "--json")
+    assert code == 0, err
+    report = json.loads(out)
+    assert report["source"] == {"world": "mine", "kind": "account"} and "pick_gain" not in report
+    assert report["model"]["log_mae"] < report["baseline"]["log_mae"]
+
+    code, out, err = run("train-likes", "--data-dir", data_dir)
+    assert code == 0, err
+    assert out.startswith("trained on 114 posts of 9 accounts")
+
+    images = []
+    for i, level in enumerate((0.1, 0.9)):
+        path = tmp_path / f"candidate{i}.jpg"
+        path.write_bytes(picture(np.random.default_rng(i), level))
+        images.append(path)
+    code, out, err = run("predict-likes", "--data-dir", data_dir, *images, "--account", "@user1",
+                         "--caption", "#sun hello", "--when", "2026-09-21T19:00:00+00:00", "--json")
+    assert code == 0, err
+    result = json.loads(out)
+    assert [c["name"] for c in result["candidates"]] == ["candidate1.jpg", "candidate0.jpg"]
+    assert {h["tag"] for h in result["hashtags"]} == set(VOCABULARY) - {"sun"}  # all the store's others
+    code, out, _ = run("predict-likes", "--data-dir", data_dir, images[0])
+    assert code == 0 and out.splitlines()[1].startswith("  1. candidate0.jpg:")
+
+    code, out, _ = run("best-time", "--data-dir", data_dir, "--account", "user2", "--timezone", "UTC",
+                       "--json")
+    assert code == 0 and len(json.loads(out)["lift"]) == 7
+    code, _, err = run("best-time", "--data-dir", data_dir, "--timezone", "Mars/Olympus")
+    assert code == 1 and "not a time zone name" in err
+    code, _, err = run("predict-likes", "--data-dir", data_dir, images[0], "--account", "nobody")
+    assert code == 1 and "no account 'nobody'" in err
+    code, _, err = run("predict-likes", "--data-dir", data_dir, images[0], "--when", "yesterday")
+    assert code == 1 and "is not a date and time" in err

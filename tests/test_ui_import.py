@@ -1,0 +1,36 @@
+"""The “Import data export…” dialog on real fixtures: a good export switches worlds, a bad one says why."""
+
+from __future__ import annotations
+
+import zipfile
+
+from discovery import world
+from ui.import_dialog import ImportDialog
+from ui.tasks import SynchronousRunner
+
+
+def test_importing_an_export_reports_counts_and_names_the_new_world(qtbot, data_dir, shared_data):
+    dialog = ImportDialog(data_dir, SynchronousRunner())
+    qtbot.addWidget(dialog)
+    dialog.path.setText(str(shared_data / "ig-export-samples" / "layout_2023"))
+    with qtbot.waitSignal(dialog.imported) as signal:
+        dialog.start_button.click()
+    name = signal.args[0]
+    assert world.exists(data_dir, name) and world.current_name(data_dir) == name
+    assert "following" in dialog.message.text() and "followers" in dialog.message.text()
+    assert dialog.close_button.text() == "Close"
+
+
+def test_a_file_that_is_not_an_export_is_one_sentence_and_changes_nothing(qtbot, data_dir, tmp_path):
+    bogus = tmp_path / "holiday.zip"
+    with zipfile.ZipFile(bogus, "w") as archive:
+        archive.writestr("photos/readme.txt", "just photos")
+    dialog = ImportDialog(data_dir, SynchronousRunner())
+    qtbot.addWidget(dialog)
+    dialog.path.setText(str(bogus))
+    dialog.start_button.click()
+    assert dialog.stage.text() == "Nothing was imported."
+    assert "holiday.zip" in dialog.message.text() or "export" in dialog.message.text().lower()
+    assert "Traceback" not in dialog.message.text()
+    assert not (data_dir / "worlds").exists() or not any((data_dir / "worlds").iterdir())
+    assert dialog.start_button.isEnabled()
