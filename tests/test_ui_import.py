@@ -12,7 +12,11 @@ from ui.tasks import SynchronousRunner
 def test_importing_an_export_reports_counts_and_names_the_new_world(qtbot, data_dir, shared_data):
     dialog = ImportDialog(data_dir, SynchronousRunner())
     qtbot.addWidget(dialog)
+    dialog.show()
     dialog.path.setText(str(shared_data / "ig-export-samples" / "layout_2023"))
+    dialog.start_button.click()  # this export does not say whose it is: the dialog asks
+    assert dialog.username.isVisible() and "username" in dialog.message.text()
+    dialog.username.setText("@tessera.tester")
     with qtbot.waitSignal(dialog.imported) as signal:
         dialog.start_button.click()
     name = signal.args[0]
@@ -27,6 +31,7 @@ def test_a_file_that_is_not_an_export_is_one_sentence_and_changes_nothing(qtbot,
         archive.writestr("photos/readme.txt", "just photos")
     dialog = ImportDialog(data_dir, SynchronousRunner())
     qtbot.addWidget(dialog)
+    dialog.show()
     dialog.path.setText(str(bogus))
     dialog.start_button.click()
     assert dialog.stage.text() == "Nothing was imported."

@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFileDialog,
     QHBoxLayout,
-    QInputDialog,
     QLabel,
     QLineEdit,
     QProgressBar,
@@ -55,6 +54,8 @@ class ImportDialog(QDialog):
         row.addWidget(choose_zip)
         row.addWidget(choose_folder)
 
+        self.username = QLineEdit(placeholderText="Your Instagram username")
+        self.username.setVisible(False)
         self.stage = QLabel()
         self.bar = QProgressBar()
         self.bar.setVisible(False)
@@ -64,7 +65,7 @@ class ImportDialog(QDialog):
         self.buttons = QDialogButtonBox()
         self.start_button = self.buttons.addButton("Import", QDialogButtonBox.ButtonRole.AcceptRole)
         self.close_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
-        self.start_button.clicked.connect(lambda: self.start())
+        self.start_button.clicked.connect(self.start)
         self.close_button.clicked.connect(self._cancel_or_close)
         self.path.textChanged.connect(lambda text: self.start_button.setEnabled(bool(text.strip())))
         self.start_button.setEnabled(False)
@@ -74,6 +75,7 @@ class ImportDialog(QDialog):
         hint.setObjectName("hint")
         layout.addWidget(hint)
         layout.addLayout(row)
+        layout.addWidget(self.username)
         layout.addWidget(self.stage)
         layout.addWidget(self.bar)
         layout.addWidget(self.message)
@@ -90,9 +92,10 @@ class ImportDialog(QDialog):
         if name:
             self.path.setText(name)
 
-    def start(self, username: str | None = None) -> None:
+    def start(self) -> None:
         from discovery.export import import_into_data_dir
 
+        username = self.username.text().strip().lstrip("@") or None
         source = Path(self.path.text().strip()).expanduser()
         self.cancel_token = CancelToken()
         relay = _Relay(self)
@@ -132,14 +135,12 @@ class ImportDialog(QDialog):
         if isinstance(error, Cancelled):
             self.stage.setText("Import cancelled; nothing was changed.")
             return
-        if isinstance(error, UnknownOwner):
-            username, ok = QInputDialog.getText(self, "Whose export is this?",
-                                                f"{error}\n\nYour Instagram username:")
-            if ok and username.strip():
-                self.start(username=username.strip().lstrip("@"))
-                return
         self.stage.setText("Nothing was imported.")
         self.message.setText(str(error))
+        if isinstance(error, UnknownOwner):
+            self.username.setVisible(True)
+            self.username.setFocus()
+            self.message.setText(f"{error}\nType it above and press Import again.")
 
     def _cancel_or_close(self) -> None:
         if self.cancel_token is not None:
