@@ -266,7 +266,7 @@ def centre_weight(image: Image.Image) -> float:
 
 
 def test_pixels_show_the_hidden_qualities(small_world):
-    posts = recent_posts(small_world).query("media_type != 2").head(60)
+    posts = recent_posts(small_world).query("media_type != 2").head(150)
     rows = []
     for pk in posts["pk"]:
         style, _ = post_style(small_world, pk)

@@ -154,6 +154,14 @@ def screenshot(app, window, path: Path, tab: str | None, size: str, open_first: 
     if open_first:
         window.current_page().open_row(0)
         wait_until(app, lambda: not window.tasks.busy)
+    if tab == "predict":
+        page = window.predict_page
+        wait_until(app, lambda: page.predictor is not None, timeout=300)
+        if window.world.kind == "demo":
+            page.caption.setPlainText("Golden hour on the harbour wall #streetphotography #lightandshadow")
+            page.add_demo_candidates()
+            page._predict_later.flush()
+        wait_until(app, lambda: page.report is not None and not window.tasks.busy, timeout=120)
     for _ in range(3):  # paint, let the visible thumbnails decode, paint again
         window.repaint()
         wait_until(app, window.loader.idle)

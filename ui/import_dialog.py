@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from discovery.progress import CancelToken, Cancelled, ProgressEvent
+from discovery.progress import Cancelled, CancelToken, ProgressEvent
 from ui.tasks import TaskRunner
 from ui.why_panel import plain_label
 

@@ -71,6 +71,11 @@ class MainWindow(QMainWindow):
             page.detail.changed.connect(lambda source=page: self._rerank_others(source))
             self.pages[kind] = page
             self.tabs.addTab(page, label)
+        from ui.predict_page import PredictPage
+
+        self.predict_page = PredictPage(world, self.tasks)
+        self.tabs.addTab(self.predict_page, "Predict")
+        self.tabs.currentChanged.connect(self._tab_changed)
         self._pending_first = set(self.pages)
         for kind, page in self.pages.items():
             page.ranked.connect(lambda _n, k=kind: self._first_ranked(k))
@@ -173,6 +178,12 @@ class MainWindow(QMainWindow):
         """Rank every tab (in the background); `ready` fires when all have shown their first list."""
         for page in self.pages.values():
             page.rerank()
+        self._tab_changed(self.tabs.currentIndex())
+
+    def _tab_changed(self, index: int) -> None:
+        widget = self.tabs.widget(index)
+        if hasattr(widget, "activate"):
+            widget.activate()
 
     def _first_ranked(self, kind: str) -> None:
         if kind in self._pending_first:

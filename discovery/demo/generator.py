@@ -38,6 +38,7 @@ GENERATOR_VERSION = "1"
 # The demo world's "now": a Friday evening in late November 2026 (UTC). Ranking uses it, not the wall clock.
 DEMO_CLOCK = int(datetime(2026, 11, 20, 19, 30, tzinfo=UTC).timestamp())
 STAGE = "Building the demo world"
+MY_POSTS_PER_DAY = 0.12  # the person posts about once a week
 
 
 @dataclass(frozen=True)
@@ -133,11 +134,13 @@ def build_demo_world(store: Store, config: DemoConfig = DemoConfig(), progress: 
     taste = make_taste(rng(), pop, graph)
     step(14, "drawing a year of posts")
     posts, recent = _draw_year(rng(), pop, followed, friends, taste.seen, config)
+    own = posts.author == ME
+    posts.seen[own] = 0.0  # the person does not like their own posts
     noise = INTEREST_NOISE * rng().standard_normal(len(posts))
     calibrate(taste, posts, noise, config.likes_per_day * config.like_days)
     interest = taste.interest(posts, noise)
     liked, liked_at = draw_likes(rng(), posts, interest, config.clock, followed)
-    keep = recent | liked | posts.tags_me
+    keep = recent | liked | posts.tags_me | own  # the person's own year of posts: Predict learns from it
     order = np.flatnonzero(keep)[np.argsort(posts.taken_at[keep], kind="stable")]  # stored oldest first
     stored, interest, liked, liked_at = posts.take(order), interest[order], liked[order], liked_at[order]
     counts = engagement_counts(rng(), pop, stored, config.clock)
@@ -206,14 +209,17 @@ def _draw_year(rng: np.random.Generator, pop: Population, followed: np.ndarray, 
     is_followed = np.zeros(pop.size, bool)
     is_followed[followed] = True
     rate = np.where(pop.private & ~is_followed, 0.0, pop.post_rate)  # private accounts' posts stay unseen
-    rate[ME] = 0.0
     followed_posts = rate[is_followed].sum() * config.days
     others = rate[~is_followed].sum() * config.days
     rate[~is_followed] *= max(0.0, config.posts - followed_posts) / max(others, 1e-9)
+    rate[ME] = MY_POSTS_PER_DAY
     recent_counts = rng.multinomial(config.posts, rate / rate.sum())
     old_days = config.like_days - config.days
     old_seen = np.where(is_followed, seen, 1.0)  # only the other posts the person came across are drawn
-    old_counts = rng.poisson(rate * old_days * np.where(is_followed, 1.0, seen))
+    old_seen[ME] = 1.0
+    came_across = np.where(is_followed, 1.0, seen)
+    came_across[ME] = 1.0
+    old_counts = rng.poisson(rate * old_days * came_across)
     recent = draw_posts(rng, pop, recent_counts, window_start, clock, seen)
     old = draw_posts(rng, pop, old_counts, year_start, window_start, old_seen)
     posts = PostTable.concat([recent, old])

@@ -294,10 +294,11 @@ def arches(c: Canvas) -> None:
         x1 = (i + 1) * span - span * 0.18
         top = h * 0.3
         colour = mix(c.main, c.dark, 0.6)
-        c.draw.rectangle((x0, top + (x1 - x0) / 2, x1, floor), fill=colour)
+        c.draw.rectangle((x0, top + (x1 - x0) / 2, x1, max(floor, top + (x1 - x0) / 2)), fill=colour)
         c.draw.pieslice((x0, top, x1, top + (x1 - x0)), 180, 360, fill=colour)
     aw = c.scale * 1.4  # the lit arch: the subject
-    c.draw.rectangle((sx - aw / 2, sy - aw * 0.2, sx + aw / 2, min(floor, sy + aw * 1.1)), fill=c.accent)
+    lit_top = sy - aw * 0.2
+    c.draw.rectangle((sx - aw / 2, lit_top, sx + aw / 2, max(lit_top, min(floor, sy + aw * 1.1))), fill=c.accent)
     c.draw.pieslice((sx - aw / 2, sy - aw * 0.7, sx + aw / 2, sy + aw * 0.3), 180, 360, fill=c.accent)
     gradient(c, mix(c.main, c.light, 0.2), mix(c.main, c.dark, 0.3), (0, int(floor), w, h))
     c.draw.polygon([(0, floor), (w * 0.55, floor), (w * 0.25, h), (0, h)], fill=alpha(c.dark, 60))

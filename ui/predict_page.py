@@ -1,0 +1,472 @@
+"""Predict: how many likes a draft will get, and which of several pictures will do best.
+
+Choose the account, drop or pick 1–8 pictures, write the caption, pick the date and time; the candidates
+come back ranked with their 80% interval and what moved each prediction. Beside them: the best time to
+post and ten suggested hashtags. The model trains in the background the first time the tab opens.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+from PySide6.QtCore import QDateTime, QObject, QRect, QSize, Qt, QTimeZone, Signal
+from PySide6.QtGui import QColor, QImage, QPainter, QPixmap
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateTimeEdit,
+    QFileDialog,
+    QFormLayout,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from discovery import text
+from discovery.predict.predictor import MAX_CANDIDATES, PredictError, Predictor, ensure_model
+from discovery.predict.table import hashtags_in
+from discovery.progress import ProgressEvent
+from discovery.world import World
+from ui.tasks import TaskRunner
+from ui.throttle import Throttle
+from ui.why_panel import plain_label
+
+THUMB = QSize(96, 96)
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+IMAGE_FILTER = "Pictures (*.jpg *.jpeg *.png *.webp *.gif *.tif *.tiff *.bmp);;All files (*)"
+
+
+class _Relay(QObject):
+    progress = Signal(object)
+
+
+class Candidates(QListWidget):
+    """The chosen pictures as thumbnails; pictures dropped from the file manager join them."""
+
+    changed = Signal()
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setViewMode(QListWidget.ViewMode.IconMode)
+        self.setIconSize(THUMB)
+        self.setGridSize(QSize(THUMB.width() + 16, THUMB.height() + 30))
+        self.setResizeMode(QListWidget.ResizeMode.Adjust)
+        self.setMovement(QListWidget.Movement.Static)
+        self.setAcceptDrops(True)
+        self.setMinimumHeight(THUMB.height() + 44)
+        self.setToolTip("Drop up to 8 pictures here, or use “Add pictures…”. Delete removes the selected one.")
+        self.sources: list[bytes | str] = []
+
+    def add(self, source: bytes | str, name: str) -> bool:
+        if len(self.sources) >= MAX_CANDIDATES:
+            return False
+        image = QImage.fromData(source) if isinstance(source, bytes) else QImage(source)
+        icon = QPixmap.fromImage(image.scaled(THUMB, Qt.AspectRatioMode.KeepAspectRatioByExpanding,
+                                              Qt.TransformationMode.SmoothTransformation)) if not image.isNull() \
+            else QPixmap(THUMB)
+        if image.isNull():
+            icon.fill(QColor("#c9ccd3"))
+        item = QListWidgetItem(icon, name)
+        item.setToolTip(name)
+        self.addItem(item)
+        self.sources.append(source)
+        self.changed.emit()
+        return True
+
+    def names(self) -> list[str]:
+        return [self.item(i).text() for i in range(self.count())]
+
+    def remove_selected(self) -> None:
+        for item in self.selectedItems():
+            row = self.row(item)
+            self.takeItem(row)
+            del self.sources[row]
+        self.changed.emit()
+
+    def clear_all(self) -> None:
+        self.clear()
+        self.sources = []
+        self.changed.emit()
+
+    def keyPressEvent(self, event) -> None:
+        if event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
+            self.remove_selected()
+        else:
+            super().keyPressEvent(event)
+
+    def dragEnterEvent(self, event) -> None:
+        if event.mimeData().hasUrls():
+            event.acceptProposedAction()
+
+    dragMoveEvent = dragEnterEvent
+
+    def dropEvent(self, event) -> None:
+        for url in event.mimeData().urls():
+            if url.isLocalFile():
+                self.add(url.toLocalFile(), Path(url.toLocalFile()).name)
+        event.acceptProposedAction()
+
+
+class ContributionBars(QWidget):
+    """Diverging bars: how much each feature lifts (right) or lowers (left) this prediction."""
+
+    def __init__(self, contributions, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.contributions = list(contributions)
+        self.setMinimumHeight(18 * max(1, len(self.contributions)))
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.setToolTip("Change in predicted likes when this feature is set to the account's usual value")
+
+    def paintEvent(self, _event) -> None:
+        painter = QPainter(self)
+        palette = self.palette()
+        label_width = min(200, self.width() // 3)
+        metrics = painter.fontMetrics()
+        centre = label_width + (self.width() - label_width - 60) // 2
+        half = (self.width() - label_width - 60) // 2
+        scale = max([abs(c.percent) for c in self.contributions] + [10.0])
+        for row, c in enumerate(self.contributions):
+            y = row * 18
+            painter.setPen(palette.text().color())
+            label = metrics.elidedText(c.label, Qt.TextElideMode.ElideRight, label_width - 8)
+            painter.drawText(QRect(0, y, label_width - 6, 16), Qt.AlignmentFlag.AlignRight, label)
+            width = int(half * abs(c.percent) / scale)
+            colour = QColor("#4c9f70") if c.percent >= 0 else QColor("#d1603d")
+            rect = QRect(centre, y + 3, width, 11) if c.percent >= 0 else QRect(centre - width, y + 3, width, 11)
+            painter.fillRect(rect, colour)
+            painter.drawText(QRect(centre + half + 4, y, 56, 16), Qt.AlignmentFlag.AlignLeft, f"{c.percent:+.0f}%")
+        painter.setPen(palette.mid().color())
+        painter.drawLine(centre, 0, centre, self.height())
+
+
+class Heatmap(QWidget):
+    """Weekday × hour: how posting then compares with the account's usual likes."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.lift = None
+        self.setMinimumSize(420, 150)
+        self.setToolTip("Expected likes when posting at that weekday and hour, against the account's usual")
+
+    def set_times(self, best_times) -> None:
+        self.lift = best_times.lift
+        self.update()
+
+    def paintEvent(self, _event) -> None:
+        painter = QPainter(self)
+        palette = self.palette()
+        if self.lift is None:
+            painter.setPen(palette.placeholderText().color())
+            painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, "Working out the best times…")
+            return
+        left, top = 34, 4
+        cell_w = (self.width() - left - 4) / 24
+        cell_h = (self.height() - top - 18) / 7
+        low, high = float(self.lift.min()), float(self.lift.max())
+        span = high - low or 1.0
+        base = palette.base().color()
+        strong = QColor("#3d6fd8")
+        for day in range(7):
+            painter.setPen(palette.text().color())
+            painter.drawText(QRect(0, int(top + day * cell_h), left - 4, int(cell_h)),
+                             Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, WEEKDAYS[day])
+            for hour in range(24):
+                share = (float(self.lift[day, hour]) - low) / span
+                colour = QColor(
+                    round(base.red() + (strong.red() - base.red()) * share),
+                    round(base.green() + (strong.green() - base.green()) * share),
+                    round(base.blue() + (strong.blue() - base.blue()) * share))
+                painter.fillRect(QRect(int(left + hour * cell_w), int(top + day * cell_h), int(cell_w) - 1,
+                                       int(cell_h) - 1), colour)
+        painter.setPen(palette.placeholderText().color())
+        for hour in range(0, 24, 3):
+            painter.drawText(QRect(int(left + hour * cell_w), int(top + 7 * cell_h), 30, 16),
+                             Qt.AlignmentFlag.AlignLeft, f"{hour:02d}")
+
+
+class PredictPage(QWidget):
+    predicted = Signal()  # a prediction is on screen
+
+    def __init__(self, world: World, tasks: TaskRunner, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.world = world
+        self.tasks = tasks
+        self.predictor: Predictor | None = None
+        self.index = None
+        self.report = None
+        self._started = False
+        self._generation = 0
+
+        self.account = QComboBox(editable=True)
+        self.account.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.account.setMinimumWidth(220)
+        self.candidates = Candidates()
+        add = QPushButton("Add pictures…")
+        add.clicked.connect(self.choose_pictures)
+        self.demo_button = QPushButton("Try 4 demo pictures")
+        self.demo_button.setToolTip("Draw four candidate pictures for this account from the demo world")
+        self.demo_button.clicked.connect(self.add_demo_candidates)
+        self.demo_button.setVisible(world.kind == "demo")
+        clear = QPushButton("Clear")
+        clear.clicked.connect(self.candidates.clear_all)
+        buttons = QHBoxLayout()
+        for button in (add, self.demo_button, clear):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        self.caption = QPlainTextEdit(placeholderText="Caption, with #hashtags and @mentions")
+        self.caption.setMaximumHeight(110)
+        self.hashtag_count = QLabel()
+        self.hashtag_count.setObjectName("hint")
+        self.when = QDateTimeEdit(calendarPopup=True)
+        self.when.setDisplayFormat("yyyy-MM-dd HH:mm")
+        self.when.setTimeZone(QTimeZone.systemTimeZone())
+        now = QDateTime.fromSecsSinceEpoch(world.now() + 3600)
+        self.when.setDateTime(now)
+
+        form = QFormLayout()
+        form.addRow("Account", self.account)
+        form.addRow("Pictures", self.candidates)
+        form.addRow("", buttons)
+        form.addRow("Caption", self.caption)
+        form.addRow("", self.hashtag_count)
+        form.addRow("Posting time", self.when)
+        self.status = plain_label()
+        self.status.setObjectName("hint")
+        self.heatmap = Heatmap()
+        self.suggestions = QListWidget()
+        self.suggestions.setToolTip("Click a hashtag to add it to the caption")
+        self.suggestions.itemActivated.connect(self._add_hashtag)
+        self.suggestions.itemClicked.connect(self._add_hashtag)
+        inputs = QVBoxLayout()
+        inputs.addLayout(form)
+        inputs.addWidget(self.status)
+        inputs.addWidget(_title("Best time to post"))
+        inputs.addWidget(self.heatmap)
+        inputs.addWidget(_title("Suggested hashtags"))
+        inputs.addWidget(self.suggestions, 1)
+        left = QWidget()
+        left.setLayout(inputs)
+
+        self.results = QVBoxLayout()
+        self.results.addStretch(1)
+        results_widget = QWidget()
+        results_widget.setLayout(self.results)
+        scroll = QScrollArea()
+        scroll.setWidget(results_widget)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.addWidget(_title("Candidates, best first"))
+        self.warnings = plain_label()
+        self.warnings.setObjectName("hint")
+        right_layout.addWidget(self.warnings)
+        right_layout.addWidget(scroll, 1)
+
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(left)
+        splitter.addWidget(right)
+        splitter.setSizes([520, 700])
+        layout = QVBoxLayout(self)
+        layout.addWidget(splitter)
+
+        self._predict_later = Throttle(self.predict, 400, self)
+        self.candidates.changed.connect(lambda: self._predict_later())
+        self.caption.textChanged.connect(self._caption_changed)
+        self.when.dateTimeChanged.connect(lambda _t: self._predict_later())
+        self.account.currentIndexChanged.connect(lambda _i: self._account_changed())
+        self._caption_changed()
+
+    # --- start-up: accounts, model, hashtags, best times (all off the GUI thread) ------------------------
+
+    def activate(self) -> None:
+        """Called when the tab is first shown: fill the accounts and start the background work."""
+        if self._started:
+            return
+        self._started = True
+        self._fill_accounts()
+        self.status.setText("Preparing the like model for this world…")
+        relay = _Relay(self)
+        relay.progress.connect(self._training_progress)
+        self.tasks.run(lambda: ensure_model(self.world, progress=relay.progress.emit), self._model_ready,
+                       self._model_failed)
+        self._refresh_best_times()
+
+    def _fill_accounts(self) -> None:
+        store = self.world.store
+        accounts = store.accounts_frame().sort_values("follower_count", ascending=False, na_position="last")
+        me = store.me()
+        self.account.blockSignals(True)
+        self.account.clear()
+        if me is not None:
+            mine = accounts[accounts["pk"] == me]
+            if len(mine):
+                self.account.addItem(f"@{mine.iloc[0].username} (you)", me)
+        for row in accounts.head(2000).itertuples():
+            if row.pk != me:
+                self.account.addItem(f"@{row.username}", row.pk)
+        self.account.setCurrentIndex(0)
+        self.account.blockSignals(False)
+
+    def _training_progress(self, event: ProgressEvent) -> None:
+        count = f" ({event.done:,}/{event.total:,})" if event.total else ""
+        self.status.setText(f"Training the like model: {event.stage.lower()}{count}. Predictions use the "
+                            "account's usual likes until it is ready.")
+
+    def _model_ready(self, model) -> None:
+        self.predictor = Predictor.for_world(self.world, model)
+        trained = datetime.fromtimestamp(model.trained_at, UTC).strftime("%Y-%m-%d") if model else "never"
+        self.status.setText(f"Like model trained on {model.n_posts:,} posts ({trained})." if model
+                            else "Not enough posts to train a like model yet.")
+        self._build_hashtag_index()
+
+    def _model_failed(self, error: Exception) -> None:
+        self.predictor = Predictor.for_world(self.world)
+        self.status.setText(f"The like model could not be trained: {error}")
+        self._build_hashtag_index()
+
+    def _build_hashtag_index(self) -> None:
+        from discovery.predict.hashtags import HashtagIndex
+
+        predictor = self.predictor
+        self.tasks.run(lambda: HashtagIndex.build(self.world.store, self.world.images, predictor.pixel_cache),
+                       self._index_ready, lambda error: None)
+        self._predict_later()
+
+    def _index_ready(self, index) -> None:
+        self.index = index
+        self._suggest()
+
+    def _refresh_best_times(self) -> None:
+        from discovery.predict.hashtags import best_time_heatmap
+
+        account = self.account.currentData()
+        self.tasks.run(lambda: best_time_heatmap(self.world.store, account), self.heatmap.set_times,
+                       lambda error: None)
+
+    # --- inputs ------------------------------------------------------------------------------------------
+
+    def choose_pictures(self) -> None:
+        names, _ = QFileDialog.getOpenFileNames(self, "Candidate pictures", str(Path.home()), IMAGE_FILTER)
+        for name in names:
+            self.candidates.add(name, Path(name).name)
+
+    def add_demo_candidates(self) -> None:
+        from discovery.demo import candidate_images
+
+        account = self.account.currentData()
+        start = self.candidates.count()
+        for i, candidate in enumerate(candidate_images(self.world, account, n=4, seed=start)):
+            self.candidates.add(candidate.jpeg, f"demo picture {start + i + 1}")
+
+    def _caption_changed(self) -> None:
+        tags = hashtags_in(self.caption.toPlainText())
+        self.hashtag_count.setText(f"{len(tags)} hashtag{'' if len(tags) == 1 else 's'}"
+                                   + (" — Instagram allows 30" if len(tags) > 30 else ""))
+        self._suggest()
+        self._predict_later()
+
+    def _account_changed(self) -> None:
+        self._refresh_best_times()
+        self._predict_later()
+
+    def _add_hashtag(self, item: QListWidgetItem) -> None:
+        tag = item.data(Qt.ItemDataRole.UserRole)
+        caption = self.caption.toPlainText().rstrip()
+        if tag not in hashtags_in(caption):
+            self.caption.setPlainText(f"{caption} #{tag}".strip())
+
+    def _suggest(self) -> None:
+        if self.index is None:
+            return
+        pixels = [c.pixels for c in (self.report.candidates if self.report else ()) if c.pixels is not None]
+        self.suggestions.clear()
+        for s in self.index.suggest(self.caption.toPlainText(), pixels, n=10):
+            likes = "–" if s.typical_likes != s.typical_likes else text.compact(s.typical_likes)
+            item = QListWidgetItem(f"#{s.tag}    {s.posts:,} posts · typically {likes} likes · {s.source}")
+            item.setData(Qt.ItemDataRole.UserRole, s.tag)
+            self.suggestions.addItem(item)
+
+    # --- prediction --------------------------------------------------------------------------------------
+
+    def predict(self) -> None:
+        if not self.candidates.sources or self.account.currentData() is None:
+            self._show_results(None)
+            return
+        predictor = self.predictor or Predictor.for_world(self.world)
+        self.predictor = predictor
+        self._generation += 1
+        generation = self._generation
+        account, sources, names = self.account.currentData(), list(self.candidates.sources), self.candidates.names()
+        caption, when = self.caption.toPlainText(), self.when.dateTime().toSecsSinceEpoch()
+
+        def done(report) -> None:
+            if generation == self._generation:
+                self._show_results(report)
+
+        def failed(error: Exception) -> None:
+            if generation == self._generation:
+                self.warnings.setText(str(error) if isinstance(error, PredictError)
+                                      else f"The prediction failed: {error}")
+
+        self.tasks.run(lambda: predictor.predict(account, sources, caption, when, names=names), done, failed)
+
+    def _show_results(self, report) -> None:
+        self.report = report
+        while self.results.count() > 1:
+            widget = self.results.takeAt(0).widget()
+            if widget is not None:
+                widget.deleteLater()
+        if report is None:
+            self.warnings.setText("Add 1 to 8 pictures to see how many likes each would get.")
+            return
+        self.warnings.setText(" ".join(report.warnings) or
+                              f"Usual likes for this account: about {text.compact(report.baseline_likes)} "
+                              f"({report.history_posts} earlier posts). Predicted {report.horizon_days:g} days "
+                              "after posting.")
+        for position, candidate in enumerate(report.ranked()):
+            self.results.insertWidget(position, self._result_card(candidate))
+        self._suggest()
+        self.predicted.emit()
+
+    def _result_card(self, candidate) -> QFrame:
+        card = QFrame()
+        card.setObjectName("resultCard")
+        card.setFrameShape(QFrame.Shape.StyledPanel)
+        grid = QGridLayout(card)
+        source = self.candidates.sources[candidate.index] if candidate.index < len(self.candidates.sources) else None
+        picture = QLabel()
+        image = QImage.fromData(source) if isinstance(source, bytes) else QImage(str(source or ""))
+        if not image.isNull():
+            picture.setPixmap(QPixmap.fromImage(image.scaled(THUMB, Qt.AspectRatioMode.KeepAspectRatio,
+                                                             Qt.TransformationMode.SmoothTransformation)))
+        grid.addWidget(picture, 0, 0, 3, 1, alignment=Qt.AlignmentFlag.AlignTop)
+        if candidate.error:
+            grid.addWidget(plain_label(f"{candidate.name}: {candidate.error}"), 0, 1)
+            return card
+        headline = plain_label(f"#{candidate.rank}  ≈ {candidate.likes:,.0f} likes", wrap=False)
+        headline.setObjectName("detailAuthor")
+        grid.addWidget(headline, 0, 1)
+        interval = plain_label(f"{candidate.name} · 80% between {candidate.low:,.0f} and {candidate.high:,.0f}")
+        interval.setObjectName("hint")
+        grid.addWidget(interval, 1, 1)
+        if candidate.contributions:
+            grid.addWidget(ContributionBars(candidate.contributions), 2, 1)
+        grid.setColumnStretch(1, 1)
+        return card
+
+
+def _title(label: str) -> QLabel:
+    title = QLabel(label)
+    title.setObjectName("panelTitle")
+    return title
