@@ -73,7 +73,7 @@ class MainWindow(QMainWindow):
             self.tabs.addTab(page, label)
         from ui.predict_page import PredictPage
 
-        self.predict_page = PredictPage(world, self.tasks)
+        self.predict_page = PredictPage(world, self.tasks, settings)
         self.tabs.addTab(self.predict_page, "Predict")
         self.tabs.currentChanged.connect(self._tab_changed)
         self._pending_first = set(self.pages)

@@ -36,6 +36,7 @@ from discovery import text
 from discovery.predict.predictor import MAX_CANDIDATES, PredictError, Predictor, ensure_model
 from discovery.predict.table import hashtags_in
 from discovery.progress import ProgressEvent
+from discovery.settings import Settings
 from discovery.world import World
 from ui.tasks import TaskRunner
 from ui.throttle import Throttle
@@ -197,9 +198,10 @@ class Heatmap(QWidget):
 class PredictPage(QWidget):
     predicted = Signal()  # a prediction is on screen
 
-    def __init__(self, world: World, tasks: TaskRunner, parent: QWidget | None = None):
+    def __init__(self, world: World, tasks: TaskRunner, settings: Settings, parent: QWidget | None = None):
         super().__init__(parent)
         self.world = world
+        self.settings = settings
         self.tasks = tasks
         self.predictor: Predictor | None = None
         self.index = None
@@ -298,7 +300,9 @@ class PredictPage(QWidget):
         self.status.setText("Preparing the like model for this world…")
         relay = _Relay(self)
         relay.progress.connect(self._training_progress)
-        self.tasks.run(lambda: ensure_model(self.world, progress=relay.progress.emit), self._model_ready,
+        limits = {"min_new_posts": self.settings.get("predict.retrain_min_new_posts"),
+                  "max_pictures": self.settings.get("predict.max_pictures")}
+        self.tasks.run(lambda: ensure_model(self.world, progress=relay.progress.emit, **limits), self._model_ready,
                        self._model_failed)
         self._refresh_best_times()
 

@@ -372,7 +372,7 @@ def demo_pick_gain(world, model: M.LikeModel, trials: int = 200, seed: int = 0,
 
 
 def ensure_model(world, progress: Progress = no_progress, cancel: CancelToken | None = None,
-                 min_new_posts: int | None = None) -> M.LikeModel | None:
+                 min_new_posts: int | None = None, max_pictures: int | None = None) -> M.LikeModel | None:
     """The world's model, retrained first when it is missing or enough new posts arrived; None when the
     world has too few posts to train one."""
     try:
@@ -382,6 +382,6 @@ def ensure_model(world, progress: Progress = no_progress, cancel: CancelToken | 
     if not M.retrain_due(model, world.store, min_new_posts):
         return model
     try:
-        return train_world(world, progress, cancel)
+        return train_world(world, progress, cancel, max_pictures=max_pictures)
     except M.ModelError:
         return model
