@@ -19,6 +19,8 @@ COMMAND_MODULES = [
     "discovery.commands",
     "discovery.export.commands",
     "discovery.predict.commands",
+    "discovery.live.commands",
+    "discovery.insights.commands",
 ]
 
 

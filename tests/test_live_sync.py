@@ -1,0 +1,201 @@
+"""The live sync end to end: instagrapi's real Client, pagers, error mapping and extractors, talking to the fake
+Instagram through a transport adapter, into a real SQLite file; then incremental syncs, cancel and resume."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+from fake_instagram import DAY, FakeAdapter, FakeWorld
+from fake_instagram.harness import Harness, baseline, block_network, differences, make_world, snapshot
+
+from discovery.live.client import new_client
+from discovery.live.stages import STAGES
+from discovery.live.sync import CANCELLED, COMPLETE, SyncProgress
+from discovery.progress import CancelToken
+from discovery.ranking import Ranker
+
+
+@pytest.fixture
+def harness(data_dir, tmp_path, monkeypatch):
+    network = block_network(monkeypatch)
+    h = Harness(data_dir, make_world(), tmp_path / "keyring.cfg")
+    yield h
+    assert h.fake.problems() == [] and network == []
+
+
+def followed_now(world: FakeWorld) -> set[str]:
+    """Whom the person follows, as Instagram lists it (one account was deactivated since)."""
+    return set(world.accounts[world.me].follows)
+
+
+def alive(world: FakeWorld, pks: set[str]) -> set[str]:
+    return {pk for pk in pks if not world.accounts[pk].deleted}
+
+
+def test_instagrapi_default_transport_is_what_the_fake_replaces(harness):
+    client = new_client()
+    default = client.private.get_adapter("https://i.instagram.com/api/v1/")
+    assert type(default).__name__ == "_CurlH2Adapter"  # instagrapi's own default, untouched by Tessera
+    harness.fake.install(client)
+    for session in (client.private, client.public, client.graphql, client.images):
+        assert isinstance(session.get_adapter("https://i.instagram.com/"), FakeAdapter)
+    for name in ("instagrapi", "private_request", "public_request"):
+        assert logging.getLogger(name).level == logging.WARNING
+
+
+def test_a_whole_sync_lands_in_the_store_and_the_ranking_reflects_it(harness):
+    session = harness.login()
+    events: list[SyncProgress] = []
+    result = harness.sync(session, events, **{"sync.download_images": True})
+    assert result.status == COMPLETE, result.message
+    world = harness.world
+    started = int(world.now)
+    opened = harness.open_world()
+    try:
+        store = opened.store
+        assert store.me() == world.me and opened.kind == "account"
+        accounts = store.accounts_frame()
+        by_id = dict(zip(accounts["id"], accounts["pk"], strict=True))
+        src, dst = store.edges()
+        me_id = store.account_id(world.me)
+        assert {by_id[t] for t in dst[src == me_id]} == followed_now(world)
+        # every recent post of every followed account, with its picture
+        posts = store.posts_frame(columns=["pk", "like_count", "image_path"])
+        stored = set(posts["pk"])
+        window = started - 14 * DAY
+        for pk in alive(world, followed_now(world)):
+            expected = {p.pk for p in world.posts_of(pk) if p.taken_at >= window}
+            assert expected <= stored, world.accounts[pk].username
+        assert posts["image_path"].notna().all()
+        assert all((opened.images.directory / p).is_file() for p in posts["image_path"])
+        counts = dict(zip(posts["pk"], posts["like_count"], strict=True))
+        assert all(counts[p.pk] == p.like_count for p in world.posts.values() if p.pk in counts)
+        # likes of the last year, tagged posts, second degree, hashtags
+        liked = set(store.posts_frame(post_ids=store.likes_frame()["post_id"].tolist(), columns=["pk"])["pk"])
+        assert {p for p, at in world.my_likes if world.posts[p].taken_at >= started - 365 * DAY} <= liked
+        tagged = set(store.posts_frame(post_ids=store.tagged_post_ids().tolist(), columns=["pk"])["pk"])
+        assert tagged == {p.pk for p in world.tagged_posts()}
+        assert {by_id[s] for s in set(src.tolist())} - {world.me} == alive(world, followed_now(world))
+        read_tags = snapshot(harness.root, world.username)["states"]["live.hashtags"]
+        for tag in eval_json(read_tags):
+            top = {p.pk for p in world.hashtag_top(tag)[:27]}
+            assert top & stored, tag
+        me_row = accounts[accounts["pk"] == world.me].iloc[0]
+        assert me_row["following_count"] == len(world.accounts[world.me].follows)
+        assert isinstance(me_row["profile_pic_path"], str)
+        # the ranking reflects it: the feed holds recent posts of followed accounts only
+        feed = Ranker(store, started).feed()
+        assert len(feed) > 0
+        assert {by_id[a] for a in feed.frame["author_id"]} <= followed_now(world)
+        assert len(Ranker(store, started).explore()) > 0
+    finally:
+        opened.close()
+    assert [e.stage_number for e in events if e.message == "starting"] == list(range(1, len(STAGES) + 1))
+    last = events[-1]
+    assert last.requests_run == result.requests > 0 and last.budget_hour == 180 and last.eta_seconds == 0
+    deleted = next(pk for pk in world.accounts[world.me].follows if world.accounts[pk].deleted)
+    assert deleted in snapshot(harness.root, world.username)["states"]["live.unavailable"]
+
+
+def test_a_later_sync_fetches_what_is_new_refreshes_counts_and_duplicates_nothing(harness):
+    session = harness.login()
+    first = harness.sync(session)
+    assert first.status == COMPLETE
+    world = harness.world
+    deleted = next(pk for pk in world.accounts[world.me].follows if world.accounts[pk].deleted)
+    stored_before = {p[0]: p[7] for p in snapshot(harness.root, world.username)["posts"]}
+    for post in world.posts.values():
+        post.like_count += 1000  # everyone's posts got more likes
+    changes = world.advance(DAY)
+    harness.clock.t = world.now
+    log_start = len(harness.fake.server.log)
+    second = harness.sync(session)
+    assert second.status == COMPLETE, second.message
+    assert second.requests < first.requests / 2
+    asked = [r.path for r in harness.fake.server.log[log_start:]]
+    assert not any(f"/{deleted}/" in path for path in asked)  # remembered as gone, not asked again
+    reread = {path.split("/")[5] for path in asked if path.startswith("/api/v1/feed/user/")}
+    snap = snapshot(harness.root, world.username)
+    assert snap["rows"]["posts"] == len({p[0] for p in snap["posts"]})  # none twice
+    counts = {p[0]: (p[1], p[7]) for p in snap["posts"]}
+    refreshed = [pk for pk, (author, likes) in counts.items() if author in reread and pk in stored_before
+                 and world.posts[pk].taken_at >= world.now - 13 * DAY]
+    assert refreshed, "some account read again had posts stored already"
+    assert all(counts[pk][1] == world.posts[pk].like_count for pk in refreshed)
+    new_posts = {p.pk for pk in alive(world, followed_now(world)) for p in world.posts_of(pk)
+                 if p.taken_at > world.now - DAY}
+    assert changes["posts"] and new_posts & set(counts)
+    opened = harness.open_world()
+    try:
+        likes = opened.store.likes_frame()
+        assert len(likes) == len(world.my_likes)
+        assert (likes["liked_at"] == world.now).sum() == changes["likes"]  # new likes dated by the sync
+        src, dst = opened.store.edges()
+        me_id = opened.store.account_id(world.me)
+        ids = opened.store.account_ids(followed_now(world))
+        assert set(dst[src == me_id].tolist()) == set(ids.values())  # unfollowed gone, new follows in
+    finally:
+        opened.close()
+
+
+def test_cancel_then_resume_gives_the_same_store_as_one_sync(harness, tmp_path_factory):
+    expected = baseline(tmp_path_factory.mktemp("baseline"))
+
+    session = harness.login()
+    cancel = CancelToken()
+
+    def cancel_in_stage_four(event):
+        if event.stage_key == "recent" and event.done >= 5:
+            cancel.cancel()
+
+    stopped = harness.sync(session, cancel=cancel, events=_Callback(cancel_in_stage_four))
+    assert stopped.status == CANCELLED and stopped.stage == "recent"
+    resumed = harness.sync(session)
+    assert resumed.status == COMPLETE
+    assert differences(snapshot(harness.root, harness.world.username), expected) == []
+    assert resumed.requests_by_stage.get("following", 0) == 0  # stages already done are not asked again
+
+
+def eval_json(text: str):
+    import json
+
+    return json.loads(text)
+
+
+class _Callback(list):
+    """A progress sink that also calls a function on each event."""
+
+    def __init__(self, function):
+        super().__init__()
+        self.function = function
+
+    def append(self, event) -> None:
+        super().append(event)
+        self.function(event)
+
+
+def test_a_post_synced_without_its_picture_downloads_it_when_browsed_online_only(harness, monkeypatch):
+    from discovery.browse import Browser
+    from discovery.live import images
+
+    result = harness.sync(harness.login(), **{"sync.download_images": False})
+    assert result.status == COMPLETE, result.message
+
+    class FakeSession(images.requests.Session):
+        def __init__(self):
+            super().__init__()
+            self.mount("https://", harness.fake.adapter)  # block_network refuses anything else
+
+    monkeypatch.setattr(images.requests, "Session", FakeSession)
+    opened = harness.open_world()
+    try:
+        pk = opened.store.posts_frame(columns=["pk"])["pk"].iloc[0]
+        browser = Browser(opened)
+        assert browser.image_path(pk, allow_network=False) is None  # offline: nothing is fetched
+        path = browser.image_path(pk, allow_network=True)
+        assert path is not None and path.is_file() and path.read_bytes()[:3] == b"\xff\xd8\xff"
+        stored = opened.store.posts_frame(columns=["pk", "image_path"]).set_index("pk")["image_path"]
+        assert opened.images.directory / stored[pk] == path
+    finally:
+        opened.close()
