@@ -179,7 +179,9 @@ class Ranker:
         posts["taken_at"] = posts["taken_at"].astype(np.int64)
         posts["caption"] = posts["caption"].fillna("")
         tags = self.store.hashtags_frame(posts["id"].to_numpy())
-        self.post_tags = tags.groupby("post_id")["tag"].apply(list).to_dict() if len(tags) else {}
+        tags = tags.sort_values("post_id", kind="stable", ignore_index=True)
+        tags["tag"] = tags["tag"].astype("category")  # a few thousand distinct tags over ~3 per post
+        self._tag_post_ids = tags["post_id"].to_numpy(np.int64)
         self.tag_index = tags
         return posts
 
@@ -295,7 +297,8 @@ class Ranker:
         return _diversify_frame(frame, params)
 
     def hashtags_of(self, post_id: int) -> list[str]:
-        return self.post_tags.get(post_id, [])
+        start, end = np.searchsorted(self._tag_post_ids, [post_id, post_id + 1])
+        return self.tag_index["tag"].iloc[start:end].tolist()
 
 
 def factor_values(posts: pd.DataFrame, pagerank: np.ndarray, like_counts: np.ndarray | None, now: int,

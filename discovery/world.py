@@ -66,3 +66,9 @@ def current_name(root: Path) -> str:
 
 def set_current(root: Path, name: str) -> None:
     (root / "current-world").write_text(name, encoding="utf-8")
+
+
+def names(root: Path) -> list[str]:
+    """Every world on this computer, the demo world first."""
+    found = sorted(p.parent.name for p in paths.worlds_dir(root).glob("*/tessera.db"))
+    return sorted(found, key=lambda name: name != DEMO)

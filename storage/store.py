@@ -15,9 +15,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from alembic import command
-from alembic.config import Config
-from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, case, create_engine, event, func, select
 from sqlalchemy.dialects.sqlite import insert
 
@@ -39,6 +36,7 @@ from storage.schema import (
 APPLICATION_ID = 0x54455353
 SQLITE_MAGIC = b"SQLite format 3\x00"
 CHUNK = 5000  # rows per executemany
+FRAME_SLICE = 20_000  # rows converted to a frame at a time
 IN_CHUNK = 900  # values per IN (...) list, under SQLite's variable limit
 PLACEHOLDER_PREFIX = "u:"
 
@@ -75,18 +73,27 @@ def _unpack(blob: bytes) -> np.ndarray:
     return np.frombuffer(blob, dtype="<i8")
 
 
-def _alembic_config() -> Config:
+# alembic is imported where it is used: a start that needs no migration does not pay for it.
+def _alembic_config():
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(_MIGRATIONS))
     return config
 
 
+def _scripts():
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory.from_config(_alembic_config())
+
+
 def head_revision() -> str:
-    return ScriptDirectory.from_config(_alembic_config()).get_current_head()
+    return _scripts().get_current_head()
 
 
 def _known_revisions() -> set[str]:
-    return {rev.revision for rev in ScriptDirectory.from_config(_alembic_config()).walk_revisions()}
+    return {rev.revision for rev in _scripts().walk_revisions()}
 
 
 def inspect_file(path: Path) -> str | None:
@@ -164,6 +171,8 @@ class Store:
         return store
 
     def _migrate(self) -> None:
+        from alembic import command
+
         config = _alembic_config()
         with self.engine.begin() as conn:
             conn.exec_driver_sql(f"PRAGMA application_id = {APPLICATION_ID}")
@@ -638,9 +647,16 @@ class Store:
             return pd.DataFrame(result.all(), columns=list(result.keys()))
 
     def _sql_frame(self, sql: str, params: list, columns: list[str]) -> pd.DataFrame:
+        # In slices: a whole result as Python tuples would peak at several times the frame's size, and
+        # the process keeps that memory long after the tuples are gone.
+        frames = []
         with self._reader(None) as conn:
-            rows = conn.connection.driver_connection.execute(sql, tuple(params)).fetchall()
-        return pd.DataFrame.from_records(rows, columns=columns)
+            cursor = conn.connection.driver_connection.execute(sql, tuple(params))
+            while rows := cursor.fetchmany(FRAME_SLICE):
+                frames.append(pd.DataFrame.from_records(rows, columns=columns))
+        if not frames:
+            return pd.DataFrame.from_records([], columns=columns)
+        return frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
 
 
 def _dedupe_edges(targets: np.ndarray, first: np.ndarray, last: np.ndarray):

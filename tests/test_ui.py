@@ -3,6 +3,7 @@ hiding a post, moving a ranking weight, and a restart that restores the state.""
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 from PySide6.QtCore import Qt
@@ -63,6 +64,27 @@ def test_ctrl_number_switches_tabs(window, qtbot):
     assert window.tabs.currentIndex() == 1
     qtbot.keyClick(window, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
     assert window.tabs.currentIndex() == 0
+
+
+def test_clicking_an_account_on_the_insights_map_filters_its_posts(window, qtbot):
+    import discovery.insights  # noqa: F401 - declares the setting below (the tab itself is built when shown)
+
+    window.settings.set("insights.max_nodes", 250)  # more than the 150 followed: strangers are on the map
+    qtbot.keyClick(window, Qt.Key.Key_4, Qt.KeyboardModifier.ControlModifier)
+    insights = window.insights_page
+    assert window.tabs.currentWidget() is window.insights_tab and window.insights_tab.built
+    qtbot.waitUntil(lambda: insights.insights is not None, timeout=30_000)
+    nodes = insights.view.network.nodes
+    for followed, kind in ((True, "feed"), (False, "explore")):
+        row = int(np.flatnonzero((nodes["followed"].to_numpy() == followed) & ~nodes["is_me"].to_numpy())[0])
+        pk = str(nodes["pk"].iat[row])
+        insights.view.node_clicked.emit(row)
+        page = window.pages[kind]
+        assert window.tabs.currentWidget() is page
+        username = window.world.store.accounts_frame([window.world.store.account_id(pk)])["username"].iloc[0]
+        assert page.author.text() == username
+        shown = {page.model.item(r).username for r in range(page.model.rowCount())}
+        assert shown <= {username}
 
 
 def test_filtering_by_hashtag_keeps_only_its_posts(window):

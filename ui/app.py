@@ -15,7 +15,7 @@ from discovery.progress import Cancelled, CancelToken, ProgressEvent
 from discovery.settings import Settings
 from storage import StoreError
 
-TAB_NAMES = ("feed", "explore", "predict", "insights")
+TAB_NAMES = ("feed", "explore", "predict", "insights", "insights-charts")
 
 
 def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
@@ -146,7 +146,7 @@ def screenshot(app, window, path: Path, tab: str | None, size: str, open_first: 
     width, _, height = size.partition("x")
     window.resize(QSize(int(width), int(height)))
     if tab is not None:
-        index = TAB_NAMES.index(tab)
+        index = TAB_NAMES.index(tab.partition("-")[0])
         window.tabs.setCurrentIndex(min(index, window.tabs.count() - 1))
     window.show()
     window.start()
@@ -162,6 +162,10 @@ def screenshot(app, window, path: Path, tab: str | None, size: str, open_first: 
             page.add_demo_candidates()
             page._predict_later.flush()
         wait_until(app, lambda: page.report is not None and not window.tasks.busy, timeout=120)
+    if tab is not None and tab.startswith("insights"):
+        page = window.insights_page
+        wait_until(app, lambda: page.insights is not None and not window.tasks.busy, timeout=300)
+        page.sections.setCurrentIndex(1 if tab == "insights-charts" else 0)
     for _ in range(3):  # paint, let the visible thumbnails decode, paint again
         window.repaint()
         wait_until(app, window.loader.idle)

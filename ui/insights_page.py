@@ -425,6 +425,11 @@ class InsightsPage(QWidget):
         self._started = True
         self.reload()
 
+    def refresh(self) -> None:
+        """The world changed (a sync or an import): draw again if the tab has been shown, else wait for it."""
+        if self._started:
+            self.reload()
+
     def reload(self) -> None:
         self._generation += 1
         generation = self._generation

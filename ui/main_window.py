@@ -1,5 +1,5 @@
-"""The main window: Feed and Explore tabs over one world, a banner for the demo world, menus, keyboard
-shortcuts, the status bar, and the window state kept between runs."""
+"""The main window: Feed, Explore, Predict and Insights tabs over one world, a banner for the demo world,
+menus, keyboard shortcuts, the status bar, and the window state kept between runs."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QMainWindow,
+    QMessageBox,
     QPushButton,
     QTabWidget,
     QVBoxLayout,
@@ -28,6 +29,7 @@ from discovery.browse import Browser
 from discovery.settings import Settings
 from discovery.world import World
 from ui import theme
+from ui.lazy_tab import LazyTab
 from ui.posts_page import PostsPage
 from ui.tasks import TaskRunner
 from ui.thumbnails import ThumbnailLoader
@@ -41,18 +43,23 @@ SHORTCUTS = [
 ]
 
 
+DEMO_BANNER = ("You are looking at a generated demo world: every account and post in it is made up. "
+               "Connect your own Instagram account to see your neighbourhood.")
+
+
 class MainWindow(QMainWindow):
     ready = Signal()  # every tab has its first ranking
     switch_world = Signal(str)  # open another world (after an import or a login) in a new window
 
     def __init__(self, root: Path, world: World, settings: Settings, tasks: TaskRunner | None = None,
-                 offline: bool = False, parent: QWidget | None = None):
+                 offline: bool = False, live_seams: dict | None = None, parent: QWidget | None = None):
         super().__init__(parent)
         self.root = root
         self.world = world
         self.settings = settings
         self.tasks = tasks or TaskRunner(parent=self)
         self.offline = offline
+        self.live_seams = dict(live_seams or {})  # tests: client_factory / keyring_backend / clock
         self.state = QSettings(str(root / "window.ini"), QSettings.Format.IniFormat)
         self.browser = Browser(world, settings)
         self.loader = ThumbnailLoader(parent=self)
@@ -71,10 +78,10 @@ class MainWindow(QMainWindow):
             page.detail.changed.connect(lambda source=page: self._rerank_others(source))
             self.pages[kind] = page
             self.tabs.addTab(page, label)
-        from ui.predict_page import PredictPage
-
-        self.predict_page = PredictPage(world, self.tasks, settings)
-        self.tabs.addTab(self.predict_page, "Predict")
+        self.predict_tab = LazyTab(self._build_predict)
+        self.tabs.addTab(self.predict_tab, "Predict")
+        self.insights_tab = LazyTab(self._build_insights)
+        self.tabs.addTab(self.insights_tab, "Insights")
         self.tabs.currentChanged.connect(self._tab_changed)
         self._pending_first = set(self.pages)
         for kind, page in self.pages.items():
@@ -87,6 +94,9 @@ class MainWindow(QMainWindow):
         self.banner = self._banner()
         layout.addWidget(self.banner)
         layout.addWidget(self.tabs, 1)
+        self.sync_panel = self._sync_panel()
+        if self.sync_panel is not None:
+            layout.addWidget(self.sync_panel)
         self.setCentralWidget(central)
         self.status = QLabel()
         self.statusBar().addWidget(self.status, 1)
@@ -101,24 +111,46 @@ class MainWindow(QMainWindow):
         banner.setObjectName("banner")
         row = QHBoxLayout(banner)
         row.setContentsMargins(12, 6, 12, 6)
-        text = ("You are looking at a generated demo world: every account and post in it is made up. "
-                "Connect your own Instagram account to see your neighbourhood.")
-        row.addWidget(plain_label(text), 1)
+        self.banner_text = plain_label(DEMO_BANNER)
+        row.addWidget(self.banner_text, 1)
         self.connect_button = QPushButton("Connect Instagram account…")
         self.import_button = QPushButton("Import data export…")
         for button in (self.connect_button, self.import_button):
-            button.setVisible(False)  # shown by the features that provide them
             row.addWidget(button)
         banner.setVisible(self.world.kind == "demo")
         return banner
 
+    def _sync_panel(self) -> QWidget | None:
+        """The sync panel, for a connected account's world only."""
+        if self.world.kind != "account":
+            return None
+        from ui.sync_panel import SyncPanel
+
+        panel = SyncPanel(self.root, self.world, self.settings, self.tasks, **self.live_seams)
+        panel.data_arrived.connect(self.refresh)
+        panel.finished.connect(self._sync_finished)
+        panel.needs_login.connect(self._needs_login)
+        return panel
+
     def _menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
+        connect_action = QAction("&Connect Instagram account…", self)
+        connect_action.triggered.connect(self.connect_account)
+        file_menu.addAction(connect_action)
+        self.connect_button.clicked.connect(self.connect_account)
         import_action = QAction("&Import data export…", self)
         import_action.triggered.connect(self.import_export)
         file_menu.addAction(import_action)
         self.import_button.clicked.connect(self.import_export)
-        self.import_button.setVisible(True)
+        self.sync_action = QAction("&Sync now", self, shortcut=QKeySequence("Ctrl+R"))
+        self.sync_action.triggered.connect(self.sync_now)
+        self.logout_action = QAction("Log &out", self)
+        self.logout_action.triggered.connect(self.log_out)
+        for action in (self.sync_action, self.logout_action):
+            action.setVisible(self.world.kind == "account")
+            file_menu.addAction(action)
+        worlds_menu = file_menu.addMenu("Open &world")
+        worlds_menu.aboutToShow.connect(lambda: self._fill_worlds_menu(worlds_menu))
         file_menu.addSeparator()
         quit_action = QAction("&Quit", self, shortcut=QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
@@ -165,8 +197,25 @@ class MainWindow(QMainWindow):
         escape = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)
         escape.activated.connect(lambda: self.current_page().close_detail())
 
-    def add_tab(self, widget: QWidget, label: str) -> None:
-        self.tabs.addTab(widget, label)
+    def _build_predict(self) -> QWidget:
+        from ui.predict_page import PredictPage
+
+        return PredictPage(self.world, self.tasks, self.settings)
+
+    def _build_insights(self) -> QWidget:
+        from ui.insights_page import InsightsPage
+
+        page = InsightsPage(self.world, self.tasks, self.settings)
+        page.open_account.connect(self.show_account)
+        return page
+
+    @property
+    def predict_page(self):
+        return self.predict_tab.page
+
+    @property
+    def insights_page(self):
+        return self.insights_tab.page
 
     # --- behaviour ---------------------------------------------------------------------------------------
 
@@ -175,10 +224,13 @@ class MainWindow(QMainWindow):
         return widget if isinstance(widget, PostsPage) else self.pages["feed"]
 
     def start(self) -> None:
-        """Rank every tab (in the background); `ready` fires when all have shown their first list."""
+        """Rank every tab (in the background); `ready` fires when all have shown their first list. A connected
+        account's world also starts syncing (what is cached shows at once; new posts arrive as they come)."""
         for page in self.pages.values():
             page.rerank()
         self._tab_changed(self.tabs.currentIndex())
+        if self.sync_panel is not None and not self.offline and not self.sync_panel.running:
+            self.sync_panel.start()
 
     def _tab_changed(self, index: int) -> None:
         widget = self.tabs.widget(index)
@@ -203,6 +255,19 @@ class MainWindow(QMainWindow):
             self.browser.reload()
 
         self.tasks.run(reload, lambda _r: self.start())
+        if self.insights_tab.built:
+            self.insights_page.refresh()
+
+    def show_account(self, pk: str, followed: bool) -> None:
+        """Open an account's posts (a node clicked on the Insights map) in a filtered Feed or Explore."""
+        store = self.world.store
+        account_id = store.account_id(pk)
+        if account_id is None:
+            return
+        username = store.accounts_frame([account_id])["username"].iloc[0]
+        page = self.pages["feed" if followed else "explore"]
+        self.tabs.setCurrentWidget(page)
+        page.filter_by("author", username)
 
     def focus_search(self) -> None:
         page = self.current_page()
@@ -215,6 +280,58 @@ class MainWindow(QMainWindow):
         theme.apply(QApplication.instance(), mode)
         self.theme_actions[mode].setChecked(True)
 
+    def connect_account(self) -> None:
+        from ui.login_dialog import LoginDialog
+
+        username = self.world.name if self.world.kind == "account" else ""
+        seams = {k: v for k, v in self.live_seams.items() if k in ("client_factory", "keyring_backend")}
+        dialog = LoginDialog(self.root, self.tasks, self, username=username, **seams)
+        dialog.logged_in.connect(self._logged_in)
+        dialog.exec()
+
+    def _logged_in(self, username: str) -> None:
+        if username == self.world.name and self.sync_panel is not None:
+            self.banner.setVisible(False)
+            self.sync_panel.start()
+        else:
+            self.switch_world.emit(username)
+
+    def _sync_finished(self, _result) -> None:
+        self.refresh()
+        if self.predict_tab.built:
+            self.predict_page.refresh()  # retrains the like model when enough posts are new
+        self._update_status()
+
+    def _needs_login(self, message: str) -> None:
+        self.banner_text.setText(message)
+        self.import_button.setVisible(False)
+        self.connect_button.setText("Log in…")
+        self.banner.setVisible(True)
+
+    def sync_now(self) -> None:
+        if self.sync_panel is not None and not self.sync_panel.running:
+            self.sync_panel.start()
+
+    def log_out(self) -> None:
+        from discovery.live import logout
+
+        if self.sync_panel is not None and self.sync_panel.running:
+            self.sync_panel.cancel()
+        message = logout(self.root, self.world.name, self.live_seams.get("keyring_backend"))
+        self._needs_login(f"Logged out of @{self.world.name}. What Tessera fetched stays browsable here; "
+                          "log in again to sync.")
+        QMessageBox.information(self, "Logged out", message)
+
+    def _fill_worlds_menu(self, menu) -> None:
+        from discovery import world as worlds
+
+        menu.clear()
+        for name in worlds.names(self.root):
+            action = menu.addAction("Demo world" if name == worlds.DEMO else name)
+            action.setCheckable(True)
+            action.setChecked(name == self.world.name)
+            action.triggered.connect(lambda _checked, n=name: n != self.world.name and self.switch_world.emit(n))
+
     def import_export(self) -> None:
         from ui.import_dialog import ImportDialog
 
@@ -224,13 +341,15 @@ class MainWindow(QMainWindow):
 
     def _update_status(self, _rows: int = 0) -> None:
         counts = self.world.store.counts()
-        states = self.world.store.sync_states()
         if self.world.kind == "demo":
             synced = "demo world, generated on this computer"
-        elif len(states):
-            synced = "last synced " + time.strftime("%Y-%m-%d %H:%M", time.localtime(int(states["updated_at"].max())))
+        elif self.world.kind == "export":
+            synced = "imported from a data export"
         else:
-            synced = "never synced"
+            from discovery.live import sync_status
+
+            last = sync_status(self.world, self.settings).last_sync
+            synced = "last synced " + time.strftime("%Y-%m-%d %H:%M", time.localtime(last)) if last else "never synced"
         network = "offline" if self.offline or self.world.kind != "account" else "online when syncing"
         self.status.setText(f"{synced} · {counts['posts']:,} posts · {counts['accounts']:,} accounts · {network}")
 

@@ -306,6 +306,12 @@ class PredictPage(QWidget):
                        self._model_failed)
         self._refresh_best_times()
 
+    def refresh(self) -> None:
+        """New posts arrived (a sync finished): read the accounts again and retrain the model if enough is new."""
+        if self._started:
+            self._started = False
+            self.activate()
+
     def _fill_accounts(self) -> None:
         store = self.world.store
         accounts = store.accounts_frame().sort_values("follower_count", ascending=False, na_position="last")
