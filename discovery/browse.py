@@ -75,9 +75,9 @@ class Browser:
         return RankingParams.from_settings(self.settings)
 
     def reload(self) -> None:
-        """New data arrived (sync, import): read the world again."""
-        self.ranker.now = self.world.now()
-        self.ranker.reload()
+        """New data arrived (sync, import): read the world again. A new Ranker replaces the old one in one
+        step, so a ranking running meanwhile on another thread keeps a consistent (older) picture."""
+        self.ranker = Ranker(self.world.store, self.world.now(), warm_start=self.ranker.pagerank)
 
     def rank(self, kind: str, params: RankingParams | None = None) -> Ranking:
         params = params or self.params()

@@ -125,10 +125,10 @@ class Ranker:
     """Holds one world's ranking inputs in memory; `reload()` after new data, `reload_interactions()`
     after the person hid, saved or asked to see fewer."""
 
-    def __init__(self, store: Store, now: int):
+    def __init__(self, store: Store, now: int, warm_start: np.ndarray | None = None):
         self.store = store
         self.now = now
-        self._last_pagerank: np.ndarray | None = None
+        self._last_pagerank = warm_start  # the last PageRank vector: the next one converges from there
         self.reload()
 
     # --- loading ---------------------------------------------------------------------------------------

@@ -159,7 +159,7 @@ class MainWindow(QMainWindow):
 
         view = self.menuBar().addMenu("&View")
         refresh = QAction("&Refresh", self, shortcut=QKeySequence("R"))
-        refresh.triggered.connect(self.refresh)
+        refresh.triggered.connect(self.refresh_everything)
         view.addAction(refresh)
         layout_action = QAction("&List layout", self, shortcut=QKeySequence("Ctrl+L"), checkable=True)
         layout_action.toggled.connect(lambda on: [p.set_list_mode(on) for p in self.pages.values()])
@@ -250,13 +250,21 @@ class MainWindow(QMainWindow):
                 page.rerank()
 
     def refresh(self) -> None:
-        """Read the world again (after a sync or import) and re-rank."""
-        def reload():
-            self.browser.reload()
+        """Read the world again (new posts arrived, or the person pressed r) and re-rank the lists."""
+        self.tasks.run(self.browser.reload, lambda _r: self._rerank_all())
 
-        self.tasks.run(reload, lambda _r: self.start())
+    def _rerank_all(self) -> None:
+        for page in self.pages.values():
+            page.rerank()
+        self._update_status()
+
+    def refresh_everything(self) -> None:
+        """The lists, the Insights pictures and the like model (a sync finished, or r was pressed)."""
+        self.refresh()
         if self.insights_tab.built:
             self.insights_page.refresh()
+        if self.predict_tab.built:
+            self.predict_page.refresh()  # retrains the like model when enough posts are new
 
     def show_account(self, pk: str, followed: bool) -> None:
         """Open an account's posts (a node clicked on the Insights map) in a filtered Feed or Explore."""
@@ -286,8 +294,14 @@ class MainWindow(QMainWindow):
         username = self.world.name if self.world.kind == "account" else ""
         seams = {k: v for k, v in self.live_seams.items() if k in ("client_factory", "keyring_backend")}
         dialog = LoginDialog(self.root, self.tasks, self, username=username, **seams)
-        dialog.logged_in.connect(self._logged_in)
+        logged_in: list[str] = []
+        dialog.logged_in.connect(logged_in.append)
         dialog.exec()
+        if not logged_in:
+            return
+        if dialog.step is not None and not dialog.step.remembered:  # e.g. no usable keyring: say so once
+            QMessageBox.information(self, "Logged in", dialog.done_message)
+        self._logged_in(logged_in[0])
 
     def _logged_in(self, username: str) -> None:
         if username == self.world.name and self.sync_panel is not None:
@@ -297,10 +311,7 @@ class MainWindow(QMainWindow):
             self.switch_world.emit(username)
 
     def _sync_finished(self, _result) -> None:
-        self.refresh()
-        if self.predict_tab.built:
-            self.predict_page.refresh()  # retrains the like model when enough posts are new
-        self._update_status()
+        self.refresh_everything()
 
     def _needs_login(self, message: str) -> None:
         self.banner_text.setText(message)
@@ -411,4 +422,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event) -> None:
         self.save_state()
+        self.loader.shutdown()
+        if self.sync_panel is not None and self.sync_panel.running:
+            self.sync_panel.cancel()  # it stops at the next request and resumes there next time
         super().closeEvent(event)

@@ -30,9 +30,13 @@ class _Job(QRunnable):
             result = self.function()
         except Exception as exc:  # delivered to the callback on the GUI thread, never lost
             log.debug("background task failed:\n%s", traceback.format_exc())
-            self.relay.finished.emit(None, exc)
-            return
-        self.relay.finished.emit(result, None)
+            result, error = None, exc
+        else:
+            error = None
+        try:
+            self.relay.finished.emit(result, error)
+        except RuntimeError:  # the window that asked was closed meanwhile: nobody waits for this result
+            log.debug("background task finished after its window closed")
 
 
 class TaskRunner(QObject):

@@ -70,6 +70,12 @@ class ThumbnailLoader(QObject):
         for cache_key in [k for k in self._cache if k[0] == key]:
             self._bytes -= _pixmap_bytes(self._cache.pop(cache_key))
 
+    def shutdown(self) -> None:
+        """Drop queued work and wait for the pictures being decoded (the window is closing)."""
+        with self._lock:
+            self._pending.clear()
+        self.pool.waitForDone(5000)
+
     def idle(self) -> bool:
         with self._lock:
             return not self._pending and self._running == 0
