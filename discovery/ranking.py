@@ -29,6 +29,9 @@ FACTORS = {
     "affinity": ("Your likes", "ln(likes you gave the author this year + 1)"),
 }
 MAX_WINDOW_DAYS = 60
+# What ranking, cards and filters read of a post; the rest (location, size...) the detail view reads itself.
+RANKED_COLUMNS = ("id", "pk", "shortcode", "author_id", "taken_at", "media_type", "like_count", "comment_count",
+                  "play_count", "carousel_count", "caption")
 
 for _name, (_label, _formula) in FACTORS.items():
     declare(f"ranking.{_name}_on", bool, True, f"Use {_label.lower()}", _formula)
@@ -171,7 +174,7 @@ class Ranker:
         self.reload_interactions()
 
     def _load_posts(self) -> pd.DataFrame:
-        posts = self.store.posts_frame(since=self.now - MAX_WINDOW_DAYS * 86400)
+        posts = self.store.posts_frame(since=self.now - MAX_WINDOW_DAYS * 86400, columns=RANKED_COLUMNS)
         posts = posts[posts["taken_at"] <= self.now].reset_index(drop=True)
         for column in ("like_count", "comment_count", "play_count", "carousel_count"):
             posts[column] = posts[column].fillna(0).astype(np.int64)

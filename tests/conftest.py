@@ -21,6 +21,18 @@ def data_dir(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
+def harness(data_dir, tmp_path, monkeypatch):
+    """The fake Instagram (instagrapi's real client, the transport replaced) with a file keyring; the test
+    fails if anything reached the real network, or the fake saw a request it does not know."""
+    from fake_instagram.harness import Harness, block_network, make_world
+
+    network = block_network(monkeypatch)
+    h = Harness(data_dir, make_world(), tmp_path / "keyring.cfg")
+    yield h
+    assert h.fake.problems() == [] and network == []
+
+
+@pytest.fixture
 def shared_data() -> Path:
     if not SHARED_DATA.exists():
         pytest.fail(f"the public test data is missing: expected {SHARED_DATA}")

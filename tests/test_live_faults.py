@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from fake_instagram import DAY
-from fake_instagram.harness import Harness, baseline, block_network, differences, make_world, snapshot
+from fake_instagram.harness import baseline, differences, snapshot
 
 from discovery.live.sync import (
     COMPLETE,
@@ -26,14 +26,6 @@ from discovery.live.sync import (
 )
 
 TESTS = Path(__file__).resolve().parent
-
-
-@pytest.fixture
-def harness(data_dir, tmp_path, monkeypatch):
-    network = block_network(monkeypatch)
-    h = Harness(data_dir, make_world(), tmp_path / "keyring.cfg")
-    yield h
-    assert h.fake.problems() == [] and network == []
 
 
 @pytest.fixture

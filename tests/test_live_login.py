@@ -11,7 +11,7 @@ from urllib.parse import unquote
 
 import keyring
 import pytest
-from fake_instagram.harness import Harness, block_network, make_world
+from fake_instagram.harness import Harness, make_world
 from keyring.backends import fail
 from keyrings.alt.file import PlaintextKeyring
 
@@ -21,14 +21,6 @@ from discovery.live.sync import COMPLETE
 from discovery.world import World, current_name
 
 LOGIN_PATHS = ("graphql_www", "send_login_request", "accounts/login/", "process_client_data")
-
-
-@pytest.fixture
-def harness(data_dir, tmp_path, monkeypatch):
-    network = block_network(monkeypatch)
-    h = Harness(data_dir, make_world(), tmp_path / "keyring.cfg")
-    yield h
-    assert h.fake.problems() == [] and network == []
 
 
 def a_sentence(step: live.LoginStep) -> bool:

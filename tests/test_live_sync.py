@@ -5,23 +5,14 @@ from __future__ import annotations
 
 import logging
 
-import pytest
 from fake_instagram import DAY, FakeAdapter, FakeWorld
-from fake_instagram.harness import Harness, baseline, block_network, differences, make_world, snapshot
+from fake_instagram.harness import baseline, differences, snapshot
 
 from discovery.live.client import new_client
 from discovery.live.stages import STAGES
 from discovery.live.sync import CANCELLED, COMPLETE, SyncProgress
 from discovery.progress import CancelToken
 from discovery.ranking import Ranker
-
-
-@pytest.fixture
-def harness(data_dir, tmp_path, monkeypatch):
-    network = block_network(monkeypatch)
-    h = Harness(data_dir, make_world(), tmp_path / "keyring.cfg")
-    yield h
-    assert h.fake.problems() == [] and network == []
 
 
 def followed_now(world: FakeWorld) -> set[str]:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import threading
 
 import pytest
-from fake_instagram.harness import Harness, block_network, make_world, settings
+from fake_instagram.harness import Harness, settings
 from PySide6.QtWidgets import QDialog
 
 from discovery import world as worlds
@@ -18,14 +18,6 @@ from ui.sync_panel import SyncPanel
 from ui.tasks import TaskRunner
 
 WAIT = 15_000  # ms; generous for a loaded machine, the steps themselves take a fraction of a second
-
-
-@pytest.fixture
-def harness(data_dir, tmp_path, monkeypatch):
-    network = block_network(monkeypatch)
-    h = Harness(data_dir, make_world(), tmp_path / "keyring.cfg")
-    yield h
-    assert h.fake.problems() == [] and network == []
 
 
 @pytest.fixture

@@ -38,7 +38,8 @@ from ui.why_panel import plain_label
 SHORTCUTS = [
     ("j / ↓", "next post"), ("k / ↑", "previous post"), ("Enter", "open the post"), ("Esc", "back to the list"),
     ("Space", "page down"), ("← / →", "previous / next picture of a carousel"), ("/", "search"),
-    ("r", "refresh from the store"), ("Ctrl+1 … Ctrl+4", "switch tabs"), ("Ctrl+L", "grid or list"),
+    ("r", "refresh from the store"), ("Ctrl+R", "sync now (a connected account)"),
+    ("Ctrl+1 … Ctrl+4", "switch tabs"), ("Ctrl+L", "grid or list"),
     ("F1 or ?", "this help"), ("Ctrl+Q", "quit"),
 ]
 

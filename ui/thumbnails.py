@@ -22,7 +22,7 @@ class ThumbnailLoader(QObject):
     ready = Signal(str)  # key
     _decoded = Signal(object, object)  # (cache key, QImage or None), from a worker to the GUI thread
 
-    def __init__(self, max_bytes: int = 64 * 1024**2, threads: int = 2, parent: QObject | None = None):
+    def __init__(self, max_bytes: int = 32 * 1024**2, threads: int = 2, parent: QObject | None = None):
         super().__init__(parent)
         self.max_bytes = max_bytes
         self._cache: OrderedDict[tuple[str, int, int], QPixmap] = OrderedDict()
