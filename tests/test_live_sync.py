@@ -190,3 +190,36 @@ def test_a_post_synced_without_its_picture_downloads_it_when_browsed_online_only
         assert opened.images.directory / stored[pk] == path
     finally:
         opened.close()
+
+
+def test_an_imported_export_becomes_the_account_world_when_the_same_person_logs_in(harness, tmp_path):
+    from test_export import render
+
+    from discovery import world as worlds
+    from discovery.export import import_into_data_dir
+
+    fake = harness.world
+    followed = [fake.accounts[pk].username for pk in fake.accounts[fake.me].follows][:5]
+    person = dict(owner=fake.username, full_name="Tess Era", following={name: 1_700_000_000 for name in followed},
+                  followers={}, liked=[], saved=[])
+    summary = import_into_data_dir(render(person, "2023", tmp_path / "export"), harness.root)
+    assert summary.world == fake.username
+    with worlds.World.open(harness.root, fake.username).store as store:
+        placeholder_me = store.me()
+        my_id = store.account_id(placeholder_me)
+        assert placeholder_me.startswith("u:") and store.meta("world_kind") == "export"
+
+    result = harness.sync(harness.login())
+    assert result.status == COMPLETE, result.message
+    opened = harness.open_world()
+    try:
+        store = opened.store
+        assert opened.kind == "account" and store.me() == fake.me
+        assert store.account_id(fake.me) == my_id  # the export's person, now with the real pk
+        assert not store.accounts_frame()["pk"].str.startswith("u:").any()  # every placeholder adopted
+        src, dst = store.edges()
+        names = dict(zip(store.accounts_frame()["id"], store.accounts_frame()["username"], strict=True))
+        mine = {names[d] for s, d in zip(src, dst, strict=True) if s == my_id}
+        assert mine == {fake.accounts[pk].username for pk in followed_now(fake)}  # the export's five among them
+    finally:
+        opened.close()

@@ -46,6 +46,7 @@ PAUSE_REASONS = {
     "retry": "Instagram could not be reached",
 }
 
+
 class _Relay(QObject):
     progress = Signal(object)  # SyncProgress, emitted on the sync's thread, delivered on the GUI thread
 
