@@ -40,7 +40,7 @@ SHORTCUTS = [
     ("Space", "page down"), ("← / →", "previous / next picture of a carousel"), ("/", "search"),
     ("r", "refresh from the store"), ("Ctrl+R", "sync now (a connected account)"),
     ("Ctrl+1 … Ctrl+4", "switch tabs"), ("Ctrl+L", "grid or list"),
-    ("F1 or ?", "this help"), ("Ctrl+Q", "quit"),
+    ("Ctrl+,", "settings"), ("F1 or ?", "this help"), ("Ctrl+Q", "quit"),
 ]
 
 
@@ -152,6 +152,10 @@ class MainWindow(QMainWindow):
             file_menu.addAction(action)
         worlds_menu = file_menu.addMenu("Open &world")
         worlds_menu.aboutToShow.connect(lambda: self._fill_worlds_menu(worlds_menu))
+        file_menu.addSeparator()
+        settings_action = QAction("Se&ttings…", self, shortcut=QKeySequence("Ctrl+,"))
+        settings_action.triggered.connect(self.edit_settings)
+        file_menu.addAction(settings_action)
         file_menu.addSeparator()
         quit_action = QAction("&Quit", self, shortcut=QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
@@ -343,6 +347,15 @@ class MainWindow(QMainWindow):
             action.setCheckable(True)
             action.setChecked(name == self.world.name)
             action.triggered.connect(lambda _checked, n=name: n != self.world.name and self.switch_world.emit(n))
+
+    def edit_settings(self) -> None:
+        from ui.settings_dialog import SettingsDialog
+
+        if SettingsDialog(self.settings, self).exec() and self.insights_tab.built:
+            page = self.insights_page
+            if page.size_box.value() != self.settings.get("insights.max_nodes"):
+                page.size_box.setValue(self.settings.get("insights.max_nodes"))
+                page.refresh()
 
     def import_export(self) -> None:
         from ui.import_dialog import ImportDialog
