@@ -407,6 +407,24 @@ def test_importing_the_same_export_twice_changes_nothing(shared_data, tmp_path, 
     assert again.sentence.endswith("; whom you follow has not changed since the world's last update.")
 
 
+@pytest.mark.parametrize("following", [[], [{"title": "", "string_list_data": [
+    {"href": "https://www.instagram.com/alice.example", "value": "alice.example"}]}]], ids=["empty", "untimed"])
+def test_an_export_without_times_imports_the_same_a_minute_later(tmp_path, monkeypatch, following):
+    """Nothing in the export says when it was made (an empty following list; follows without timestamps):
+    the second import, a minute later, must still change nothing."""
+    person = dict(PERSON, following={}, followers={}, liked=[], saved=[])
+    path = render(person, "2023", tmp_path / "export")
+    write(path / "connections/followers_and_following/following.json", {"relationships_following": following})
+    store = Store.open(tmp_path / "world.db")
+    monkeypatch.setattr(time, "time", lambda: 1_790_000_000.0)
+    import_export(path, store)
+    before = dump(store.path)
+    monkeypatch.setattr(time, "time", lambda: 1_790_000_060.0)
+    import_export(path, store)
+    assert dump(store.path) == before
+    store.close()
+
+
 def newer_export(shared_data: Path, dest: Path) -> Path:
     """The 2025 fixture, a year on: bob unfollowed, carol followed."""
     path = copy_layout(shared_data, "layout_2025", dest)

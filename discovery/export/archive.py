@@ -8,6 +8,7 @@ absolute paths), symlinks or duplicate names is refused as a whole: Instagram ne
 
 from __future__ import annotations
 
+import calendar
 import os
 import stat
 import zipfile
@@ -69,6 +70,10 @@ class ExportArchive:
     def _read(self, full_name: str) -> bytes:
         raise NotImplementedError
 
+    def written_at(self, name: str) -> int | None:
+        """When the file was written (epoch seconds): the same for the same download, read twice."""
+        raise NotImplementedError
+
     def too_big(self, name: str) -> UnsafeArchive:
         cap = self.limits.max_file_bytes // MIB
         return UnsafeArchive(f"{name} in {self.label} is larger than {cap:,} MB, far beyond an Instagram "
@@ -80,6 +85,12 @@ class ZipExport(ExportArchive):
                  limits: ArchiveLimits):
         super().__init__(path, names, prefix, limits)
         self._zip = archive
+
+    def written_at(self, name: str) -> int | None:
+        try:  # zip times have no zone; read as UTC, which is stable for the same file
+            return calendar.timegm((*self._zip.getinfo(self.prefix + name).date_time, 0, 0, 0))
+        except (KeyError, ValueError, OverflowError):
+            return None
 
     def _read(self, full_name: str) -> bytes:
         name = full_name[len(self.prefix):]
@@ -107,6 +118,12 @@ class ZipExport(ExportArchive):
 
 
 class FolderExport(ExportArchive):
+    def written_at(self, name: str) -> int | None:
+        try:
+            return int(os.lstat(self.path.joinpath(*PurePosixPath(self.prefix + name).parts)).st_mtime)
+        except OSError:
+            return None
+
     def _read(self, full_name: str) -> bytes:
         name = full_name[len(self.prefix):]
         path = self.path.joinpath(*PurePosixPath(full_name).parts)

@@ -99,7 +99,8 @@ class ExportData:
     followers: list[Relation]
     liked: list[PostRef]
     saved: list[PostRef]
-    exported_at: int  # when the export was made: the newest moment it mentions, or the date in its name
+    exported_at: int  # when the export was made: the newest moment it mentions, the date in its name, or
+    # (with neither) when its files were written
     files: list[str] = field(default_factory=list)
     skipped: int = 0  # entries that named no account or post
 
