@@ -82,3 +82,17 @@ def test_at_most_eight_pictures(page):
     for _ in range(3):
         page.add_demo_candidates()
     assert page.candidates.count() == 8
+
+
+def test_the_horizon_setting_changes_what_is_predicted(page):
+    page.add_demo_candidates()
+    page._predict_later.flush()
+    week = page.report
+    assert week.horizon_days == page.settings.get("predict.horizon_days") == 7.0
+    page.settings.set("predict.horizon_days", 1.0)
+    page.caption.setPlainText(page.caption.toPlainText() + " ")  # any change predicts again
+    page._predict_later.flush()
+    day = page.report
+    assert day.horizon_days == 1.0
+    assert "Predicted 1 day after posting" in page.warnings.text() or day.warnings
+    assert sum(c.likes for c in day.candidates) < sum(c.likes for c in week.candidates)  # likes still growing

@@ -419,6 +419,7 @@ class PredictPage(QWidget):
         generation = self._generation
         account, sources, names = self.account.currentData(), list(self.candidates.sources), self.candidates.names()
         caption, when = self.caption.toPlainText(), self.when.dateTime().toSecsSinceEpoch()
+        horizon = self.settings.get("predict.horizon_days")
 
         def done(report) -> None:
             if generation == self._generation:
@@ -429,7 +430,8 @@ class PredictPage(QWidget):
                 self.warnings.setText(str(error) if isinstance(error, PredictError)
                                       else f"The prediction failed: {error}")
 
-        self.tasks.run(lambda: predictor.predict(account, sources, caption, when, names=names), done, failed)
+        self.tasks.run(lambda: predictor.predict(account, sources, caption, when, horizon_days=horizon, names=names),
+                       done, failed)
 
     def _show_results(self, report) -> None:
         self.report = report
@@ -442,8 +444,8 @@ class PredictPage(QWidget):
             return
         self.warnings.setText(" ".join(report.warnings) or
                               f"Usual likes for this account: about {text.compact(report.baseline_likes)} "
-                              f"({report.history_posts} earlier posts). Predicted {report.horizon_days:g} days "
-                              "after posting.")
+                              f"({report.history_posts} earlier posts). Predicted {report.horizon_days:g} "
+                              f"day{'' if report.horizon_days == 1 else 's'} after posting.")
         for position, candidate in enumerate(report.ranked()):
             self.results.insertWidget(position, self._result_card(candidate))
         self._suggest()
