@@ -209,10 +209,8 @@ def _followed_by(ranker: Ranker, author_id: int) -> list[int]:
 
 
 def _download(world: World, post_pk: str) -> Path | None:
-    try:
-        from discovery.live.images import fetch_post_image
-    except ImportError:
-        return None
+    from discovery.live.images import fetch_post_image  # here: the live path imports instagrapi
+
     try:
         return fetch_post_image(world, post_pk)
     except Exception as exc:  # a picture that cannot be fetched stays a placeholder

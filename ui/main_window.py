@@ -129,7 +129,7 @@ class MainWindow(QMainWindow):
 
         panel = SyncPanel(self.root, self.world, self.settings, self.tasks, **self.live_seams)
         panel.data_arrived.connect(self.refresh)
-        panel.finished.connect(self._sync_finished)
+        panel.finished.connect(lambda _result: self.refresh_everything())
         panel.needs_login.connect(self._needs_login)
         return panel
 
@@ -261,7 +261,6 @@ class MainWindow(QMainWindow):
     def _rerank_all(self) -> None:
         for page in self.pages.values():
             page.rerank()
-        self._update_status()
 
     def refresh_everything(self) -> None:
         """The lists, the Insights pictures and the like model (a sync finished, or r was pressed)."""
@@ -314,9 +313,6 @@ class MainWindow(QMainWindow):
             self.sync_panel.start()
         else:
             self.switch_world.emit(username)
-
-    def _sync_finished(self, _result) -> None:
-        self.refresh_everything()
 
     def _needs_login(self, message: str) -> None:
         self.banner_text.setText(message)

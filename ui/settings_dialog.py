@@ -23,9 +23,8 @@ from discovery.settings import Setting, Settings, declared
 from ui.why_panel import plain_label
 
 PAGES = (("sync", "Sync"), ("predict", "Like prediction"), ("insights", "Insights"))
-# The modules that declare those settings (a page shows what has been declared, so they are imported first).
-DECLARING_MODULES = ("discovery.live.budget", "discovery.live.images", "discovery.live.stages", "discovery.live.sync",
-                     "discovery.predict.model", "discovery.predict.predictor", "discovery.insights.network")
+# The packages whose modules declare those settings (a page shows what has been declared, so they come first).
+DECLARING_MODULES = ("discovery.live", "discovery.predict.predictor", "discovery.insights")
 LARGEST = 1_000_000_000  # the bound of a spin box whose setting declares none
 UNITS = {"_seconds": " s", "_minutes": " min", "_hours": " h", "_days": " days"}  # by the key's ending
 

@@ -125,15 +125,15 @@ def read_export(path: str | Path, progress: Progress = no_progress, cancel: Canc
         saved = _posts(load, files.saved, saved_keys, "a list of saved posts", strict)
         owner, full_name = profile_owner(load(files.profile)[0]) if files.profile else (None, "")
         progress(ProgressEvent(READING, len(names), len(names)))
-        # With no time in the JSON, the export dates from its files, so the same download imports the same.
-        written = max((t for t in map(archive.written_at, names) if t), default=None)
+        named_owner, named_date = owner_from_name(label)
+        if named_owner is None and inner:
+            named_owner, named_date = owner_from_name(inner)
+        stamps = [r.at for r in following + followers if r.at] + [p.at for p in liked + saved if p.at]
+        # With no time in the JSON or its name, the export dates from its files: the same download, the same.
+        exported_at = (max(stamps + [named_date or 0])
+                       or max((t for t in map(archive.written_at, names) if t), default=None) or now)
 
-    named_owner, named_date = owner_from_name(label)
-    if named_owner is None and inner:
-        named_owner, named_date = owner_from_name(inner)
     layout = Y2025 if files.layout == Y2022 and any(r.new_shapes for r in readers) else files.layout
-    stamps = [r.at for r in following + followers if r.at] + [p.at for p in liked + saved if p.at]
-    exported_at = max(stamps + [named_date or 0]) or written or now
     return ExportData(label, layout, owner or named_owner, full_name, following, followers, liked, saved,
                       exported_at, names, sum(r.skipped for r in readers))
 

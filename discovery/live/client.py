@@ -89,7 +89,8 @@ class _TimeoutSession(requests.Session):
         return super().request(method, url, **kwargs)
 
 
-def _with_timeout(session: requests.Session, timeout) -> None:
+def with_timeout(session: requests.Session, timeout) -> None:
+    """Give every request of `session` a timeout unless the caller gave one."""
     session.__class__ = _TimeoutSession  # keeps its adapters, cookies and headers
     session.timeout = timeout
 
@@ -120,7 +121,7 @@ class TesseraClient(Client):
         self.images.mount("https://", plain)
         self.images.mount("http://", plain)
         for session in (self.private, self.public, self.graphql, self.images):
-            _with_timeout(session, timeout)
+            with_timeout(session, timeout)
         self.last_error: BaseException | None = None
 
     def refuse_challenges(self) -> None:

@@ -7,7 +7,6 @@ These are CDN downloads, not API requests: they do not count against the request
 
 from __future__ import annotations
 
-import functools
 import logging
 from dataclasses import replace
 from pathlib import Path
@@ -15,6 +14,7 @@ from pathlib import Path
 import requests
 
 from discovery.live.budget import Clock, SystemClock
+from discovery.live.client import with_timeout
 from discovery.progress import CancelToken
 from discovery.settings import declare
 from discovery.world import World
@@ -108,10 +108,7 @@ def fetch_post_image(world: World, post_pk: str, timeout: float = 20.0) -> Path 
     if frame.empty or not isinstance(frame["image_url"].iloc[0], str):
         return None
     with requests.Session() as session:
-        session.request = functools.partial(session.request, timeout=timeout)
-        fetcher = ImageFetcher(world, session, SystemClock(), gap=0.0)
-        path = fetcher._fetch(post_pk, frame["image_url"].iloc[0])
-    if path is None:
-        return None
-    world.store.set_image_path(post_pk, path)
-    return world.images.directory / path
+        with_timeout(session, timeout)
+        ImageFetcher(world, session, SystemClock(), gap=0.0).posts([Post(post_pk, "", None,
+                                                                          image_url=frame["image_url"].iloc[0])])
+    return world.images.get(post_pk)
