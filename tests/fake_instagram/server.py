@@ -361,7 +361,7 @@ def take_challenge_post(s: FakeInstagram, m, q, f):
 
 
 def reels_tray_post(s, m, q, f):
-    return 200, shapes.sample("reelsTraySample"), {}
+    return 200, shapes.sample("reels_tray"), {}
 
 
 TIMELINE_PAGE = 8

@@ -1,8 +1,9 @@
-"""Responses in the shapes of recorded real ones: each builder starts from a recorded sample response in
-../shared/data/ig-private-api-samples/ and replaces the values with the fake world's.
+"""Responses in the shapes of recorded real ones: each builder starts from a sample response in
+tests/fixtures/instagram/ (the keys, nesting and value types of real mobile-API answers, every value made up)
+and replaces the values with the fake world's.
 
-Endpoints without a recorded sample (following lists, the liked and tagged feeds, hashtag sections, login)
-use the envelope of the closest recorded one and the item shapes above, as instagrapi reads them.
+Endpoints without a sample (following lists, the liked and tagged feeds, hashtag sections, login)
+use the envelope of the closest one and the item shapes above, as instagrapi reads them.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from pathlib import Path
 
 from fake_instagram.world import FakeAccount, FakePost, FakeWorld
 
-SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "data" / "ig-private-api-samples"
+SAMPLES = Path(__file__).resolve().parents[1] / "fixtures" / "instagram"
 CDN = "https://scontent.fake-cdn.test"
 
 
@@ -23,7 +24,7 @@ CDN = "https://scontent.fake-cdn.test"
 def sample(name: str) -> dict:
     path = SAMPLES / f"{name}.json"
     if not path.exists():
-        raise FileNotFoundError(f"recorded sample missing: {path}")
+        raise FileNotFoundError(f"sample response missing: {path}")
     return json.loads(path.read_text(encoding="utf-8"))
 
 
@@ -41,17 +42,17 @@ def _media_template(recorded: dict) -> dict:
 
 @cache
 def _templates() -> dict[str, dict]:
-    timeline = [item for item in sample("timelineSample")["feed_items"]]
+    timeline = [item for item in sample("timeline")["feed_items"]]
     medias = [item["media_or_ad"] for item in timeline if "media_or_ad" in item]
     return {
-        "photo": _media_template(sample("userFeedSample")["items"][0]),
+        "photo": _media_template(sample("user_feed")["items"][0]),
         "video": _media_template(next(m for m in medias if m["media_type"] == 2 and m["product_type"] == "feed")),
         "ad": next(m for m in medias if m["product_type"] == "ad"),
         "carousel": _media_template(next(m for m in medias if m["media_type"] == 8)),
         "clips": _media_template(next(m for m in medias if m["product_type"] == "clips")),
         "user_short": next(m for m in medias if m["media_type"] == 8)["user"],
         "suggested": next(item for item in timeline if "suggested_users" in item),
-        "user_info": sample("userInfosSample")["user"],
+        "user_info": sample("user_info")["user"],
     }
 
 
@@ -174,8 +175,8 @@ def page(items: list, start: int, size: int) -> tuple[list, str | None]:
 
 
 def feed(items: list[dict], next_max_id: str | None, user: dict | None = None) -> dict:
-    """The envelope of feed/user (recorded); feed/liked and usertags feeds use the same one."""
-    body = {k: v for k, v in sample("userFeedSample").items() if k not in ("items", "user")}
+    """The envelope of feed/user (as recorded); feed/liked and usertags feeds use the same one."""
+    body = {k: v for k, v in sample("user_feed").items() if k not in ("items", "user")}
     body.update({"items": items, "num_results": len(items), "more_available": next_max_id is not None})
     if next_max_id is not None:
         body["next_max_id"] = next_max_id
@@ -193,8 +194,8 @@ def following(users: list[dict], next_max_id: str | None) -> dict:
 
 
 def hashtag_sections(medias: list[dict], next_max_id: str | None) -> dict:
-    """tags/{tag}/sections/: the sectional envelope of the recorded topical explore response."""
-    recorded = sample("topicalExploreSample")
+    """tags/{tag}/sections/: the sectional envelope of a topical explore response."""
+    recorded = sample("topical_explore")
     grid = next(s for s in recorded["sectional_items"] if s["layout_type"] == "media_grid")
     sections = []
     for start in range(0, len(medias), 3):
@@ -209,7 +210,7 @@ def hashtag_sections(medias: list[dict], next_max_id: str | None) -> dict:
 
 
 def timeline(medias: list[dict], next_max_id: str | None, suggested: bool) -> dict:
-    recorded = sample("timelineSample")
+    recorded = sample("timeline")
     body = {k: v for k, v in recorded.items() if k != "feed_items"}
     items = [{"media_or_ad": m} for m in medias]
     ad = template("ad")
