@@ -23,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 from fake_instagram import DAY, FakeWorld  # noqa: E402
 from fake_instagram.harness import Harness  # noqa: E402
 
-from discovery.live.budget import VirtualClock  # noqa: E402
+from discovery.clock import VirtualClock  # noqa: E402
 
 REMEMBERED = ("live.checked", "live.listed", "live.hashtags")
 

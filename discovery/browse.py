@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import logging
 import re
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -114,7 +113,7 @@ class Browser:
     def act(self, kind: InteractionKind, post_pk: str | None = None, account_pk: str | None = None,
             value: float = 1.0) -> None:
         """Record an action (hide, save, see fewer, seen, opened, dwell) so the next ranking uses it."""
-        self.world.store.add_interactions([Interaction(kind, int(time.time()), post=post_pk, account=account_pk,
+        self.world.store.add_interactions([Interaction(kind, self.world.now(), post=post_pk, account=account_pk,
                                                        value=value)])
         self.ranker.reload_interactions()
 

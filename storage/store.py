@@ -6,6 +6,8 @@ numpy arrays or pandas frames from one query each.
 
 from __future__ import annotations
 
+import logging
+import os
 import sqlite3
 import threading
 import time
@@ -41,6 +43,12 @@ IN_CHUNK = 900  # values per IN (...) list, under SQLite's variable limit
 PLACEHOLDER_PREFIX = "u:"
 
 _MIGRATIONS = Path(__file__).with_name("migrations")
+# How long a write waits for another writer (another Tessera, a sqlite3 shell) before giving up, and after how
+# long it says that it is waiting. TESSERA_BUSY_TIMEOUT (seconds) changes the first.
+BUSY_TIMEOUT = float(os.environ.get("TESSERA_BUSY_TIMEOUT", "30"))
+BUSY_NOTICE = 1.0
+
+log = logging.getLogger(__name__)
 
 
 class StoreError(Exception):
@@ -53,6 +61,60 @@ class NotATesseraDatabase(StoreError):
 
 class NewerDatabase(StoreError):
     pass
+
+
+class DamagedDatabase(StoreError):
+    pass
+
+
+class StoreBusy(StoreError):
+    pass
+
+
+class ReadOnlyStore(StoreError):
+    pass
+
+
+def _damaged(path: Path, what: str) -> DamagedDatabase:
+    return DamagedDatabase(f"{path} is damaged ({what}); Tessera left it untouched. Restore it from a backup, "
+                           "or move it away to start this world afresh.")
+
+
+def _os_error(path: Path, exc: OSError) -> StoreError:
+    """The sentence for an OSError met while opening or creating `path` (a file or a folder)."""
+    if isinstance(exc, FileExistsError | NotADirectoryError):
+        blocker = next((p for p in (path, *path.parents) if p.exists() and not p.is_dir()), path)
+        return StoreError(f"{blocker} is a file, where Tessera needs a folder; move it away or choose another "
+                          "data folder (--data-dir).")
+    if isinstance(exc, PermissionError):
+        return StoreError(f"Tessera may not write in {exc.filename or path} (permission denied); make it "
+                          "writable or choose another data folder (--data-dir).")
+    return StoreError(f"Tessera cannot use {exc.filename or path} ({exc.strerror or exc}).")
+
+
+def _store_error(path: Path, exc: BaseException) -> StoreError | None:
+    """The sentence for an SQLite error on the database at `path`; None for errors that are bugs."""
+    if not isinstance(exc, sqlite3.DatabaseError) or isinstance(exc, sqlite3.IntegrityError | sqlite3.ProgrammingError):
+        return None
+    message = str(exc).lower()
+    if "locked" in message:
+        return StoreBusy(f"{path} is being changed by another program (another Tessera, or an SQLite shell) and "
+                         f"stayed locked for {BUSY_TIMEOUT:g} s; try again when it has finished.")
+    if "readonly" in message or "read-only" in message:
+        if path.exists() and not os.access(path, os.W_OK):
+            return ReadOnlyStore(f"{path} is read-only: Tessera can show it but not change it. Make the file "
+                                 "writable to import or sync into it.")
+        return ReadOnlyStore(f"Tessera may not write in {path.parent} (it is read-only), so it cannot change "
+                             f"{path.name}; make the folder writable or choose another data folder (--data-dir).")
+    if "unable to open" in message:
+        return StoreError(f"Tessera cannot open {path} (is its folder {path.parent} read-only, or gone?); "
+                          "make the folder writable or choose another data folder (--data-dir).")
+    if "disk is full" in message:
+        return StoreError(f"The disk holding {path} is full; nothing was written. Free some space and try again.")
+    if "malformed" in message or "not a database" in message or "no such table" in message \
+            or "no such column" in message or "i/o error" in message or "corrupt" in message:
+        return _damaged(path, str(exc))
+    return None
 
 
 def placeholder_pk(username: str) -> str:
@@ -97,43 +159,62 @@ def _known_revisions() -> set[str]:
 
 
 def inspect_file(path: Path) -> str | None:
-    """The schema revision of an existing Tessera file (None for a new, empty one), read without writing.
+    """The schema revision of an existing Tessera file (None for a new one), read without writing.
 
-    Raises NotATesseraDatabase or NewerDatabase; the file is not modified either way.
+    New means absent, empty, or an SQLite file with no tables at all (a first start killed while creating it).
+    Anything else whose revision cannot be read is refused with a StoreError; the file is left untouched.
     """
-    if not path.exists() or path.stat().st_size == 0:
+    if path.is_dir():
+        raise StoreError(f"{path} is a folder, where Tessera keeps a database file; move it away or choose "
+                         "another data folder (--data-dir).")
+    try:
+        size = path.stat().st_size
+        if size == 0:
+            return None
+        with open(path, "rb") as handle:
+            header = handle.read(100)
+    except FileNotFoundError:
         return None
-    with open(path, "rb") as handle:
-        header = handle.read(100)
+    except OSError as exc:
+        raise _os_error(path, exc) from None
     if len(header) < 100 or not header.startswith(SQLITE_MAGIC):
         raise NotATesseraDatabase(f"{path} is not a Tessera database (it is not an SQLite file). "
                                   "Choose another data directory or move the file away.")
-    if int.from_bytes(header[68:72], "big") != APPLICATION_ID and _wal_application_id(path) != APPLICATION_ID:
-        raise NotATesseraDatabase(f"{path} is an SQLite database of another program, not Tessera's. "
-                                  "Choose another data directory or move the file away.")
-    uri = f"file:{path}?mode=ro"
-    with sqlite3.connect(uri, uri=True) as conn:
-        try:
+    wal = path.with_name(path.name + "-wal")
+    page_size = int.from_bytes(header[16:18], "big")
+    pages = int.from_bytes(header[28:32], "big") if header[24:28] == header[92:96] else 0
+    if not wal.exists() and size < pages * (65536 if page_size == 1 else page_size):
+        raise _damaged(path, f"it is {size:,} bytes long but says it holds {pages * page_size:,}: it was cut short")
+    try:
+        with _read_only(path, immutable=not wal.exists()) as conn:
+            tables = {name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            if not tables:
+                return None
+            if conn.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:
+                raise NotATesseraDatabase(f"{path} is an SQLite database of another program, not Tessera's. "
+                                          "Choose another data directory or move the file away.")
+            if "alembic_version" not in tables:
+                raise _damaged(path, "its schema version is missing, so what it holds cannot be told")
             row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
-        except sqlite3.DatabaseError:
-            row = None
-    conn.close()
-    revision = row[0] if row else None
-    if revision is not None and revision not in _known_revisions():
+    except sqlite3.DatabaseError as exc:
+        raise (_store_error(path, exc) or _damaged(path, str(exc))) from None
+    if row is None or not row[0]:
+        raise _damaged(path, "its schema version is empty, so what it holds cannot be told")
+    revision = row[0]
+    if revision not in _known_revisions():
         raise NewerDatabase(f"{path} was written by a newer version of Tessera (schema {revision}). "
                             "Update Tessera to open it; the file was left untouched.")
     return revision
 
 
-def _wal_application_id(path: Path) -> int | None:
-    """The application id as the database sees it, when a write-ahead log may hold a newer header page."""
-    if not path.with_name(path.name + "-wal").exists():
-        return None
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+@contextmanager
+def _read_only(path: Path, immutable: bool = False) -> Iterator[sqlite3.Connection]:
+    """A connection that cannot change the file. `immutable` (for a file with no write-ahead log beside it)
+    also keeps SQLite from creating -wal and -shm files next to it."""
+    uri = path.resolve().as_uri() + ("?mode=ro&immutable=1" if immutable else "?mode=ro")
+    conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT)
     try:
-        return conn.execute("PRAGMA application_id").fetchone()[0]
-    except sqlite3.DatabaseError:
-        return None
+        yield conn
     finally:
         conn.close()
 
@@ -152,19 +233,24 @@ class Store:
         self.path = path
         self.engine = engine
         self._local = threading.local()
+        self.now = time.time  # stamps writes; World.open hands in the world's clock
 
     # --- opening -------------------------------------------------------------------------------------
 
     @classmethod
     def open(cls, path: str | Path) -> Store:
         path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise _os_error(path.parent, exc) from None
         revision = inspect_file(path)
         head = head_revision()
         if revision is not None and revision != head:
             _backup(path, revision)
-        engine = create_engine(f"sqlite:///{path}")
+        engine = create_engine(f"sqlite:///{path}", connect_args={"timeout": BUSY_TIMEOUT})
         event.listen(engine, "connect", _configure_connection)
+        event.listen(engine, "handle_error", lambda context: _raise_store_error(path, context.original_exception))
         store = cls(path, engine)
         if revision != head:
             store._migrate()
@@ -175,6 +261,7 @@ class Store:
 
         config = _alembic_config()
         with self.engine.begin() as conn:
+            self._begin_immediate(conn)  # tables, version and application id appear together, or not at all
             conn.exec_driver_sql(f"PRAGMA application_id = {APPLICATION_ID}")
             config.attributes["connection"] = conn
             command.upgrade(config, "head")
@@ -201,11 +288,34 @@ class Store:
             yield active
             return
         with self.engine.begin() as conn:
+            self._begin_immediate(conn)
             self._local.conn = conn
             try:
                 yield conn
             finally:
                 self._local.conn = None
+
+    def _begin_immediate(self, conn: Connection) -> None:
+        """Take the write lock before the first read, so that what a transaction reads stays true until it
+        commits; wait for another writer (saying so after a moment) rather than fail at once."""
+        driver = conn.connection.driver_connection
+        driver.execute(f"PRAGMA busy_timeout = {int(min(BUSY_NOTICE, BUSY_TIMEOUT) * 1000)}")
+        try:
+            driver.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or BUSY_TIMEOUT <= BUSY_NOTICE:
+                _raise_store_error(self.path, exc)
+                raise
+            log.warning("Waiting for another program to finish writing to %s (at most %g s)…", self.path,
+                        BUSY_TIMEOUT)
+            driver.execute(f"PRAGMA busy_timeout = {int((BUSY_TIMEOUT - BUSY_NOTICE) * 1000)}")
+            try:
+                driver.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as again:
+                _raise_store_error(self.path, again)
+                raise
+        finally:
+            driver.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT * 1000)}")
 
     # --- meta and sync state -------------------------------------------------------------------------
 
@@ -243,7 +353,7 @@ class Store:
         return self._frame(select(SyncStateRow.stage, SyncStateRow.cursor, SyncStateRow.updated_at))
 
     def set_sync_cursor(self, stage: str, cursor: str | None) -> None:
-        stmt = insert(SyncStateRow).values(stage=stage, cursor=cursor, updated_at=int(time.time()))
+        stmt = insert(SyncStateRow).values(stage=stage, cursor=cursor, updated_at=int(self.now()))
         stmt = stmt.on_conflict_do_update(
             index_elements=["stage"], set_={"cursor": stmt.excluded.cursor, "updated_at": stmt.excluded.updated_at}
         )
@@ -364,7 +474,7 @@ class Store:
             seen = np.fromiter((f.seen_at for f in follows), np.int64, len(follows))
             first = np.fromiter((f.seen_at if f.first_seen is None else f.first_seen for f in follows),
                                 np.int64, len(follows))
-            now = int(time.time()) if listed_at is None else listed_at
+            now = int(self.now()) if listed_at is None else listed_at
             listed = {}
             for source in complete:
                 mine = seen[src == ids[source]]
@@ -417,7 +527,7 @@ class Store:
     def edges(self, include_unfollowed: bool = False) -> tuple[np.ndarray, np.ndarray]:
         """All current follow edges as (source ids, target ids), int64 arrays grouped by source, in one query
         through the raw driver (SQLAlchemy's row objects would cost more than the query)."""
-        with self.engine.connect() as conn:
+        with self.engine.connect() as conn, self._translated():
             cursor = conn.connection.driver_connection.execute(
                 "SELECT source_id, targets, last_seen, coalesce(listed_at, -1) FROM follows ORDER BY source_id")
             rows = cursor.fetchall()
@@ -633,6 +743,15 @@ class Store:
     # --- helpers -------------------------------------------------------------------------------------
 
     @contextmanager
+    def _translated(self) -> Iterator[None]:
+        """SQLite errors of the raw driver as the same sentences SQLAlchemy's statements give."""
+        try:
+            yield
+        except sqlite3.DatabaseError as exc:
+            _raise_store_error(self.path, exc)
+            raise
+
+    @contextmanager
     def _reader(self, conn: Connection | None) -> Iterator[Connection]:
         active = conn or getattr(self._local, "conn", None)
         if active is not None:
@@ -650,7 +769,7 @@ class Store:
         # In slices: a whole result as Python tuples would peak at several times the frame's size, and
         # the process keeps that memory long after the tuples are gone.
         frames = []
-        with self._reader(None) as conn:
+        with self._reader(None) as conn, self._translated():
             cursor = conn.connection.driver_connection.execute(sql, tuple(params))
             while rows := cursor.fetchmany(FRAME_SLICE):
                 frames.append(pd.DataFrame.from_records(rows, columns=columns))
@@ -667,6 +786,12 @@ def _dedupe_edges(targets: np.ndarray, first: np.ndarray, last: np.ndarray):
     targets, first, last = targets[order], first[order], last[order]
     starts = np.flatnonzero(np.r_[True, targets[1:] != targets[:-1]])
     return targets[starts], np.minimum.reduceat(first, starts), np.maximum.reduceat(last, starts)
+
+
+def _raise_store_error(path: Path, exc: BaseException) -> None:
+    error = _store_error(path, exc)
+    if error is not None:
+        raise error from exc
 
 
 def _configure_connection(dbapi_connection, _record) -> None:

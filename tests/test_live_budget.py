@@ -9,7 +9,8 @@ import random
 import pytest
 from fake_instagram.harness import Harness, make_world
 
-from discovery.live.budget import CALM_REQUESTS, DAY, HOUR, STATE_KEY, Budget, Limits, VirtualClock
+from discovery.clock import VirtualClock
+from discovery.live.budget import CALM_REQUESTS, DAY, HOUR, STATE_KEY, Budget, Limits
 from discovery.live.sync import COMPLETE, PAUSED
 from storage import Store
 

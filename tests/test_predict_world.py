@@ -186,7 +186,7 @@ def test_requests_a_person_can_get_wrong(trained):
 
 def test_without_a_model_the_prediction_is_the_baseline(trained):
     world, _ = trained
-    report = PR.Predictor(world.store, None, world.images).predict(
+    report = PR.Predictor(world.store, None, world.now, world.images).predict(
         "1000", [picture(np.random.default_rng(5), 0.9), picture(np.random.default_rng(6), 0.1)], when=NOW)
     assert any("not trained yet" in w for w in report.warnings)
     first, second = report.candidates

@@ -208,7 +208,7 @@ def account(harness):
 
 def sync_panel(qtbot, harness, tasks, opened) -> SyncPanel:
     panel = SyncPanel(harness.root, opened, settings(), tasks, client_factory=harness.factory,
-                      keyring_backend=harness.keyring, clock=harness.clock)
+                      keyring_backend=harness.keyring)
     qtbot.addWidget(panel)
     panel.resize(1100, panel.sizeHint().height())
     panel.show()
@@ -295,7 +295,7 @@ def test_a_challenge_in_the_middle_of_a_sync_asks_for_a_login(qtbot, harness, ta
 def test_a_sync_paused_by_the_hourly_budget_goes_on_by_itself_when_the_hour_is_over(qtbot, harness, tasks,
                                                                                     account):
     panel = SyncPanel(harness.root, account, settings(**{"sync.requests_per_hour": 20, "sync.max_wait_minutes": 0}),
-                      tasks, client_factory=harness.factory, keyring_backend=harness.keyring, clock=harness.clock)
+                      tasks, client_factory=harness.factory, keyring_backend=harness.keyring)
     qtbot.addWidget(panel)
     with qtbot.waitSignal(panel.finished, timeout=WAIT) as signal:
         panel.start()
@@ -319,7 +319,7 @@ def test_a_sync_paused_by_the_hourly_budget_goes_on_by_itself_when_the_hour_is_o
 def account_window(qtbot, harness, tasks, opened):
     from ui.main_window import MainWindow
 
-    seams = {"client_factory": harness.factory, "keyring_backend": harness.keyring, "clock": harness.clock}
+    seams = {"client_factory": harness.factory, "keyring_backend": harness.keyring}
     window = MainWindow(harness.root, opened, settings(), tasks=tasks, live_seams=seams)
     qtbot.addWidget(window)
     window.resize(1200, 800)
@@ -363,7 +363,7 @@ def test_offline_the_window_shows_what_is_cached_and_never_syncs(qtbot, harness,
     from ui.main_window import MainWindow
 
     before = len(harness.fake.server.log)
-    seams = {"client_factory": harness.factory, "keyring_backend": harness.keyring, "clock": harness.clock}
+    seams = {"client_factory": harness.factory, "keyring_backend": harness.keyring}
     window = MainWindow(harness.root, account, settings(), tasks=tasks, offline=True, live_seams=seams)
     qtbot.addWidget(window)
     window.show()

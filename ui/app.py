@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 from discovery import paths, world
+from discovery.clock import Clock, SystemClock
 from discovery.progress import Cancelled, CancelToken, ProgressEvent
 from discovery.settings import Settings
 from storage import StoreError
@@ -50,8 +51,9 @@ def main(argv: list[str] | None = None) -> int:
     root = paths.data_dir(args.data_dir)
     settings = Settings(paths.settings_path(root))
     name = world.DEMO if args.demo else world.current_name(root)
+    clock = SystemClock()  # the one wall clock; every world opened here runs on it
     try:
-        current = open_world(root, name)
+        current = open_world(root, name, clock)
     except StoreError as exc:
         QMessageBox.critical(None, "Tessera cannot open this world", str(exc))
         return 1
@@ -75,7 +77,7 @@ def main(argv: list[str] | None = None) -> int:
 
     def switch(old, name: str) -> None:
         try:
-            opened = world.World.open(root, name)
+            opened = world.World.open(root, name, clock)
         except StoreError as exc:
             QMessageBox.critical(old, "Tessera cannot open this world", str(exc))
             return
@@ -92,10 +94,10 @@ def main(argv: list[str] | None = None) -> int:
     return code
 
 
-def open_world(root: Path, name: str) -> world.World | None:
+def open_world(root: Path, name: str, clock: Clock) -> world.World | None:
     """Open a world; the demo world is generated first if needed, behind a progress dialog."""
     if name != world.DEMO or world.exists(root, world.DEMO):
-        return world.World.open(root, name)
+        return world.World.open(root, name, clock)
     return generate_demo(root)
 
 

@@ -47,9 +47,10 @@ class LoginDialog(QDialog):
     logged_in = Signal(str)  # the username, once, after Instagram accepted the login
 
     def __init__(self, root: Path, tasks: TaskRunner, parent: QWidget | None = None,
-                 client_factory: Callable = new_client, keyring_backend=None, username: str = ""):
+                 client_factory: Callable = new_client, keyring_backend=None, username: str = "", clock=None):
         super().__init__(parent)
         self.root = Path(root)
+        self.clock = clock
         self.tasks = tasks
         self.client_factory = client_factory
         self.keyring_backend = keyring_backend
@@ -148,7 +149,7 @@ class LoginDialog(QDialog):
                 self._run(lambda: flow.submit_challenge_code(code))
             return
         flow = LoginFlow(self.root, remember=self.remember.isChecked(), client_factory=self.client_factory,
-                         keyring_backend=self.keyring_backend)
+                         keyring_backend=self.keyring_backend, clock=self.clock)
         self.flow = flow
         username, password = self.username.text(), self.password.text()
         self._run(lambda: flow.start(username, password))

@@ -60,7 +60,7 @@ class MainWindow(QMainWindow):
         self.settings = settings
         self.tasks = tasks or TaskRunner(parent=self)
         self.offline = offline
-        self.live_seams = dict(live_seams or {})  # tests: client_factory / keyring_backend / clock
+        self.live_seams = dict(live_seams or {})  # tests: client_factory / keyring_backend
         self.state = QSettings(str(root / "window.ini"), QSettings.Format.IniFormat)
         self.browser = Browser(world, settings)
         self.loader = ThumbnailLoader(parent=self)
@@ -296,8 +296,8 @@ class MainWindow(QMainWindow):
         from ui.login_dialog import LoginDialog
 
         username = self.world.name if self.world.kind == "account" else ""
-        seams = {k: v for k, v in self.live_seams.items() if k in ("client_factory", "keyring_backend")}
-        dialog = LoginDialog(self.root, self.tasks, self, username=username, **seams)
+        dialog = LoginDialog(self.root, self.tasks, self, username=username, clock=self.world.clock,
+                             **self.live_seams)
         logged_in: list[str] = []
         dialog.logged_in.connect(logged_in.append)
         dialog.exec()

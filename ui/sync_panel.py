@@ -13,7 +13,6 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QProgressBar, QPushButton, QVBoxLayout, QWidget
 
-from discovery.live.budget import Clock, SystemClock
 from discovery.live.client import new_client
 from discovery.live.login import resume_session
 from discovery.live.stages import STAGES
@@ -58,8 +57,7 @@ class SyncPanel(QFrame):
     needs_login = Signal(str)  # the sentence saying why
 
     def __init__(self, root: Path, world: World, settings: Settings, tasks: TaskRunner,
-                 parent: QWidget | None = None, client_factory: Callable = new_client, keyring_backend=None,
-                 clock: Clock | None = None):
+                 parent: QWidget | None = None, client_factory: Callable = new_client, keyring_backend=None):
         super().__init__(parent)
         self.root = Path(root)
         self.world = world
@@ -67,7 +65,7 @@ class SyncPanel(QFrame):
         self.tasks = tasks
         self.client_factory = client_factory
         self.keyring_backend = keyring_backend
-        self.clock = clock
+        self.clock = world.clock
         self.result: SyncResult | None = None  # the last sync's
         self.last_event: SyncProgress | None = None
         self._token: CancelToken | None = None
@@ -148,9 +146,9 @@ class SyncPanel(QFrame):
             session = resume_session(root, name, factory, keyring_backend)
             if session is None:
                 return None
-            opened = World.open(root, name)  # this thread's own connection
+            opened = World.open(root, name, clock)  # this thread's own connection
             try:
-                return run_sync(opened, session, settings, relay.progress.emit, token, clock)
+                return run_sync(opened, session, settings, relay.progress.emit, token)
             finally:
                 opened.close()
 
@@ -168,7 +166,7 @@ class SyncPanel(QFrame):
 
     def refresh_status(self) -> SyncStatus:
         """Read the last sync, any pause and the budget from the store (no request); shown when idle."""
-        status = sync_status(self.world, self.settings, self.clock)
+        status = sync_status(self.world, self.settings)
         if self.running:
             return status
         if self.result is None:
@@ -281,7 +279,7 @@ class SyncPanel(QFrame):
         label.setToolTip(text)
 
     def _now(self) -> float:
-        return (self.clock or SystemClock()).now()
+        return self.clock.now()
 
 
 # --- words -----------------------------------------------------------------------------------------------

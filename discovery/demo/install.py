@@ -6,10 +6,10 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-import time
 from pathlib import Path
 
 from discovery import paths
+from discovery.clock import SystemClock
 from discovery.demo.generator import DemoConfig, DemoSummary, build_demo_world
 from discovery.progress import CancelToken, Progress, no_progress
 from discovery.world import DEMO, World, exists
@@ -82,7 +82,7 @@ def _remove_abandoned(worlds: Path) -> None:
         if len(parts) < 4 or not parts[2].isdigit() or int(parts[2]) == os.getpid():
             continue
         try:
-            age = time.time() - path.stat().st_mtime
+            age = SystemClock().now() - path.stat().st_mtime  # file times are wall times
         except FileNotFoundError:
             continue
         if age > ABANDONED_AFTER_SECONDS or (os.name == "posix" and not _running(int(parts[2]))):

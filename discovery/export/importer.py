@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import re
 import shutil
-import time
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
+from discovery import paths
 from discovery import world as worlds
+from discovery.clock import SystemClock
 from discovery.export.archive import ArchiveLimits, open_export
 from discovery.export.errors import ExportError, UnknownOwner, WrongAccount
 from discovery.export.layouts import (
@@ -44,6 +45,7 @@ LEGACY_POST_PREFIX = "export-like:"  # pk of a post known only by its owner and 
 _KINDS = {"p": (MediaType.PHOTO, "feed"), "reel": (MediaType.VIDEO, "clips"), "tv": (MediaType.VIDEO, "igtv")}
 _WORLD_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9._-]{0,63}")
 _FUTURE_SLACK = 2 * 86400  # a time later than now + this is implausible, and ignored
+BUSY = "Another Tessera is importing into this world; try again when it has finished."
 
 
 @dataclass(frozen=True)
@@ -90,7 +92,7 @@ def read_export(path: str | Path, progress: Progress = no_progress, cancel: Canc
 
     Each file is parsed as soon as it is read and its JSON dropped, so memory holds one file at a time."""
     cancel = cancel or CancelToken()
-    now = int(time.time()) if now is None else now
+    now = int(SystemClock().now()) if now is None else now  # a command-line read of a file: wall time
     with open_export(path, limits) as archive:
         files = locate(archive)
         names = files.all()
@@ -178,7 +180,7 @@ def import_export(path: str | Path, world: worlds.World | Store, progress: Progr
         raise _demo_error()
     _refuse_demo(store)
     cancel = cancel or CancelToken()
-    data = read_export(path, progress, cancel, limits)
+    data = read_export(path, progress, cancel, limits, now=int(store.now()))
     return write_export(data, store, progress, cancel, username=username)
 
 
@@ -198,25 +200,57 @@ def import_into_data_dir(path: str | Path, root: Path, world_name: str | None = 
         raise ExportError(f"{world_name!r} cannot be a world's name: use letters, digits, '.', '_' or '-'.")
     if world_name == worlds.DEMO:
         raise _demo_error()
-    created = not worlds.exists(root, world_name)
-    target = worlds.World.open(root, world_name)
-    try:
-        summary = write_export(data, target.store, progress, cancel, username=username)
-    except BaseException:
-        target.close()
-        if created:
-            shutil.rmtree(target.directory, ignore_errors=True)
-        raise
-    target.close()
+    if worlds.exists(root, world_name):
+        target = worlds.World.open(root, world_name)
+        try:
+            summary = write_export(data, target.store, progress, cancel, username=username)
+        finally:
+            target.close()
+    else:
+        summary = _write_new_world(data, root, world_name, progress, cancel, username)
     worlds.set_current(root, world_name)
     return replace(summary, world=world_name)
+
+
+def _write_new_world(data: ExportData, root: Path, name: str, progress: Progress, cancel: CancelToken,
+                     username: str | None) -> ImportSummary:
+    """A new world is built in a private folder and renamed into place once its import has committed: a
+    failed or killed import leaves no world, and this process removes only the folder it made."""
+    building = paths.new_world_folder(root)
+    try:
+        store = Store.open(building / "tessera.db")
+        try:
+            summary = write_export(data, store, progress, cancel, username=username)
+        finally:
+            store.close()
+        if not paths.place_world(building, paths.world_dir(root, name)):
+            raise ExportError(BUSY)
+    finally:
+        shutil.rmtree(building, ignore_errors=True)  # already gone once moved into place
+    return summary
 
 
 def write_export(data: ExportData, store: Store, progress: Progress = no_progress,
                  cancel: CancelToken | None = None, *, username: str | None = None) -> ImportSummary:
     """Write an export already read (`read_export`) into a store, in one transaction."""
-    _refuse_demo(store)
     cancel = cancel or CancelToken()
+    with store.transaction():  # the write lock first: what is read below stays true until the commit
+        owner, me, before, records = _write_export(data, store, progress, cancel, username)
+    after, _ = _my_follows(store, me)
+    progress(ProgressEvent(WRITING, 5, 5))
+    likes = [like.liked_at for like in records.likes if like.liked_at is not None]
+    return ImportSummary(
+        username=owner, layout=data.layout, exported_at=data.exported_at,
+        following=len({r.username for r in data.following} - {owner}),
+        followers=len({r.username for r in data.followers} - {owner}),
+        liked=len(records.likes), saved=len(records.saves), since=min(likes) if likes else None,
+        new_following=len(after - before), unfollowed=len(before - after), had_follows=bool(before),
+        skipped=data.skipped, files=tuple(data.files))
+
+
+def _write_export(data: ExportData, store: Store, progress: Progress, cancel: CancelToken,
+                  username: str | None) -> tuple[str, str, set[int], _Records]:
+    _refuse_demo(store)
     my_pk = store.me()
     owner = _owner(data, store, my_pk, username)
     me = my_pk or placeholder_pk(owner)
@@ -250,16 +284,7 @@ def write_export(data: ExportData, store: Store, progress: Progress = no_progres
         progress(ProgressEvent(WRITING, 4, steps, plural(len(records.saves), "saved post")))
         store.add_interactions(_new_saves(store, records.saves))
         cancel.check()
-    after, _ = _my_follows(store, me)
-    progress(ProgressEvent(WRITING, steps, steps))
-    likes = [like.liked_at for like in records.likes if like.liked_at is not None]
-    return ImportSummary(
-        username=owner, layout=data.layout, exported_at=data.exported_at,
-        following=len({r.username for r in data.following} - {owner}),
-        followers=len({r.username for r in data.followers} - {owner}),
-        liked=len(records.likes), saved=len(records.saves), since=min(likes) if likes else None,
-        new_following=len(after - before), unfollowed=len(before - after), had_follows=bool(before),
-        skipped=data.skipped, files=tuple(data.files))
+    return owner, me, before, records
 
 
 def _records(data: ExportData, owner: str, me: str, known_me: bool) -> _Records:

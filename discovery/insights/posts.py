@@ -13,11 +13,11 @@ left out; a count whose reading time is unknown is kept.
 from __future__ import annotations
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 import numpy as np
 import pandas as pd
 
+from discovery.clock import timezone
 from storage import MediaType, Store
 
 DAY = 86400
@@ -28,13 +28,6 @@ KIND_NAMES = {"photo": "photos", "carousel": "carousels", "video": "videos", "re
 
 COLUMNS = ["id", "pk", "shortcode", "author_id", "taken_at", "media_type", "product_type", "like_count",
            "comment_count", "caption", "location", "fetched_at"]
-
-
-def timezone(tz: str | dt.tzinfo | None) -> dt.tzinfo:
-    """A zone name ("Europe/Paris"), a tzinfo, or None for the computer's own zone."""
-    if tz is None:
-        return dt.datetime.now().astimezone().tzinfo or dt.UTC
-    return ZoneInfo(tz) if isinstance(tz, str) else tz
 
 
 def post_table(store: Store, tz: str | dt.tzinfo | None = None) -> pd.DataFrame:

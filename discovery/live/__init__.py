@@ -4,7 +4,7 @@ steps), secrets in the keyring, and the polite, resumable seven-stage sync into 
     from discovery.live import LoginFlow, resume_session, run_sync, sync_status, logout
 """
 
-from discovery.live.budget import Clock, SystemClock, VirtualClock
+from discovery.clock import Clock, SystemClock, VirtualClock
 from discovery.live.client import TesseraClient, describe_error, new_client
 from discovery.live.login import (
     CHALLENGE_APPROVE,

@@ -2,18 +2,16 @@
 by priority, and cool-downs when Instagram pushes back. The state lives in the store (sync_state), so a
 restarted Tessera does not forget what it already spent or that it was asked to wait.
 
-Time comes from a Clock so that tests and benchmarks run instantly on a virtual one.
+Time comes from the world's Clock (discovery.clock), so tests and benchmarks run instantly on a virtual one.
 """
 
 from __future__ import annotations
 
 import json
 import random
-import time
 from dataclasses import dataclass
-from typing import Protocol
 
-from discovery.progress import CancelToken
+from discovery.clock import Clock
 from discovery.settings import Settings, declare
 from storage import Store
 
@@ -35,44 +33,6 @@ declare("sync.cooldown_minutes", float, 30.0, "First cool-down",
 PRIORITY_SHARE = {1: 1.0, 2: 1.0, 3: 0.8, 4: 0.7}
 RESTRICTED_SECONDS = DAY  # FeedbackRequired
 CALM_REQUESTS = 50  # requests without trouble after which cool-downs start again from the first length
-
-
-class Clock(Protocol):
-    def now(self) -> float: ...
-
-    def sleep(self, seconds: float, cancel: CancelToken | None = None) -> None: ...
-
-
-class SystemClock:
-    def now(self) -> float:
-        return time.time()
-
-    def sleep(self, seconds: float, cancel: CancelToken | None = None) -> None:
-        end = time.monotonic() + max(0.0, seconds)
-        while True:
-            if cancel is not None:
-                cancel.check()
-            left = end - time.monotonic()
-            if left <= 0:
-                return
-            time.sleep(min(left, 0.25))
-
-
-class VirtualClock:
-    """Time that passes only when someone sleeps: for tests and benchmarks."""
-
-    def __init__(self, start: float):
-        self.t = float(start)
-        self.slept = 0.0
-
-    def now(self) -> float:
-        return self.t
-
-    def sleep(self, seconds: float, cancel: CancelToken | None = None) -> None:
-        if cancel is not None:
-            cancel.check()
-        self.t += max(0.0, seconds)
-        self.slept += max(0.0, seconds)
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import requests
 
-from discovery.live.budget import Clock, SystemClock
+from discovery.clock import Clock, SystemClock
 from discovery.live.client import with_timeout
 from discovery.progress import CancelToken
 from discovery.settings import declare

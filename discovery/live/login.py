@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import queue
 import threading
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +23,7 @@ from instagrapi.exceptions import ChallengeRequired, LoginRequired, TwoFactorReq
 from keyring.backend import KeyringBackend
 
 from discovery import world as worlds
+from discovery.clock import Clock
 from discovery.live.client import (
     TesseraClient,
     classify,
@@ -134,8 +134,10 @@ def logout(root: Path, username: str, keyring_backend: KeyringBackend | None = N
 
 class LoginFlow:
     def __init__(self, root: Path, remember: bool = True, client_factory: ClientFactory = new_client,
-                 keyring_backend: KeyringBackend | None = None, answer_wait: float = ANSWER_WAIT):
+                 keyring_backend: KeyringBackend | None = None, answer_wait: float = ANSWER_WAIT,
+                 clock: Clock | None = None):
         self.root = Path(root)
+        self.clock = clock
         self.remember = remember
         self.client_factory = client_factory
         self.keyring_backend = keyring_backend
@@ -280,7 +282,7 @@ class LoginFlow:
         elif not self.remember:
             secrets.forget()
         self.session = session
-        open_account_world(self.root, self.username, session.pk)
+        open_account_world(self.root, self.username, session.pk, self.clock)
         message = f"Logged in as @{self.username}."
         if remembered:
             message += " Tessera will remember this login."
@@ -291,9 +293,9 @@ class LoginFlow:
         return LoginStep(DONE, message, self.username, remembered=remembered)
 
 
-def open_account_world(root: Path, username: str, pk: str | None) -> None:
+def open_account_world(root: Path, username: str, pk: str | None, clock: Clock | None = None) -> None:
     """Make the account's world (once) and the current one."""
-    world = worlds.World.open(root, username)
+    world = worlds.World.open(root, username, clock)
     try:
         store = world.store
         store.set_meta("world_kind", "account")
@@ -302,7 +304,7 @@ def open_account_world(root: Path, username: str, pk: str | None) -> None:
             store.set_me(pk)
             store.upsert_accounts([Account(pk, username, fetched_at=None)])
         if store.meta("created_at") is None:
-            store.set_meta("created_at", str(int(time.time())))
+            store.set_meta("created_at", str(world.now()))
     finally:
         world.close()
     worlds.set_current(root, username)

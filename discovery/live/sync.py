@@ -19,8 +19,9 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
+from discovery.clock import Clock
 from discovery.live import stages
-from discovery.live.budget import DAY, Budget, Clock, Limits, SystemClock
+from discovery.live.budget import DAY, Budget, Limits
 from discovery.live.client import (
     CHALLENGE,
     GONE,
@@ -106,11 +107,11 @@ class Stop(Exception):
 
 
 def run_sync(world: World, session: LiveSession, settings: Settings | None = None,
-             progress: Progress = no_progress, cancel: CancelToken | None = None, clock: Clock | None = None,
+             progress: Progress = no_progress, cancel: CancelToken | None = None,
              rng: random.Random | None = None) -> SyncResult:
-    """Sync (or resume syncing) the account's world. Blocking: run it off the GUI thread."""
+    """Sync (or resume syncing) the account's world on the world's clock. Blocking: run it off the GUI thread."""
     return SyncEngine(world, session, settings or Settings(), progress, cancel or CancelToken(),
-                      clock or SystemClock(), rng or random.Random()).run()
+                      world.clock, rng or random.Random()).run()
 
 
 class SyncEngine:
@@ -420,12 +421,11 @@ class SyncStatus:
     requests_run: int
 
 
-def sync_status(world: World, settings: Settings | None = None, clock: Clock | None = None) -> SyncStatus:
+def sync_status(world: World, settings: Settings | None = None) -> SyncStatus:
     """What the status bar and `sync-status` show; no request is made."""
     settings = settings or Settings()
-    clock = clock or SystemClock()
     store = world.store
-    budget = Budget(store, Limits.from_settings(settings), clock)
+    budget = Budget(store, Limits.from_settings(settings), world.clock)
     run = json.loads(store.sync_cursor(RUN_KEY) or "null") or {}
     last = store.meta(LAST_SYNC_META)
     in_progress = bool(run) and not run.get("done")

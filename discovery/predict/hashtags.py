@@ -16,11 +16,11 @@ import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
 import numpy as np
 import pandas as pd
 
+from discovery.clock import timezone
 from discovery.predict import features as F
 from discovery.predict import pixels as P
 from discovery.predict import table as T
@@ -146,12 +146,6 @@ class BestTimes:
     best: tuple[tuple[int, int, float], ...]  # the top slots as (weekday, hour, lift)
 
 
-def _timezone(tz: str | dt.tzinfo | None) -> dt.tzinfo:
-    if tz is None:
-        return dt.datetime.now().astimezone().tzinfo or dt.UTC
-    return ZoneInfo(tz) if isinstance(tz, str) else tz
-
-
 def _effects(slot: np.ndarray, residual: np.ndarray, size: int, prior: np.ndarray, smooth: bool
              ) -> np.ndarray:
     """Per slot, the mean residual shrunk towards `prior` (a slot with few posts stays near it)."""
@@ -167,7 +161,7 @@ def best_time_heatmap(store, account_pk: str | None = None, tz: str | dt.tzinfo 
                       top: int = 3) -> BestTimes:
     """When posts of `account_pk` (default: everyone) draw the most likes, by weekday and hour in `tz`
     (a zone name such as "Europe/Paris"; default the computer's)."""
-    zone = _timezone(tz)
+    zone = timezone(tz)
     posts = store.posts_frame(columns=["author_id", "taken_at", "like_count", "fetched_at"])
     posts = posts[posts["like_count"].notna()]
     age = (pd.to_numeric(posts["fetched_at"], errors="coerce") - posts["taken_at"]) / F.DAY

@@ -9,7 +9,6 @@ without any). Likes = exp(baseline + residual) - 1.
 from __future__ import annotations
 
 import os
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -208,7 +207,7 @@ def fit(table: pd.DataFrame, popularity: F.HashtagPopularity,
     return LikeModel(
         features=names, point=models[0], low=models[1], high=models[2], calibration=calibration, prior=prior,
         popularity=popularity, time_of_day=time_of_day, reference=X.median().to_dict(),
-        trained_at=int(time.time()) if trained_at is None else int(trained_at), n_posts=int(len(table)),
+        trained_at=int(table["taken_at"].max()) if trained_at is None else int(trained_at), n_posts=int(len(table)),
         n_authors=int(table["author"].nunique()), horizon_days=horizon_days, seed=seed)
 
 

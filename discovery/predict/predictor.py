@@ -12,7 +12,6 @@ and do not add up to the total when features interact.
 from __future__ import annotations
 
 import math
-import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -92,9 +91,9 @@ class Predictor:
 
     store: object  # storage.Store
     model: M.LikeModel | None
+    now: Callable[[], int]  # the world's clock
     images: object | None = None  # storage.ImageCache: pictures of stored posts
     pixel_cache: F.PixelCache = field(default_factory=lambda: F.PixelCache(None))
-    now: Callable[[], int] = lambda: int(time.time())  # the world's clock (the demo world's is fixed)
 
     @classmethod
     def for_world(cls, world, model: M.LikeModel | None = None) -> Predictor:
@@ -104,7 +103,7 @@ class Predictor:
                 model = M.load(model_file(world))
             except M.ModelError:
                 model = None
-        return cls(world.store, model, world.images, F.PixelCache(pixel_cache_file(world)), world.now)
+        return cls(world.store, model, world.now, world.images, F.PixelCache(pixel_cache_file(world)))
 
     def account_posts(self, account_pk: str, before: int | None = None) -> pd.DataFrame:
         account_id = self.store.account_id(account_pk)
@@ -329,7 +328,7 @@ def train_world(world, progress: Progress = no_progress, cancel: CancelToken | N
     except M.ModelError:
         evaluation = None  # too little data for a held-out test; the model can still be trained
     model = M.fit(table, popularity, vectors, seed=seed, horizon_days=horizon_days or M.HORIZON.default,
-                  progress=progress, cancel=cancel)
+                  trained_at=world.now(), progress=progress, cancel=cancel)
     model.evaluation = evaluation
     cancel.check()
     M.save(model, model_file(world))
@@ -351,7 +350,7 @@ def demo_pick_gain(world, model: M.LikeModel, trials: int = 200, seed: int = 0,
     accounts = sorted(counts.index[counts >= 3])
     if not accounts:
         return {}
-    predictor = Predictor(world.store, model, world.images, F.PixelCache(None))
+    predictor = Predictor(world.store, model, world.now, world.images, F.PixelCache(None))
     rng = np.random.default_rng(seed)
     when = world.now()
     picked, best, hits = [], [], 0

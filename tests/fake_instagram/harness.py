@@ -10,7 +10,8 @@ from pathlib import Path
 
 from keyrings.alt.file import PlaintextKeyring
 
-from discovery.live.budget import STATE_KEY, VirtualClock
+from discovery.clock import VirtualClock
+from discovery.live.budget import STATE_KEY
 from discovery.live.client import new_client
 from discovery.live.login import DONE, LiveSession, LoginFlow, resume_session
 from discovery.live.sync import SyncResult, run_sync
@@ -85,7 +86,8 @@ class Harness:
         return self.fake.install(new_client(settings, challenge_flow=challenge_flow))
 
     def flow(self, remember: bool = True) -> LoginFlow:
-        return LoginFlow(self.root, remember=remember, client_factory=self.factory, keyring_backend=self.keyring)
+        return LoginFlow(self.root, remember=remember, client_factory=self.factory, keyring_backend=self.keyring,
+                         clock=self.clock)
 
     def login(self, remember: bool = True) -> LiveSession:
         flow = self.flow(remember)
@@ -99,7 +101,7 @@ class Harness:
         return session
 
     def open_world(self) -> World:
-        return World.open(self.root, self.world.username)
+        return World.open(self.root, self.world.username, self.clock)
 
     def sync(self, session: LiveSession | None = None, events: list | None = None, cancel=None,
              **overrides) -> SyncResult:
@@ -109,7 +111,7 @@ class Harness:
             self.clock.t = max(self.clock.t, last)
             return run_sync(opened, session or self.session(), settings(**overrides),
                             progress=(events.append if events is not None else lambda _e: None), cancel=cancel,
-                            clock=self.clock, rng=random.Random(5))
+                            rng=random.Random(5))
         finally:
             opened.close()
 
