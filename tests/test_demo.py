@@ -440,3 +440,38 @@ def test_the_default_world_meets_the_minimums(tmp_path):
     assert counts["follows"] >= 200_000 and summary.follow_edges == counts["follows"]
     assert summary.recent_posts >= 50_000
     assert summary.followed == 300
+
+
+# --- taste regimes --------------------------------------------------------------------------------------
+
+def _interest_drivers(config: DemoConfig, directory: Path) -> dict[str, float]:
+    """How much of the hidden interest of recent posts goes with audience and with the person's topics."""
+    store = Store.open(directory / "tessera.db")
+    try:
+        build_demo_world(store, config)
+        posts = store.posts_frame(since=config.clock - config.days * DAY, columns=["pk", "author_id"])
+        followers = store.accounts_frame().set_index("id")["follower_count"]
+    finally:
+        store.close()
+    truth = hidden.load_interest(directory).reindex(posts["pk"]).to_numpy()
+    model = hidden.hidden_world(directory)
+    index = np.array([model.post_index(pk) for pk in posts["pk"]])
+    my_mix = model.mix[0][model.topic[index]]
+    audience = np.log10(followers.reindex(posts["author_id"]).to_numpy(np.float64) + 1)
+    return {"audience": spearmanr(truth, audience)[0], "topic": spearmanr(truth, my_mix)[0],
+            "mean": float(truth.mean())}
+
+
+def test_taste_regimes_make_different_people(tmp_path):
+    drivers = {}
+    for regime in ("default", "popular", "topical"):
+        directory = tmp_path / regime
+        directory.mkdir()
+        drivers[regime] = _interest_drivers(DemoConfig.small(regime=regime), directory)
+    assert drivers["popular"]["audience"] > 0.4 > drivers["default"]["audience"] + 0.3  # big vs small audiences
+    assert drivers["topical"]["topic"] > drivers["default"]["topic"] + 0.15
+    assert drivers["topical"]["topic"] > drivers["popular"]["topic"] + 0.15
+    with pytest.raises(ValueError, match="regime"):
+        DemoConfig(regime="contrarian")
+    assert "regime" not in DemoConfig().to_json()  # default worlds keep the description they always had
+    assert '"regime": "popular"' in DemoConfig(regime="popular").to_json()

@@ -8,6 +8,7 @@ from discovery import paths, world
 from discovery.cli import CommandError
 from discovery.demo.generator import DemoConfig, summarize
 from discovery.demo.install import build_demo_directory
+from discovery.demo.taste import REGIMES
 from discovery.progress import TerminalProgress
 
 
@@ -20,6 +21,9 @@ def register(subparsers, common) -> None:
     parser.add_argument("--seed", type=int, metavar="N", help="which demo world to generate (default 1)")
     parser.add_argument("--small", action="store_true",
                         help="a small world of a few thousand accounts and posts (for trying things quickly)")
+    parser.add_argument("--regime", choices=sorted(REGIMES), default="default",
+                        help="the person's hidden taste: " + "; ".join(f"{k}: {r.description}"
+                                                                     for k, r in REGIMES.items()))
     parser.add_argument("--force", action="store_true",
                         help="rebuild the demo world even if it exists (your actions in it are lost)")
     parser.set_defaults(run=run_demo)
@@ -30,7 +34,7 @@ def run_demo(args: argparse.Namespace) -> int:
     if seed < 0:
         raise CommandError("--seed must be a whole number from 0 up.")
     try:
-        config = DemoConfig.small(seed) if args.small else DemoConfig(seed=seed)
+        config = DemoConfig.small(seed, args.regime) if args.small else DemoConfig(seed=seed, regime=args.regime)
     except ValueError as exc:
         raise CommandError(str(exc)) from None
     root = paths.data_dir(args.data_dir)
@@ -41,7 +45,7 @@ def run_demo(args: argparse.Namespace) -> int:
             summary, built_with = summarize(existing.store), existing.store.meta("demo.config")
         finally:
             existing.close()
-        if (args.seed is not None or args.small) and built_with != config.to_json():
+        if (args.seed is not None or args.small or args.regime != "default") and built_with != config.to_json():
             raise CommandError(f"the demo world in {directory} was built with other settings (seed "
                                f"{summary.seed}); add --force to replace it.")
         print("\n".join(summary.lines()))

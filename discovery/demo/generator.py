@@ -29,7 +29,7 @@ from discovery.demo.posts import (
     media_ids,
     shortcodes,
 )
-from discovery.demo.taste import INTEREST_NOISE, calibrate, draw_likes, make_taste
+from discovery.demo.taste import INTEREST_NOISE, REGIMES, calibrate, draw_likes, make_taste, set_popularity
 from discovery.demo.vocabulary import TOPICS
 from discovery.progress import CancelToken, Progress, ProgressEvent, no_progress
 from storage import Account, Like, MediaType, Post, Store
@@ -54,6 +54,7 @@ class DemoConfig:
     likes_per_day: float = 8.0
     tagged: int = 40  # posts the person is tagged in, over `like_days`
     clock: int = DEMO_CLOCK  # the world's fixed "now", epoch seconds
+    regime: str = "default"  # the person's hidden taste, a key of discovery.demo.taste.REGIMES
 
     def __post_init__(self) -> None:
         checks = (
@@ -66,19 +67,23 @@ class DemoConfig:
             (self.posts >= 1, "the world needs at least one post"),
             (1 <= self.days <= self.like_days, "`days` must be from 1 to `like_days`"),
             (self.likes_per_day >= 0 and self.tagged >= 0, "likes and tagged posts cannot be negative"),
+            (self.regime in REGIMES, f"the taste regime is one of {', '.join(REGIMES)}"),
         )
         for ok, message in checks:
             if not ok:
                 raise ValueError(message[0].upper() + message[1:] + ".")
 
     @classmethod
-    def small(cls, seed: int = 1) -> DemoConfig:
+    def small(cls, seed: int = 1, regime: str = "default") -> DemoConfig:
         """A few thousand accounts and posts: every part of the app can be tested on it in a second or two."""
         return cls(seed=seed, accounts=3_000, followed=150, follow_edges=24_000, posts=4_000,
-                   likes_per_day=4.0, tagged=15)
+                   likes_per_day=4.0, tagged=15, regime=regime)
 
     def to_json(self) -> str:
-        return json.dumps(asdict(self), sort_keys=True)
+        values = asdict(self)
+        if self.regime == "default":  # worlds built before regimes existed carry the same description
+            del values["regime"]
+        return json.dumps(values, sort_keys=True)
 
 
 @dataclass(frozen=True)
@@ -131,12 +136,13 @@ def build_demo_world(store: Store, config: DemoConfig = DemoConfig(), progress: 
     followed, friends = choose_followed(rng(), pop, config.followed)
     graph = build_graph(rng(), pop, followed, friends, config.follow_edges,
                         check=cancel.check if cancel is not None else lambda: None)
-    taste = make_taste(rng(), pop, graph)
+    taste = make_taste(rng(), pop, graph, config.regime)
     step(14, "drawing a year of posts")
     posts, recent = _draw_year(rng(), pop, followed, friends, taste.seen, config)
     own = posts.author == ME
     posts.seen[own] = 0.0  # the person does not like their own posts
     noise = INTEREST_NOISE * rng().standard_normal(len(posts))
+    set_popularity(taste, pop, posts)
     calibrate(taste, posts, noise, config.likes_per_day * config.like_days)
     interest = taste.interest(posts, noise)
     liked, liked_at = draw_likes(rng(), posts, interest, config.clock, followed)

@@ -1,14 +1,21 @@
 """The person's hidden taste: how much they care for each account and topic, and so the probability that they
 would like any post if they saw it. Their likes over the past year are drawn from the same probabilities,
 so "how often you liked this author", the follow graph and the topics really do predict what they like.
+
+The taste has a *regime* (`REGIMES`), so that a ranking can be measured on people who differ:
+- `default`: taste follows closeness and small audiences (friends, people followed by those you follow;
+  brands and celebrities matter little). Every world built before regimes existed has this taste.
+- `popular`: taste follows popular, high-engagement posts: big audiences, posts that draw many likes.
+- `topical`: taste follows topics (and so their hashtags) much more than people.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
+from discovery.demo import hidden
 from discovery.demo.hidden import BRAND, CELEBRITY, CREATOR, PERSON, REEL
 from discovery.demo.network import FollowGraph
 from discovery.demo.people import ME, Population
@@ -21,39 +28,86 @@ TAGGED_BONUS = 2.5
 INTEREST_NOISE = 0.6  # the person's whims: part of the truth no ranking can know
 
 
+@dataclass(frozen=True)
+class Regime:
+    """How the person's hidden taste is made: log-odds weights of what they care about."""
+
+    description: str
+    similarity: float = 1.6  # topics shared with the author
+    same_circle: float = 0.5  # the author is in the person's social circle
+    closeness: float = 0.3  # per log(1 + accounts the person follows that follow the author)
+    audience: float = 0.0  # per power of ten of the author's audience above 1,000
+    follow_bonus: tuple[float, ...] = tuple(FOLLOW_BONUS[k] for k in (PERSON, CREATOR, BRAND, CELEBRITY))
+    author_noise: float = 1.0  # scales the random part of each author's affinity
+    topic: float = 0.55  # scales the log of the person's own topic mix
+    quality: float = 0.8  # per unit of picture quality
+    popularity: float = 0.0  # per standard deviation of the post's log expected like count
+
+
+REGIMES = {
+    "default": Regime("closeness and small audiences: friends and accounts close in the graph"),
+    "popular": Regime("popular, high-engagement posts: big audiences, posts that draw many likes",
+                      similarity=0.8, same_circle=0.0, closeness=0.1, audience=0.5,
+                      follow_bonus=(0.0, 0.9, 0.5, 1.4), quality=1.2, popularity=1.0),
+    "topical": Regime("topics and hashtags more than people", similarity=0.5, same_circle=0.0, closeness=0.1,
+                      follow_bonus=(0.4, 0.4, 0.1, 0.2), author_noise=0.4, topic=1.6),
+}
+
+
 @dataclass
 class Taste:
     affinity: np.ndarray  # per account: log-odds the person adds to any post of theirs
     topic_preference: np.ndarray  # per topic: log-odds added to posts on the topic
     seen: np.ndarray  # per account: the chance the person sees one of its posts
     intercept: float = 0.0  # set by calibrate() to give the wanted number of likes
+    regime: Regime = field(default_factory=lambda: REGIMES["default"])
+    popularity: np.ndarray | None = None  # per post: standardized log expected likes (regimes that use it)
 
     def logit(self, posts: PostTable, noise: np.ndarray) -> np.ndarray:
-        return (self.intercept + self.affinity[posts.author] + self.topic_preference[posts.topic]
-                + 0.8 * posts.quality() - 0.3 * (posts.media == REEL) + TAGGED_BONUS * posts.tags_me + noise)
+        logit = (self.intercept + self.affinity[posts.author] + self.topic_preference[posts.topic]
+                 + self.regime.quality * posts.quality() - 0.3 * (posts.media == REEL)
+                 + TAGGED_BONUS * posts.tags_me + noise)
+        if self.regime.popularity and self.popularity is not None:
+            logit = logit + self.regime.popularity * self.popularity
+        return logit
 
     def interest(self, posts: PostTable, noise: np.ndarray) -> np.ndarray:
         """The probability the person would like each post if shown it."""
         return 1 / (1 + np.exp(-self.logit(posts, noise)))
 
 
-def make_taste(rng: np.random.Generator, pop: Population, graph: FollowGraph) -> Taste:
+def make_taste(rng: np.random.Generator, pop: Population, graph: FollowGraph, regime: str = "default") -> Taste:
+    r = REGIMES[regime]
     n = pop.size
     unit = pop.mix / np.linalg.norm(pop.mix, axis=1, keepdims=True)
     similarity = unit @ unit[ME]
     closeness = np.log1p(graph.followers_among(graph.followed, n))  # followed by many you follow
     same_circle = (pop.circle == pop.circle[ME]).astype(np.float64)
-    affinity = -1.4 + 1.6 * similarity + 0.5 * same_circle + 0.3 * closeness + 0.5 * rng.standard_normal(n)
-    bonus = np.array([FOLLOW_BONUS[k] for k in range(4)])[pop.kind[graph.followed]]
+    affinity = (-1.4 + r.similarity * similarity + r.same_circle * same_circle + r.closeness * closeness
+                + r.author_noise * 0.5 * rng.standard_normal(n))
+    if r.audience:
+        affinity += r.audience * (np.log10(np.maximum(pop.audience, 1)) - 3.0)
+    bonus = np.array(r.follow_bonus)[pop.kind[graph.followed]]
     spread = np.where(pop.kind[graph.followed] == PERSON, 0.9, 0.6)
-    affinity[graph.followed] += bonus + spread * rng.standard_normal(len(graph.followed))
+    affinity[graph.followed] += bonus + r.author_noise * spread * rng.standard_normal(len(graph.followed))
     affinity[ME] = -10.0  # the person has no posts here; they would not like their own anyway
 
-    topic_preference = 0.55 * np.log(pop.mix[ME] * pop.mix.shape[1] + 0.05)
+    topic_preference = r.topic * np.log(pop.mix[ME] * pop.mix.shape[1] + 0.05)
     seen = EXPLORE_SEEN / (1 + np.exp(-(affinity + 0.5)))
     seen[graph.followed] = FOLLOWED_SEEN
     seen[ME] = 0.0
-    return Taste(affinity, topic_preference, seen)
+    return Taste(affinity, topic_preference, seen, regime=r)
+
+
+def set_popularity(taste: Taste, pop: Population, posts: PostTable) -> None:
+    """For regimes that like popular posts: each post's standardized log expected like count."""
+    if not taste.regime.popularity:
+        return
+    hour, weekday = posts.local_time(pop)
+    expected = hidden.expected_likes(pop.audience[posts.author], pop.engagement[posts.author], posts.topic,
+                                     hour, weekday, posts.media, posts.n_hashtags, posts.quality())
+    log_likes = np.log(expected + 1.0)
+    taste.popularity = (log_likes - log_likes.mean()) / max(float(log_likes.std()), 1e-9)
 
 
 def calibrate(taste: Taste, posts: PostTable, noise: np.ndarray, wanted_likes: float) -> None:
