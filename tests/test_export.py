@@ -31,7 +31,7 @@ from discovery.export.importer import LEGACY_POST_PREFIX, WRITING
 from discovery.progress import Cancelled, CancelToken
 from storage import Account, Store
 
-SAMPLES = "ig-export-samples"
+EXPORTS = Path(__file__).resolve().parent / "fixtures" / "exports"  # written by fixtures/make_exports.py
 OWNER = "owner.example"
 
 
@@ -43,8 +43,8 @@ def utc(text: str) -> int:
     return calendar.timegm(time.strptime(text, "%Y-%m-%dT%H:%M:%S"))
 
 
-def copy_layout(shared_data: Path, layout: str, dest: Path) -> Path:
-    shutil.copytree(shared_data / SAMPLES / layout, dest)
+def copy_layout(layout: str, dest: Path) -> Path:
+    shutil.copytree(EXPORTS / layout, dest)
     return dest
 
 
@@ -124,45 +124,45 @@ def saves(store: Store) -> set[tuple[str, int]]:
 EXPECTED = {
     "legacy_2018_2020": dict(
         layout="2018–2020",
-        following={"alice.example": utc("2019-03-02T17:21:08"), "bob_example": utc("2018-11-23T08:00:12")},
-        followers={"alice.example": utc("2019-03-03T10:05:51"), "erin.example": utc("2020-02-14T21:30:00")},
-        likes={(f"{LEGACY_POST_PREFIX}alice.example:{utc('2020-06-01T19:44:03')}", "alice.example",
-                utc("2020-06-01T19:44:03")),
-               (f"{LEGACY_POST_PREFIX}bob_example:{utc('2020-05-30T08:12:55')}", "bob_example",
-                utc("2020-05-30T08:12:55"))},
-        saved={(f"{LEGACY_POST_PREFIX}bob_example:{utc('2020-04-18T13:37:00')}", "bob_example",
-                utc("2020-04-18T13:37:00"))},
-        shortcodes={}, exported_at=utc("2020-06-01T19:44:03"), full_name="Owner Example",
-        sentence="2 following, 2 followers, 2 liked posts since 2020-05-30, 1 saved post."),
+        following={"ada.sample": utc("2019-04-05T16:10:00"), "bo_sample": utc("2018-12-01T07:30:00")},
+        followers={"ada.sample": utc("2019-04-06T11:00:00"), "eli.sample": utc("2020-03-01T20:00:00")},
+        likes={(f"{LEGACY_POST_PREFIX}ada.sample:{utc('2020-07-02T18:30:00')}", "ada.sample",
+                utc("2020-07-02T18:30:00")),
+               (f"{LEGACY_POST_PREFIX}bo_sample:{utc('2020-06-28T09:15:00')}", "bo_sample",
+                utc("2020-06-28T09:15:00"))},
+        saved={(f"{LEGACY_POST_PREFIX}bo_sample:{utc('2020-05-10T14:00:00')}", "bo_sample",
+                utc("2020-05-10T14:00:00"))},
+        shortcodes={}, exported_at=utc("2020-07-02T18:30:00"), full_name="Oona Owner",
+        sentence="2 following, 2 followers, 2 liked posts since 2020-06-28, 1 saved post."),
     "layout_2021": dict(
         layout="2021",
-        following={"alice.example": 1635758156, "bob_example": 1601234567},
-        followers={"alice.example": 1608833534, "erin.example": 1612345678},
-        likes={(media_pk("CFAKE000001"), "alice.example", 1586014496),
-               (media_pk("CFAKE000002"), "bob_example", 1586000000)},
-        saved={(media_pk("CFAKE000003"), "bob_example", 1620000000)},
-        shortcodes={"CFAKE000001": "feed", "CFAKE000002": "feed", "CFAKE000003": "feed"},
+        following={"ada.sample": 1634000000, "bo_sample": 1602000000},
+        followers={"ada.sample": 1609000000, "eli.sample": 1613000000},
+        likes={(media_pk("CTEST000001"), "ada.sample", 1587000000),
+               (media_pk("CTEST000002"), "bo_sample", 1586500000)},
+        saved={(media_pk("CTEST000003"), "bo_sample", 1621000000)},
+        shortcodes={"CTEST000001": "feed", "CTEST000002": "feed", "CTEST000003": "feed"},
         exported_at=1635811200, full_name="",  # the date in the download's name, 2021-11-02
-        sentence="2 following, 2 followers, 2 liked posts since 2020-04-04, 1 saved post."),
+        sentence="2 following, 2 followers, 2 liked posts since 2020-04-10, 1 saved post."),
     "layout_2023": dict(
         layout="2022–2024",
-        following={"alice.example": 1699000000, "bob_example": 1698000000},
-        followers={"alice.example": 1700000000, "erin.example": 1701000000},
-        likes={(media_pk("CFAKE000004"), "alice.example", 1702000000)},
-        saved={(media_pk("CFAKE000005"), "bob_example", 1703000000)},
-        shortcodes={"CFAKE000004": "feed", "CFAKE000005": "clips"},
+        following={"ada.sample": 1699100000, "bo_sample": 1698100000},
+        followers={"ada.sample": 1700100000, "eli.sample": 1701100000},
+        likes={(media_pk("CTEST000004"), "ada.sample", 1702100000)},
+        saved={(media_pk("CTEST000005"), "bo_sample", 1703100000)},
+        shortcodes={"CTEST000004": "feed", "CTEST000005": "clips"},
         exported_at=1704412800, full_name="",  # the date in the download's name, 2024-01-05
-        sentence="2 following, 2 followers, 1 liked post since 2023-12-08, 1 saved post."),
+        sentence="2 following, 2 followers, 1 liked post since 2023-12-09, 1 saved post."),
     "layout_2025": dict(
         layout="2025",
-        following={"alice.example": 1776177738, "bob_example": 1774181038},
-        followers={"alice.example": 1778167678, "erin.example": 1776379090},
-        likes={(media_pk("DFAKE000001"), "alice.example", 1778051899),
-               (media_pk("DFAKE000002"), "bob_example", 1777531878)},
-        saved={(media_pk("DFAKE000003"), "carol.example", 1775368491)},
-        shortcodes={"DFAKE000001": "clips", "DFAKE000002": "feed", "DFAKE000003": "clips"},
-        exported_at=1778167678, full_name="",
-        sentence="2 following, 2 followers, 2 liked posts since 2026-04-30, 1 saved post."),
+        following={"ada.sample": 1776200000, "bo_sample": 1774200000},
+        followers={"ada.sample": 1778150000, "eli.sample": 1776400000},
+        likes={(media_pk("DTEST000001"), "ada.sample", 1778000000),
+               (media_pk("DTEST000002"), "bo_sample", 1777500000)},
+        saved={(media_pk("DTEST000003"), "cy.sample", 1775400000)},
+        shortcodes={"DTEST000001": "clips", "DTEST000002": "feed", "DTEST000003": "clips"},
+        exported_at=1778150000, full_name="",  # the newest time it holds, later than the name's 2026-05-07
+        sentence="2 following, 2 followers, 2 liked posts since 2026-04-29, 1 saved post."),
 }
 
 # How each fixture is handed over: as a folder or a zip, under the name Instagram gives the download.
@@ -174,18 +174,18 @@ HANDED_AS = {
 }
 
 
-def handed_over(shared_data: Path, tmp_path: Path, layout: str) -> Path:
+def handed_over(tmp_path: Path, layout: str) -> Path:
     how, name = HANDED_AS[layout]
     if how == "folder":
-        return copy_layout(shared_data, layout, tmp_path / name)
-    folder = copy_layout(shared_data, layout, tmp_path / "unpacked" / layout)
+        return copy_layout(layout, tmp_path / name)
+    folder = copy_layout(layout, tmp_path / "unpacked" / layout)
     return zip_folder(folder, tmp_path / name)
 
 
 @pytest.mark.parametrize("layout", sorted(EXPECTED))
-def test_each_layout_is_imported_row_by_row(shared_data, tmp_path, data_dir, layout):
+def test_each_layout_is_imported_row_by_row(tmp_path, data_dir, layout):
     expected = EXPECTED[layout]
-    summary = import_into_data_dir(handed_over(shared_data, tmp_path, layout), data_dir)
+    summary = import_into_data_dir(handed_over(tmp_path, layout), data_dir)
 
     assert summary.world == OWNER and worlds.current_name(data_dir) == OWNER
     assert (summary.username, summary.layout, summary.exported_at) == (OWNER, expected["layout"],
@@ -220,8 +220,8 @@ def test_each_layout_is_imported_row_by_row(shared_data, tmp_path, data_dir, lay
         world.close()
 
 
-def test_a_partial_download_of_only_followers_and_following(shared_data, tmp_path):
-    folder = copy_layout(shared_data, "layout_2023", tmp_path / "unpacked")
+def test_a_partial_download_of_only_followers_and_following(tmp_path):
+    folder = copy_layout("layout_2023", tmp_path / "unpacked")
     shutil.rmtree(folder / "your_instagram_activity")
     store = Store.open(tmp_path / "w.db")
     summary = import_export(zip_folder(folder, tmp_path / f"instagram-{OWNER}-2024-01-05-Xy.zip"), store)
@@ -231,20 +231,20 @@ def test_a_partial_download_of_only_followers_and_following(shared_data, tmp_pat
     store.close()
 
 
-def test_2025_captions_hashtags_and_owner_names(shared_data, tmp_path):
+def test_2025_captions_hashtags_and_owner_names(tmp_path):
     store = Store.open(tmp_path / "w.db")
-    import_export(copy_layout(shared_data, "layout_2025", tmp_path / "export"), store, username=OWNER)
+    import_export(copy_layout("layout_2025", tmp_path / "export"), store, username=OWNER)
     posts = stub_posts(store)
-    assert posts[media_pk("DFAKE000001")][4] == "café time ☕ #coffee #morning"
-    assert posts[media_pk("DFAKE000002")][4] == "no tags here"
+    assert posts[media_pk("DTEST000001")][4] == "crêpe time ☕ #brunch #sunday"
+    assert posts[media_pk("DTEST000002")][4] == "nothing tagged"
     tags = store.hashtags_frame()
     by_post = {pk: set(tags.loc[tags["post_id"] == i, "tag"])
                for pk, i in store.post_ids(list(posts)).items()}
-    assert by_post == {media_pk("DFAKE000001"): {"coffee", "morning"}, media_pk("DFAKE000002"): set(),
-                       media_pk("DFAKE000003"): {"climbing"}}
+    assert by_post == {media_pk("DTEST000001"): {"brunch", "sunday"}, media_pk("DTEST000002"): set(),
+                       media_pk("DTEST000003"): {"bouldering"}}
     names = dict(zip(store.accounts_frame()["username"], store.accounts_frame()["full_name"], strict=True))
-    assert (names["alice.example"], names["bob_example"], names["carol.example"]) == (
-        "Alice Example", "Bob Example", "Carol Example")
+    assert (names["ada.sample"], names["bo_sample"], names["cy.sample"]) == ("Ada Sample", "Bo Sample",
+                                                                              "Cy Sample")
     store.close()
 
 
@@ -396,8 +396,8 @@ def test_a_zip_and_its_unpacked_folder_give_the_same_tables(tmp_path):
 
 
 @pytest.mark.parametrize("layout", sorted(EXPECTED))
-def test_importing_the_same_export_twice_changes_nothing(shared_data, tmp_path, data_dir, layout):
-    path = handed_over(shared_data, tmp_path, layout)
+def test_importing_the_same_export_twice_changes_nothing(tmp_path, data_dir, layout):
+    path = handed_over(tmp_path, layout)
     import_into_data_dir(path, data_dir)
     db = worlds.World.open(data_dir, OWNER).store.path
     before = dump(db)
@@ -425,36 +425,36 @@ def test_an_export_without_times_imports_the_same_a_minute_later(tmp_path, monke
     store.close()
 
 
-def newer_export(shared_data: Path, dest: Path) -> Path:
-    """The 2025 fixture, a year on: bob unfollowed, carol followed."""
-    path = copy_layout(shared_data, "layout_2025", dest)
+def newer_export(dest: Path) -> Path:
+    """The 2025 fixture, with bo unfollowed and cy followed."""
+    path = copy_layout("layout_2025", dest)
     file = path / "connections/followers_and_following/following.json"
     data = json.loads(file.read_text())
     entries = data["relationships_following"]
-    data["relationships_following"] = [e for e in entries if e["title"] != "bob_example"]
-    data["relationships_following"].append(relation("carol.example", 1777000000, new=True))
+    data["relationships_following"] = [e for e in entries if e["title"] != "bo_sample"]
+    data["relationships_following"].append(relation("cy.sample", 1777000000, new=True))
     file.write_text(json.dumps(data))
     return path
 
 
-def test_a_newer_export_merges_into_an_older_one(shared_data, tmp_path):
+def test_a_newer_export_merges_into_an_older_one(tmp_path):
     store = Store.open(tmp_path / "w.db")
-    older = copy_layout(shared_data, "layout_2023", tmp_path / "older")
-    newer = newer_export(shared_data, tmp_path / "newer")
+    older = copy_layout("layout_2023", tmp_path / "older")
+    newer = newer_export(tmp_path / "newer")
     import_export(older, store, username=OWNER)
     merged = import_export(newer, store, username=OWNER)
 
     assert (merged.new_following, merged.unfollowed) == (1, 1)
-    assert merged.sentence == ("2 following, 2 followers, 2 liked posts since 2026-04-30, 1 saved post; "
+    assert merged.sentence == ("2 following, 2 followers, 2 liked posts since 2026-04-29, 1 saved post; "
                                "1 new follow and 1 unfollow since the world's last update.")
-    new_time = 1778167678
-    assert following(store) == {"alice.example": (1699000000, new_time, True),  # first seen: the older export
-                                "bob_example": (1698000000, 1703000000, False),  # unfollowed since
-                                "carol.example": (1777000000, new_time, True)}
-    assert followers(store) == {"alice.example": 1700000000, "erin.example": 1701000000}
-    liked = {media_pk(c) for c in ("CFAKE000004", "DFAKE000001", "DFAKE000002")}
+    new_time = 1778150000
+    assert following(store) == {"ada.sample": (1699100000, new_time, True),  # first seen: the older export
+                                "bo_sample": (1698100000, 1703100000, False),  # unfollowed since
+                                "cy.sample": (1777000000, new_time, True)}
+    assert followers(store) == {"ada.sample": 1700100000, "eli.sample": 1701100000}
+    liked = {media_pk(c) for c in ("CTEST000004", "DTEST000001", "DTEST000002")}
     assert {pk for pk, *_ in likes(store)} == liked
-    assert {pk for pk, _ in saves(store)} == {media_pk("CFAKE000005"), media_pk("DFAKE000003")}
+    assert {pk for pk, _ in saves(store)} == {media_pk("CTEST000005"), media_pk("DTEST000003")}
     store.close()
     before = dump(store.path)
 
@@ -462,44 +462,44 @@ def test_a_newer_export_merges_into_an_older_one(shared_data, tmp_path):
     store = Store.open(tmp_path / "w.db")
     late = import_export(older, store, username=OWNER)
     assert (late.new_following, late.unfollowed) == (0, 0)
-    assert following(store)["bob_example"][2] is False
+    assert following(store)["bo_sample"][2] is False
     store.close()
     assert dump(store.path) == before
 
 
-def test_an_export_merges_into_a_synced_account(shared_data, tmp_path):
+def test_an_export_merges_into_a_synced_account(tmp_path):
     """A world whose account came from a sync keeps its real pk and numbers; the export attaches to it."""
     store = Store.open(tmp_path / "w.db")
     store.upsert_accounts([Account("4242", OWNER, "Owner Synced", follower_count=290, is_verified=True),
-                           Account("17", "alice.example", "Alice Real", is_private=True)])
+                           Account("17", "ada.sample", "Ada Synced", is_private=True)])
     store.set_me("4242")
-    import_export(copy_layout(shared_data, "layout_2023", tmp_path / "x"), store)  # no username needed
+    import_export(copy_layout("layout_2023", tmp_path / "x"), store)  # no username needed
     assert store.me() == "4242" and store.meta("world_kind") is None
     rows = store.accounts_frame().set_index("username")
     assert rows.loc[OWNER, ["pk", "full_name", "follower_count", "is_verified"]].tolist() == [
         "4242", "Owner Synced", 290, True]
-    assert rows.loc["alice.example", ["pk", "is_private"]].tolist() == ["17", True]
-    assert set(following(store)) == {"alice.example", "bob_example"}
+    assert rows.loc["ada.sample", ["pk", "is_private"]].tolist() == ["17", True]
+    assert set(following(store)) == {"ada.sample", "bo_sample"}
     assert store.follows_frame(store.account_id("4242"))["target_id"].tolist().count(
         store.account_id("17")) == 1
     store.close()
 
 
-def test_the_export_of_someone_else_is_refused(shared_data, tmp_path):
+def test_the_export_of_someone_else_is_refused(tmp_path):
     store = Store.open(tmp_path / "w.db")
-    import_export(copy_layout(shared_data, "legacy_2018_2020", tmp_path / "mine"), store)
+    import_export(copy_layout("legacy_2018_2020", tmp_path / "mine"), store)
     store.close()
     before = dump(store.path)
     store = Store.open(store.path)
-    theirs = copy_layout(shared_data, "layout_2023", tmp_path / "theirs")
+    theirs = copy_layout("layout_2023", tmp_path / "theirs")
     with pytest.raises(WrongAccount, match=r"of @someone.else, but this world belongs to @owner.example"):
         import_export(theirs, store, username="someone.else")
     store.close()
     assert dump(store.path) == before
 
 
-def test_an_export_that_names_nobody_needs_a_username(shared_data, tmp_path, data_dir):
-    path = copy_layout(shared_data, "layout_2023", tmp_path / "export")
+def test_an_export_that_names_nobody_needs_a_username(tmp_path, data_dir):
+    path = copy_layout("layout_2023", tmp_path / "export")
     with pytest.raises(UnknownOwner, match=r"export does not say whose account it is.*--username"):
         import_into_data_dir(path, data_dir)
     assert not worlds.exists(data_dir, OWNER) and not (data_dir / "current-world").exists()
@@ -510,9 +510,9 @@ def test_an_export_that_names_nobody_needs_a_username(shared_data, tmp_path, dat
 
 
 @pytest.mark.parametrize("stop_at", [1, 2, 3, 4, "last write"])
-def test_a_failure_midway_leaves_the_store_exactly_as_it_was(shared_data, tmp_path, monkeypatch, stop_at):
+def test_a_failure_midway_leaves_the_store_exactly_as_it_was(tmp_path, monkeypatch, stop_at):
     store = Store.open(tmp_path / "w.db")
-    import_export(copy_layout(shared_data, "layout_2023", tmp_path / "older"), store, username=OWNER)
+    import_export(copy_layout("layout_2023", tmp_path / "older"), store, username=OWNER)
     store.close()
     before = dump(store.path)
 
@@ -534,13 +534,13 @@ def test_a_failure_midway_leaves_the_store_exactly_as_it_was(shared_data, tmp_pa
 
         monkeypatch.setattr(store, "add_interactions", fail_after_writing)
     with pytest.raises(OSError if stop_at == "last write" else Cancelled):
-        import_export(newer_export(shared_data, tmp_path / "newer"), store, progress, cancel, username=OWNER)
+        import_export(newer_export(tmp_path / "newer"), store, progress, cancel, username=OWNER)
     assert any(e.stage == WRITING and e.done >= 1 for e in seen)  # writes had begun
     store.close()
     assert dump(store.path) == before
 
 
-def test_a_world_created_for_a_failed_import_is_removed(shared_data, tmp_path, data_dir):
+def test_a_world_created_for_a_failed_import_is_removed(tmp_path, data_dir):
     cancel = CancelToken()
 
     def progress(event):
@@ -548,13 +548,13 @@ def test_a_world_created_for_a_failed_import_is_removed(shared_data, tmp_path, d
             cancel.cancel()
 
     with pytest.raises(Cancelled):
-        import_into_data_dir(handed_over(shared_data, tmp_path, "layout_2023"), data_dir, progress=progress,
+        import_into_data_dir(handed_over(tmp_path, "layout_2023"), data_dir, progress=progress,
                              cancel=cancel)
     assert not worlds.exists(data_dir, OWNER)
     assert not (data_dir / "current-world").exists()
 
 
-def test_a_cancel_while_reading_writes_nothing(shared_data, tmp_path, data_dir):
+def test_a_cancel_while_reading_writes_nothing(tmp_path, data_dir):
     world = worlds.World.open(data_dir, "mine")
     cancel = CancelToken()
 
@@ -564,18 +564,18 @@ def test_a_cancel_while_reading_writes_nothing(shared_data, tmp_path, data_dir):
 
     try:
         with pytest.raises(Cancelled):
-            import_export(handed_over(shared_data, tmp_path, "layout_2025"), world, progress, cancel)
+            import_export(handed_over(tmp_path, "layout_2025"), world, progress, cancel)
         assert world.store.counts()["accounts"] == 0 and world.store.me() is None
-        summary = import_export(handed_over(shared_data, tmp_path / "again", "layout_2025"), world)
+        summary = import_export(handed_over(tmp_path / "again", "layout_2025"), world)
         assert summary.world is None and world.kind == "export" and world.title == f"@{OWNER}"
     finally:
         world.close()
 
 
-def test_progress_counts_files_then_writes(shared_data, tmp_path):
+def test_progress_counts_files_then_writes(tmp_path):
     events = []
     store = Store.open(tmp_path / "w.db")
-    path = copy_layout(shared_data, "layout_2023", tmp_path / "x")
+    path = copy_layout("layout_2023", tmp_path / "x")
     import_export(path, store, events.append, username=OWNER)
     reading = [(e.done, e.total) for e in events if e.stage == "Reading export"]
     writing = [(e.done, e.total) for e in events if e.stage == WRITING]
@@ -600,10 +600,10 @@ def test_repair_is_per_string_and_never_raises():
     assert repair_text("\ud800 lone surrogate") == "\ufffd lone surrogate"
 
 
-def test_translated_keys_are_matched_by_variant_or_position(shared_data, tmp_path):
+def test_translated_keys_are_matched_by_variant_or_position(tmp_path):
     """A Danish account's export: "Gemt den", "Brugernavn", "Ejer", "Billedtekst"; and labels in a language
     Tessera has no variants for, matched by position."""
-    path = copy_layout(shared_data, "layout_2025", tmp_path / "export")
+    path = copy_layout("layout_2025", tmp_path / "export")
     write(path / "personal_information/personal_information/personal_information.json", {"profile_user": [{
         "string_map_data": {"E-mail": {"value": "x@example.com"}, "Brugernavn": {"value": OWNER},
                             "Navn": {"value": mojibake("Søren Ejer")}}}]})
@@ -631,19 +631,19 @@ def test_translated_keys_are_matched_by_variant_or_position(shared_data, tmp_pat
     data = read_export(path)
     assert (data.username, data.full_name) == (OWNER, "Søren Ejer")
     assert [(p.owner, p.shortcode, p.caption, p.owner_name) for p in data.saved] == [
-        ("carol.example", "DFAKE000003", "saved reel #climbing", "Carol Example")]
+        ("cy.sample", "DTEST000003", "saved reel #bouldering", "Cy Sample")]
     assert [(p.owner, p.shortcode, p.caption) for p in data.liked] == [
-        ("alice.example", "DFAKE000001", "café time ☕ #coffee #morning"),
-        ("bob_example", "DFAKE000002", "no tags here")]
-    assert data.liked[0].hashtags == ("coffee", "morning")
+        ("ada.sample", "DTEST000001", "crêpe time ☕ #brunch #sunday"),
+        ("bo_sample", "DTEST000002", "nothing tagged")]
+    assert data.liked[0].hashtags == ("brunch", "sunday")
 
 
-def test_a_translated_saved_on_key_is_matched_by_position(shared_data, tmp_path):
-    path = copy_layout(shared_data, "layout_2023", tmp_path / "export")
+def test_a_translated_saved_on_key_is_matched_by_position(tmp_path):
+    path = copy_layout("layout_2023", tmp_path / "export")
     file = path / "your_instagram_activity/saved/saved_posts.json"
     file.write_text(file.read_text().replace('"Saved on"', '"Gemt den"'))
     data = read_export(path)
-    assert [(p.owner, p.shortcode, p.at) for p in data.saved] == [("bob_example", "CFAKE000005", 1703000000)]
+    assert [(p.owner, p.shortcode, p.at) for p in data.saved] == [("bo_sample", "CTEST000005", 1703100000)]
 
 
 # --- command line ------------------------------------------------------------------------------------------
@@ -656,20 +656,20 @@ def command_line(monkeypatch):
     return cli.main
 
 
-def test_import_command_prints_progress_and_the_summary(shared_data, tmp_path, data_dir, command_line,
+def test_import_command_prints_progress_and_the_summary(tmp_path, data_dir, command_line,
                                                          capsys):
-    path = handed_over(shared_data, tmp_path, "layout_2023")
+    path = handed_over(tmp_path, "layout_2023")
     assert command_line(["import", str(path), "--data-dir", str(data_dir)]) == 0
     out, err = capsys.readouterr()
     assert out.splitlines() == [
-        "@owner.example (2022–2024 export): 2 following, 2 followers, 1 liked post since 2023-12-08, "
+        "@owner.example (2022–2024 export): 2 following, 2 followers, 1 liked post since 2023-12-09, "
         "1 saved post.", "World 'owner.example' is now the current world."]
     assert "Reading export: 4/4" in err and "Importing: 5/5" in err
     assert worlds.current_name(data_dir) == OWNER
 
 
-def test_import_command_errors_are_one_sentence(shared_data, tmp_path, data_dir, command_line, capsys):
-    path = copy_layout(shared_data, "layout_2023", tmp_path / "export")
+def test_import_command_errors_are_one_sentence(tmp_path, data_dir, command_line, capsys):
+    path = copy_layout("layout_2023", tmp_path / "export")
     assert command_line(["import", str(path), "--data-dir", str(data_dir)]) == 1
     assert capsys.readouterr().err.splitlines()[-1].startswith("tessera: export does not say whose account")
     assert command_line(["import", str(path), "--data-dir", str(data_dir), "--world", "demo",

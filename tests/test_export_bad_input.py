@@ -28,13 +28,13 @@ from discovery.export import (
 )
 from storage import Store
 
-SAMPLES = "ig-export-samples"
+EXPORTS = Path(__file__).resolve().parent / "fixtures" / "exports"  # written by fixtures/make_exports.py
 OWNER = "owner.example"
 FOLLOWING = "connections/followers_and_following/following.json"
 
 
-def copy_layout(shared_data: Path, layout: str, dest: Path) -> Path:
-    shutil.copytree(shared_data / SAMPLES / layout, dest)
+def copy_layout(layout: str, dest: Path) -> Path:
+    shutil.copytree(EXPORTS / layout, dest)
     return dest
 
 
@@ -57,8 +57,8 @@ def dump(path: Path) -> dict[str, list[tuple]]:
 
 
 @pytest.fixture
-def export_2023(shared_data, tmp_path) -> Path:
-    return copy_layout(shared_data, "layout_2023", tmp_path / f"instagram-{OWNER}-2024-01-05-AbCd")
+def export_2023(tmp_path) -> Path:
+    return copy_layout("layout_2023", tmp_path / f"instagram-{OWNER}-2024-01-05-AbCd")
 
 
 @pytest.fixture
@@ -67,10 +67,10 @@ def files_2023(export_2023) -> dict[str, bytes]:
 
 
 @pytest.fixture
-def world_with_data(shared_data, tmp_path):
+def world_with_data(tmp_path):
     """A world that already holds an import, to show a refused one leaves it exactly as it was."""
     store = Store.open(tmp_path / "world" / "tessera.db")
-    import_export(copy_layout(shared_data, "legacy_2018_2020", tmp_path / "first"), store)
+    import_export(copy_layout("legacy_2018_2020", tmp_path / "first"), store)
     store.close()
     return store.path
 
@@ -201,8 +201,8 @@ def test_unexpected_shapes_name_the_file_and_what_was_expected(export_2023, worl
                                                            rf"shape of Instagram's export: .*{match}")
 
 
-def test_a_legacy_export_without_a_following_list(shared_data, tmp_path, world_with_data):
-    path = copy_layout(shared_data, "legacy_2018_2020", tmp_path / "old")
+def test_a_legacy_export_without_a_following_list(tmp_path, world_with_data):
+    path = copy_layout("legacy_2018_2020", tmp_path / "old")
     (path / "connections.json").write_text('{"followers": {"alice.example": "2019-03-03T10:05:51"}}')
     refused(path, world_with_data, UnexpectedShape, r'connections\.json in old .*expected "following" as an '
                                                     r"object of username: time, found null")

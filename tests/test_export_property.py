@@ -18,7 +18,7 @@ from discovery.export import ExportError, WrongAccount, import_export, read_expo
 from discovery.export.text import parse_time
 from storage import Store
 
-SAMPLES = "ig-export-samples"
+EXPORTS = Path(__file__).resolve().parent / "fixtures" / "exports"  # written by fixtures/make_exports.py
 OWNER = "owner.example"
 
 # Every file the import reads, per layout.
@@ -92,11 +92,11 @@ def dump(path: Path) -> dict[str, list[tuple]]:
 
 
 @pytest.fixture
-def world_template(shared_data, tmp_path) -> Path:
+def world_template(tmp_path) -> Path:
     """A world that already holds the 2023 fixture, copied afresh for every example (hypothesis runs this
     fixture once per test, which is what is wanted)."""
     store = Store.open(tmp_path / "template.db")
-    import_export(shared_data / SAMPLES / "layout_2023", store, username=OWNER)
+    import_export(EXPORTS / "layout_2023", store, username=OWNER)
     store.close()
     return store.path
 
@@ -105,11 +105,11 @@ def world_template(shared_data, tmp_path) -> Path:
                                                                    HealthCheck.too_slow])
 @given(layout=st.sampled_from(sorted(SLOTS)), slot=st.integers(0, 3), content=contents,
        second=st.none() | st.tuples(st.integers(0, 3), contents))
-def test_random_shapes_end_in_a_clean_import_or_a_clear_error(shared_data, world_template, layout, slot,
+def test_random_shapes_end_in_a_clean_import_or_a_clear_error(world_template, layout, slot,
                                                                content, second):
     with tempfile.TemporaryDirectory() as scratch:
         scratch = Path(scratch)
-        export = shutil.copytree(shared_data / SAMPLES / layout, scratch / "dyi-folder")
+        export = shutil.copytree(EXPORTS / layout, scratch / "dyi-folder")
         changed = {SLOTS[layout][slot]}
         (export / SLOTS[layout][slot]).write_bytes(content)
         if second is not None:
@@ -144,9 +144,9 @@ def test_random_shapes_end_in_a_clean_import_or_a_clear_error(shared_data, world
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(layout=st.sampled_from(sorted(SLOTS)), slot=st.integers(0, 3), content=contents)
-def test_reading_random_shapes_never_crashes(shared_data, tmp_path_factory, layout, slot, content):
+def test_reading_random_shapes_never_crashes(tmp_path_factory, layout, slot, content):
     export = tmp_path_factory.mktemp("export") / "x"
-    shutil.copytree(shared_data / SAMPLES / layout, export)
+    shutil.copytree(EXPORTS / layout, export)
     (export / SLOTS[layout][slot]).write_bytes(content)
     try:
         data = read_export(export)

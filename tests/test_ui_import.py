@@ -1,19 +1,22 @@
-"""The “Import data export…” dialog on real fixtures: a good export switches worlds, a bad one says why."""
+"""The “Import data export…” dialog on the export fixtures: a good export switches worlds, a bad one says why."""
 
 from __future__ import annotations
 
 import zipfile
+from pathlib import Path
 
 from discovery import world
 from ui.import_dialog import ImportDialog
 from ui.tasks import SynchronousRunner
 
+EXPORTS = Path(__file__).resolve().parent / "fixtures" / "exports"  # written by fixtures/make_exports.py
 
-def test_importing_an_export_reports_counts_and_names_the_new_world(qtbot, data_dir, shared_data):
+
+def test_importing_an_export_reports_counts_and_names_the_new_world(qtbot, data_dir):
     dialog = ImportDialog(data_dir, SynchronousRunner())
     qtbot.addWidget(dialog)
     dialog.show()
-    dialog.path.setText(str(shared_data / "ig-export-samples" / "layout_2023"))
+    dialog.path.setText(str(EXPORTS / "layout_2023"))
     dialog.start_button.click()  # this export does not say whose it is: the dialog asks
     assert dialog.username.isVisible() and "username" in dialog.message.text()
     dialog.username.setText("@tessera.tester")
@@ -21,7 +24,7 @@ def test_importing_an_export_reports_counts_and_names_the_new_world(qtbot, data_
         dialog.start_button.click()
     name = signal.args[0]
     assert world.exists(data_dir, name) and world.current_name(data_dir) == name
-    assert "following" in dialog.message.text() and "followers" in dialog.message.text()
+    assert "2 following, 2 followers, 1 liked post" in dialog.message.text()
     assert dialog.close_button.text() == "Close"
 
 
