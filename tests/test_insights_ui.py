@@ -31,7 +31,7 @@ def make_page(qtbot, data_dir, name=world.DEMO, max_nodes=150):
 @pytest.fixture
 def page(qtbot, demo_data_dir):
     widget, opened = make_page(qtbot, demo_data_dir)
-    with qtbot.waitSignal(widget.ready, timeout=30_000):
+    with qtbot.waitSignal(widget.ready, timeout=60_000):
         widget.activate()
     yield widget
     opened.close()
@@ -54,7 +54,7 @@ def test_clicking_a_node_opens_that_account(page, qtbot):
     point = view.mapFromScene(view.items_by_index[target].scenePos())
     hit = view.node_at(point)
     assert hit is not None and not nodes["is_me"].iat[hit]
-    with qtbot.waitSignal(page.open_account, timeout=2000) as signal:
+    with qtbot.waitSignal(page.open_account, timeout=60_000) as signal:
         qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=point)
     assert signal.args == [str(nodes["pk"].iat[hit]), bool(nodes["followed"].iat[hit])]
 
@@ -100,7 +100,7 @@ def test_the_charts_render_with_their_readings(page, tmp_path):
 
 def test_moving_the_cap_redraws_the_map_and_keeps_the_setting(page, qtbot):
     page.size_box.setValue(60)
-    with qtbot.waitSignal(page.ready, timeout=30_000):
+    with qtbot.waitSignal(page.ready, timeout=60_000):
         page.size_box.editingFinished.emit()
     assert len(page.view.network) == 60
     assert page.settings.get("insights.max_nodes") == 60
@@ -109,7 +109,7 @@ def test_moving_the_cap_redraws_the_map_and_keeps_the_setting(page, qtbot):
 def test_an_empty_world_shows_sentences_not_empty_axes(qtbot, data_dir):
     widget, opened = make_page(qtbot, data_dir, name="empty")
     try:
-        with qtbot.waitSignal(widget.ready, timeout=10_000):
+        with qtbot.waitSignal(widget.ready, timeout=60_000):
             widget.activate()
         assert widget.network_stack.currentIndex() == 0 and widget.charts_stack.currentIndex() == 0
         assert widget.network_message.text().startswith("Nobody is followed in this world yet")
@@ -127,7 +127,7 @@ def test_a_theme_change_redraws_the_charts_in_the_new_colours(page, qtbot):
     page.setPalette(palette)
     dark = (0x1F / 255, 0x22 / 255, 0x29 / 255)
     qtbot.waitUntil(lambda: bool(page.cards) and tuple(page.cards[0].canvas.figure.get_facecolor()[:3])
-                    == pytest.approx(dark), timeout=5000)
+                    == pytest.approx(dark), timeout=60_000)
     assert page.view.scene().backgroundBrush().color().name() == "#1f2229"
 
 
@@ -142,7 +142,7 @@ def test_hovering_a_node_shows_its_card_with_markup_escaped(qtbot, data_dir):
     tiny.close()
     widget, opened = make_page(qtbot, data_dir, name="tiny")
     try:
-        with qtbot.waitSignal(widget.ready, timeout=10_000):
+        with qtbot.waitSignal(widget.ready, timeout=60_000):
             widget.activate()
         view = widget.view
         alice = view.network.find("alice")

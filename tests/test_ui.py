@@ -73,7 +73,7 @@ def test_clicking_an_account_on_the_insights_map_filters_its_posts(window, qtbot
     qtbot.keyClick(window, Qt.Key.Key_4, Qt.KeyboardModifier.ControlModifier)
     insights = window.insights_page
     assert window.tabs.currentWidget() is window.insights_tab and window.insights_tab.built
-    qtbot.waitUntil(lambda: insights.insights is not None, timeout=30_000)
+    qtbot.waitUntil(lambda: insights.insights is not None, timeout=60_000)
     nodes = insights.view.network.nodes
     for followed, kind in ((True, "feed"), (False, "explore")):
         row = int(np.flatnonzero((nodes["followed"].to_numpy() == followed) & ~nodes["is_me"].to_numpy())[0])

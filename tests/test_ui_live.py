@@ -17,7 +17,7 @@ from ui.login_dialog import LoginDialog
 from ui.sync_panel import SyncPanel
 from ui.tasks import TaskRunner
 
-WAIT = 15_000  # ms; generous for a loaded machine, the steps themselves take a fraction of a second
+WAIT = 60_000  # ms; generous for a loaded machine, the steps themselves take a fraction of a second
 
 
 @pytest.fixture
