@@ -1,4 +1,6 @@
-"""Shared test fixtures: every test gets its own data directory; the public data sits beside the repo."""
+"""Shared test fixtures: every test gets its own data directory. What the tests read sits in tests/fixtures/;
+tests marked `realdata` also read public real data kept beside a development checkout, and are skipped,
+with the reason in the summary, where it is absent."""
 
 from __future__ import annotations
 
@@ -10,7 +12,16 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED_DATA = REPO.parent / "shared" / "data"
+REAL_DATA = REPO.parent / "shared" / "data"  # only tests marked realdata may read it
+
+
+def pytest_collection_modifyitems(config, items):
+    if REAL_DATA.is_dir():
+        return
+    skip = pytest.mark.skip(reason=f"realdata: the public data set is not at {REAL_DATA}")
+    for item in items:
+        if item.get_closest_marker("realdata"):
+            item.add_marker(skip)
 
 
 @pytest.fixture
@@ -33,10 +44,11 @@ def harness(data_dir, tmp_path, monkeypatch):
 
 
 @pytest.fixture
-def shared_data() -> Path:
-    if not SHARED_DATA.exists():
-        pytest.fail(f"the public test data is missing: expected {SHARED_DATA}")
-    return SHARED_DATA
+def real_data(request) -> Path:
+    """The public real data; a test that reads it must be marked realdata, so that it skips without it."""
+    if request.node.get_closest_marker("realdata") is None:
+        pytest.fail("a test reading the real data must be marked @pytest.mark.realdata")
+    return REAL_DATA
 
 
 @pytest.fixture(scope="session")

@@ -4,11 +4,12 @@ other like commands) run through the real command line."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import SHARED_DATA
+from conftest import REAL_DATA
 from test_predict_world import VOCABULARY, build_world, picture
 
 from discovery import cli
@@ -17,6 +18,7 @@ from discovery.predict import evaluate as E
 from discovery.predict import table as T
 
 MODULE = "discovery.predict.commands"
+LIKES = Path(__file__).resolve().parent / "fixtures" / "likes"  # written by fixtures/make_likes.py
 
 
 @pytest.fixture
@@ -60,32 +62,39 @@ def test_trailing_baseline_uses_only_earlier_posts():
 
 
 @pytest.fixture(scope="module")
-def gvsi_sample():
-    table, _ = T.read_csv(SHARED_DATA / "gvsi-like-predictor" / "posts.csv")
-    return E.sample_authors(table, None, 40, seed=4)[0]
+def likes_sample():
+    table, _ = T.read_csv(LIKES / "posts.csv")
+    return E.sample_authors(table, None, 20, seed=4)[0]
 
 
-def test_evaluation_is_deterministic_for_a_fixed_seed(gvsi_sample):
-    first, _, predictions = E.evaluate_table(gvsi_sample, seed=11)
-    second, _, again = E.evaluate_table(gvsi_sample.copy(), seed=11)
+def test_evaluation_is_deterministic_for_a_fixed_seed(likes_sample):
+    first, _, predictions = E.evaluate_table(likes_sample, seed=11)
+    second, _, again = E.evaluate_table(likes_sample.copy(), seed=11)
     assert json.dumps(first, sort_keys=True) == json.dumps(second, sort_keys=True)
     pd.testing.assert_frame_equal(predictions, again)
-    assert first["n_test"] == 120 and first["n_authors"] == 40
+    assert first["n_test"] == 60 and first["n_authors"] == 20
     assert set(first["baseline"]) == set(first["model"]) == set(E.METRICS)
 
 
-def test_gvsi_sample_through_the_command_line(run, data_dir, shared_data):
-    csv = shared_data / "gvsi-like-predictor" / "posts.csv"
-    prior = shared_data / "ralbertazzi-top-hashtags" / "hashtags.txt"
-    code, out, _ = run("evaluate-likes", "--data-dir", data_dir, "--dataset", csv, "--authors", 40,
+GVSI = REAL_DATA / "gvsi-like-predictor" / "posts.csv"
+TOP_HASHTAGS = REAL_DATA / "ralbertazzi-top-hashtags" / "hashtags.txt"
+
+
+@pytest.mark.parametrize("csv, prior, authors", [
+    pytest.param(LIKES / "posts.csv", LIKES / "hashtags.txt", 20, id="made-up"),
+    pytest.param(GVSI, TOP_HASHTAGS, 40, marks=pytest.mark.realdata, id="gvsi"),
+])
+def test_a_sample_through_the_command_line(run, data_dir, csv, prior, authors):
+    code, out, _ = run("evaluate-likes", "--data-dir", data_dir, "--dataset", csv, "--authors", authors,
                        "--seed", 4, "--hashtag-prior", prior, "--json")
     assert code == 0
     report = json.loads(out)
-    assert report["n_test"] == 120 and report["hashtag_popularity"] == "ranked list hashtags.txt"
+    assert report["n_test"] == 3 * authors and report["hashtag_popularity"] == "ranked list hashtags.txt"
     for side in ("baseline", "model"):
         assert set(report[side]) >= {"mape", "mdape", "log_mae", "spearman", "pairwise", "coverage80"}
     assert report["source"]["listed_newest_first"] is True
-    code, out, _ = run("evaluate-likes", "--data-dir", data_dir, "--dataset", csv, "--authors", 25,
+    assert report["model"]["log_mae"] < report["baseline"]["log_mae"]  # both datasets have something to learn
+    code, out, _ = run("evaluate-likes", "--data-dir", data_dir, "--dataset", csv, "--authors", authors * 5 // 8,
                        "--seed", 4)
     assert code == 0 and "metric" in out and "log_mae" in out and "coverage80" in out
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -15,6 +16,7 @@ from discovery.predict import table as T
 
 DAY = 86400
 T0 = 1_700_000_000
+LIKES_CSV = Path(__file__).resolve().parent / "fixtures" / "likes" / "posts.csv"  # by fixtures/make_likes.py
 
 
 def make_table(authors: int = 6, posts: int = 12, seed: int = 0) -> pd.DataFrame:
@@ -180,8 +182,20 @@ def test_csv_errors_are_sentences_naming_the_file(tmp_path):
         T.read_csv(binary)
 
 
-def test_the_gvsi_dataset_reads_in_full(shared_data):
-    table, note = T.read_csv(shared_data / "gvsi-like-predictor" / "posts.csv")
+def test_a_dataset_in_the_gvsi_columns_reads_in_full():
+    table, note = T.read_csv(LIKES_CSV)
+    assert len(table) == 385 and note["rows"] == 387 and note["dropped_bad_date"] == 2
+    assert table["author"].nunique() == 24
+    assert note["listed_newest_first"] and note["observed_at"] == "one day after the latest post (2017-05-01)"
+    assert not F.has_time_of_day(table["taken_at"])
+    assert (table.groupby("author")["taken_at"].diff().dropna() >= 0).all()
+    assert (table["likes"] == 0).sum() == 1 and table["has_location"].any() and (table["media_type"] == 8).any()
+    assert {"sourdough", "bouldering"} <= set().union(*table["hashtags"])
+
+
+@pytest.mark.realdata
+def test_the_gvsi_dataset_reads_in_full(real_data):
+    table, note = T.read_csv(real_data / "gvsi-like-predictor" / "posts.csv")
     assert len(table) == 16_536 and note["dropped_bad_date"] == 3
     assert table["author"].nunique() == 973
     assert not F.has_time_of_day(table["taken_at"])
