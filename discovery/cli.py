@@ -9,7 +9,10 @@ from __future__ import annotations
 import argparse
 import importlib
 import logging
+import sqlite3
 import sys
+
+from sqlalchemy.exc import DBAPIError
 
 from storage import StoreError
 
@@ -53,6 +56,18 @@ def main(argv: list[str] | None = None) -> int:
         return exc.exit_code
     except StoreError as exc:
         print(f"tessera: {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:  # one sentence, never a traceback
+        if exc.filename:
+            print(f"tessera: could not use {exc.filename} ({exc.strerror or exc}); nothing half-written was "
+                  "kept. Check that it exists and that you may write there, or choose another data folder "
+                  "(--data-dir).", file=sys.stderr)
+        else:
+            print(f"tessera: {exc.strerror or exc}; nothing half-written was kept.", file=sys.stderr)
+        return 1
+    except (sqlite3.Error, DBAPIError) as exc:
+        print(f"tessera: the database could not be read or written ({getattr(exc, 'orig', None) or exc}); "
+              "nothing half-written was kept.", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("tessera: interrupted; nothing half-written was kept.", file=sys.stderr)

@@ -3,9 +3,12 @@
 from storage.images import ImageCache
 from storage.records import Account, Follow, Interaction, InteractionKind, Like, MediaType, Post
 from storage.store import (
+    DamagedDatabase,
     NewerDatabase,
     NotATesseraDatabase,
+    ReadOnlyStore,
     Store,
+    StoreBusy,
     StoreError,
     copy_database,
     head_revision,
@@ -13,6 +16,7 @@ from storage.store import (
 )
 
 __all__ = [
-    "Account", "Follow", "ImageCache", "Interaction", "InteractionKind", "Like", "MediaType", "NewerDatabase",
-    "NotATesseraDatabase", "Post", "Store", "StoreError", "copy_database", "head_revision", "placeholder_pk",
+    "Account", "DamagedDatabase", "Follow", "ImageCache", "Interaction", "InteractionKind", "Like", "MediaType",
+    "NewerDatabase", "NotATesseraDatabase", "Post", "ReadOnlyStore", "Store", "StoreBusy", "StoreError",
+    "copy_database", "head_revision", "placeholder_pk",
 ]
