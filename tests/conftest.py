@@ -68,3 +68,27 @@ def demo_data_dir(_small_demo_template: Path, data_dir: Path) -> Path:
 
     shutil.copytree(_small_demo_template / "worlds", data_dir / "worlds")
     return data_dir
+
+
+# --- the engine's tests without Qt (`-p no:pytestqt`, e.g. under faketime, which crashes Qt) ---------------
+
+_LEFT_OUT: set[str] = set()
+
+
+def pytest_ignore_collect(collection_path: Path, config):
+    """Without pytest-qt, the test files that need Qt are left out, and the summary says so."""
+    plugins = config.pluginmanager  # `-p no:pytestqt` blocks the module's name, `-p no:pytest-qt` the plugin's
+    qt_on = plugins.hasplugin("pytest-qt") and not plugins.is_blocked("pytestqt")
+    if qt_on or not collection_path.name.startswith("test_"):
+        return None
+    if collection_path.suffix == ".py" and any(
+            word in collection_path.read_text(encoding="utf-8") for word in ("qtbot", "PySide6", "from ui")):
+        _LEFT_OUT.add(collection_path.name)
+        return True
+    return None
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    if _LEFT_OUT:
+        terminalreporter.write_line(f"pytest-qt is off: {len(_LEFT_OUT)} Qt test files were not run "
+                                    f"({', '.join(sorted(_LEFT_OUT))})", yellow=True)

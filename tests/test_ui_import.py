@@ -20,7 +20,7 @@ def test_importing_an_export_reports_counts_and_names_the_new_world(qtbot, data_
     dialog.start_button.click()  # this export does not say whose it is: the dialog asks
     assert dialog.username.isVisible() and "username" in dialog.message.text()
     dialog.username.setText("@tessera.tester")
-    with qtbot.waitSignal(dialog.imported) as signal:
+    with qtbot.waitSignal(dialog.imported, timeout=60_000) as signal:
         dialog.start_button.click()
     name = signal.args[0]
     assert world.exists(data_dir, name) and world.current_name(data_dir) == name
