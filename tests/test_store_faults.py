@@ -376,3 +376,50 @@ def test_an_import_killed_midway_leaves_an_existing_world_as_it_was(root, tmp_pa
     kill_when_stopped(process, stopped)
     assert dump(db(root)) == before
     succeeded(tessera(root, "stats"))
+
+
+# --- pictures ------------------------------------------------------------------------------------------------
+
+
+def test_a_named_pipe_is_refused_not_waited_on(root, tmp_path):
+    pipe, junk = tmp_path / "candidate.jpg", tmp_path / "notes.jpg"
+    os.mkfifo(pipe)
+    junk.write_text("not a picture")
+    result = tessera(root, "predict-likes", str(pipe), str(junk), timeout=300)
+    assert result.returncode != 0 and "Traceback" not in result.stderr, result.stderr  # nothing was usable
+    assert "candidate.jpg is not a regular file" in result.stdout
+    assert "none of the pictures could be used" in result.stderr
+
+
+# The peak from /proc (ru_maxrss would carry the parent's peak across exec).
+MEASURE_PEAK = """
+import re, sys
+from pathlib import Path
+from discovery.predict.pixels import ImageError, measure
+try:
+    print(round(measure(sys.argv[1]).brightness, 3))
+except ImageError as exc:
+    print(exc)
+print(int(re.search(r"VmHWM:\\s+(\\d+) kB", Path("/proc/self/status").read_text()).group(1)) // 1024)
+"""
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads the peak memory from Linux's /proc")
+@pytest.mark.parametrize("mode, measured", [("I;16", True), ("RGBA", False)])
+def test_a_huge_picture_costs_under_300_mb(tmp_path, mode, measured):
+    """Just under the pixel cap, compressed to almost nothing: measured (or refused with a sentence) within
+    300 MB, where decoding it whole and converting it cost gigabytes."""
+    from PIL import Image
+
+    path = tmp_path / "huge.png"
+    Image.new(mode, (7_900, 7_900), 30_000 if mode == "I;16" else (200, 100, 50, 255)).save(path, compress_level=1)
+    assert path.stat().st_size < 5_000_000  # a few megabytes on disk, hundreds decoded
+    result = subprocess.run([sys.executable, "-c", MEASURE_PEAK, str(path)], capture_output=True, text=True,
+                            cwd=REPO, env=_env(), timeout=300)
+    assert result.returncode == 0, result.stderr
+    answer, peak_mb = result.stdout.splitlines()
+    assert int(peak_mb) < 300
+    if measured:
+        assert float(answer) == pytest.approx(30_000 / 65_535, abs=0.01)
+    else:
+        assert "huge.png is 7,900 × 7,900 pixels, too large" in answer

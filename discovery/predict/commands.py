@@ -200,6 +200,9 @@ def run_predict(args) -> int:
         suggestions = index.suggest(args.caption, pictures)
     finally:
         world.close()
+    usable = any(not c.error for c in report.candidates)
+    if not usable:
+        print("tessera: none of the pictures could be used (each one's reason is above).", file=sys.stderr)
     if args.json:
         _dump({"account": report.account, "when": report.when, "horizon_days": report.horizon_days,
                "baseline_likes": report.baseline_likes, "history_posts": report.history_posts,
@@ -211,7 +214,7 @@ def run_predict(args) -> int:
                                                  for x in c.contributions]} for c in report.ranked()],
                "hashtags": [{"tag": s.tag, "posts": s.posts, "typical_likes": s.typical_likes,
                              "source": s.source} for s in suggestions]})
-        return 0
+        return 0 if usable else 1
     print(f"usual likes {text.compact(report.baseline_likes)} from {report.history_posts} earlier posts; "
           f"predicted {report.horizon_days:g} days after posting:")
     for warning in report.warnings:
@@ -226,7 +229,7 @@ def run_predict(args) -> int:
     if suggestions:
         print("hashtags: " + "  ".join(f"#{s.tag} ({s.posts}, ~{text.compact(s.typical_likes)})"
                                        for s in suggestions))
-    return 0
+    return 0 if usable else 1
 
 
 # --- best-time ---------------------------------------------------------------------------------------------

@@ -3,23 +3,33 @@
 Every image is decoded to RGB at most WORK_SIZE pixels on its longest side (JPEGs are decoded at reduced
 scale directly), after EXIF orientation; transparency is flattened on white, palette / CMYK / 16-bit
 images are converted, an animated image is read at its first frame. An image with more than MAX_PIXELS
-pixels is refused before decoding (a decompression bomb), and a file that is not an image, or is cut off,
-raises ImageError whose str() is a sentence naming the file.
+pixels is refused before decoding (a decompression bomb), and so is one that cannot be decoded at reduced
+scale and would take more than DECODE_BUDGET decoded; only regular files are read (never a pipe). A file that
+is not an image, or is cut off, raises ImageError whose str() is a sentence naming the file.
 """
 
 from __future__ import annotations
 
 import io
+import os
+import stat
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, UnidentifiedImageError
 
 WORK_SIZE = 256
 COMPOSITION_SIZE = 64
 MAX_PIXELS = 64_000_000
+# A picture that cannot be decoded at reduced scale (all but JPEG) is decoded whole, then shrunk: it may take
+# at most this much memory decoded (Pillow keeps 1, 2 or 4 bytes a pixel), so a measure stays within 300 MB.
+DECODE_BUDGET = 160 * 1024**2
+_PIXEL_BYTES = {"1": 1, "L": 1, "P": 1, "I;16": 2, "I;16B": 2, "I;16L": 2, "I;16N": 2}  # 4 for the rest
+_UPRIGHT = {2: Image.Transpose.FLIP_LEFT_RIGHT, 3: Image.Transpose.ROTATE_180, 4: Image.Transpose.FLIP_TOP_BOTTOM,
+            5: Image.Transpose.TRANSPOSE, 6: Image.Transpose.ROTATE_270, 7: Image.Transpose.TRANSVERSE,
+            8: Image.Transpose.ROTATE_90}
 DOMINANT_COLOURS = 5
 ORIENTATION_TAG = 0x0112
 
@@ -99,6 +109,8 @@ def _open(source: ImageSource, label: str) -> Image.Image:
             if len(source) == 0:
                 raise ImageError(f"{label} is empty (0 bytes), not an image.")
             return Image.open(io.BytesIO(bytes(source)))
+        if not stat.S_ISREG(os.stat(source).st_mode):  # a named pipe would block the read for ever
+            raise ImageError(f"{label} is not a regular file (a pipe, a device or a folder), so it was not read.")
         return Image.open(Path(source))
     except ImageError:
         raise
@@ -116,13 +128,23 @@ def _open(source: ImageSource, label: str) -> Image.Image:
         raise ImageError(f"{label} is damaged and cannot be read ({exc}).") from None
 
 
-def _upright_size(image: Image.Image) -> tuple[int, int]:
-    width, height = image.size
+def _orientation(image: Image.Image) -> int:
     try:
-        orientation = image.getexif().get(ORIENTATION_TAG, 1)
+        return int(image.getexif().get(ORIENTATION_TAG, 1))
     except Exception:  # a broken EXIF block: measure the picture as stored
-        orientation = 1
-    return (height, width) if orientation in (5, 6, 7, 8) else (width, height)
+        return 1
+
+
+def _shrunk(image: Image.Image, size: int) -> Image.Image:
+    """The decoded picture at no more than twice `size` (box-averaged; palette and 1-bit pictures sampled)."""
+    factor = max(image.size) // (2 * size)
+    if factor < 2:
+        return image
+    if image.mode in ("1", "P") or image.mode.startswith("I;16"):
+        target = (max(1, image.width // factor), max(1, image.height // factor))
+        method = Image.Resampling.NEAREST if image.mode in ("1", "P") else Image.Resampling.BOX
+        return image.resize(target, method)
+    return image.reduce(factor)
 
 
 def _to_rgb(image: Image.Image) -> Image.Image:
@@ -156,17 +178,23 @@ def load(source: ImageSource, name: str | None = None, size: int = WORK_SIZE) ->
                              f"{MAX_PIXELS // 1_000_000} million Tessera decodes; it was refused unread "
                              "(it may be a decompression bomb).")
         frames = int(getattr(image, "n_frames", 1) or 1)
-        upright = _upright_size(image)
+        orientation = _orientation(image)
+        upright = (height, width) if orientation in (5, 6, 7, 8) else (width, height)
         if image.format == "JPEG":
             image.draft(None, (size, size))  # decode at 1/2, 1/4 or 1/8 scale: much faster
+        elif width * height * _PIXEL_BYTES.get(image.mode, 4) > DECODE_BUDGET:
+            raise ImageError(f"{label} is {width:,} × {height:,} pixels, too large for Tessera to decode whole; "
+                             "save it smaller (Instagram shows pictures at most 1,440 pixels across).")
         try:
             image.load()
-            image = ImageOps.exif_transpose(image) or image
+            small = _shrunk(image, size)
         except ImageError:
             raise
         except (OSError, SyntaxError, ValueError, EOFError) as exc:
             raise ImageError(f"{label} is truncated or damaged and cannot be decoded ({exc}).") from None
-        rgb = _to_rgb(image)
+        if orientation in _UPRIGHT:
+            small = small.transpose(_UPRIGHT[orientation])
+        rgb = _to_rgb(small)
         rgb.thumbnail((size, size), Image.Resampling.BILINEAR)
         return rgb, {"width": upright[0], "height": upright[1], "frames": frames}
     finally:
