@@ -423,3 +423,15 @@ def test_a_huge_picture_costs_under_300_mb(tmp_path, mode, measured):
         assert float(answer) == pytest.approx(30_000 / 65_535, abs=0.01)
     else:
         assert "huge.png is 7,900 × 7,900 pixels, too large" in answer
+
+
+# --- small things ------------------------------------------------------------------------------------------
+
+
+def test_a_number_of_thousands_of_digits_is_called_too_long(root, export):
+    before = dump(db(root))
+    following = export / "connections/followers_and_following/following.json"
+    following.write_text(following.read_text().replace(str(T0), "9" * 5000, 1))
+    sentence = refused(tessera(root, "import", str(export)), "A number in", "following.json", "is too long")
+    assert "set_int_max_str_digits" not in sentence
+    assert dump(db(root)) == before

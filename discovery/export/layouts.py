@@ -188,7 +188,10 @@ def load_json(archive: ExportArchive, name: str) -> object:
         raise DamagedExport(f"{where} is not valid JSON ({exc.msg} at line {exc.lineno}, column "
                             f"{exc.colno}); the file is damaged. Download the export again from "
                             "Instagram.") from None
-    except ValueError as exc:  # e.g. an integer of thousands of digits
+    except ValueError as exc:
+        if "integer string conversion" in str(exc):  # Python's guard against numbers of thousands of digits
+            raise DamagedExport(f"A number in {where} is too long (thousands of digits); the file is damaged. "
+                                "Download the export again from Instagram.") from None
         raise DamagedExport(f"{where} holds JSON Tessera cannot read ({exc}).") from None
 
 
