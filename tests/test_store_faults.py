@@ -435,3 +435,61 @@ def test_a_number_of_thousands_of_digits_is_called_too_long(root, export):
     sentence = refused(tessera(root, "import", str(export)), "A number in", "following.json", "is too long")
     assert "set_int_max_str_digits" not in sentence
     assert dump(db(root)) == before
+
+
+# --- the window with a bad store ---------------------------------------------------------------------------
+
+
+def broken_world(root: Path) -> Path:
+    """The current world's database overwritten with random bytes."""
+    path = root / "worlds" / "broken" / "tessera.db"
+    path.parent.mkdir(parents=True)
+    path.write_bytes(os.urandom(64 * 1024))
+    worlds.set_current(root, "broken")
+    return path
+
+
+def test_a_screenshot_of_a_bad_store_is_a_sentence_not_a_dialog(tmp_path):
+    root = tmp_path / "data"
+    path = broken_world(root)
+    before = digest(path)
+    result = subprocess.run([sys.executable, "main.py", "--data-dir", str(root), "--screenshot",
+                             str(tmp_path / "shot.png")], capture_output=True, text=True, cwd=REPO, timeout=300,
+                            env=_env({"QT_QPA_PLATFORM": "offscreen"}))
+    refused(result, str(path), "not a Tessera database")
+    assert not (tmp_path / "shot.png").exists() and digest(path) == before
+
+
+def test_the_window_offers_the_demo_world_for_a_bad_store(qtbot, demo_data_dir):
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from discovery.clock import VirtualClock
+    from storage import StoreError
+    from ui import app
+
+    path = broken_world(demo_data_dir)
+    before = digest(path)
+    clock = VirtualClock(T0)
+    with pytest.raises(StoreError) as caught:
+        app.open_world(demo_data_dir, worlds.current_name(demo_data_dir), clock)
+    offered = []
+
+    def answer() -> None:
+        box = QApplication.activeModalWidget()
+        if box is None:
+            QTimer.singleShot(20, answer)
+            return
+        offered.extend(button.text() for button in box.buttons())
+        offered.append(box.text())
+        next(b for b in box.buttons() if b.text() == "Open the demo world").click()
+
+    QTimer.singleShot(0, answer)
+    root, opened = app.recover(caught.value, demo_data_dir, clock)
+    try:
+        assert root == demo_data_dir and opened.name == worlds.DEMO
+        assert {"Open the demo world", "Choose another data folder…"} <= set(offered)
+        assert str(caught.value) in offered
+    finally:
+        opened.close()
+    assert digest(path) == before and worlds.current_name(demo_data_dir) == "broken"

@@ -48,17 +48,21 @@ def main(argv: list[str] | None = None) -> int:
     app.setWindowIcon(theme.app_icon())
     theme.apply(app, "system")
 
-    root = paths.data_dir(args.data_dir)
-    settings = Settings(paths.settings_path(root))
-    name = world.DEMO if args.demo else world.current_name(root)
     clock = SystemClock()  # the one wall clock; every world opened here runs on it
+    root = None
     try:
-        current = open_world(root, name, clock)
+        root = paths.data_dir(args.data_dir)
+        current = open_world(root, world.DEMO if args.demo else world.current_name(root), clock)
     except StoreError as exc:
-        QMessageBox.critical(None, "Tessera cannot open this world", str(exc))
-        return 1
+        if args.screenshot:  # nobody to answer a dialog: the sentence, and a failure
+            print(f"tessera: {exc}", file=sys.stderr)
+            return 1
+        root, current = recover(exc, root, clock)
+        if root is None:
+            return 1
     if current is None:
         return 0  # the person cancelled the first-start generation
+    settings = Settings(paths.settings_path(root))
 
     from ui.main_window import MainWindow
 
@@ -92,6 +96,34 @@ def main(argv: list[str] | None = None) -> int:
     for window in windows:
         window.world.close()
     return code
+
+
+def recover(error: StoreError, root: Path | None, clock: Clock) -> tuple[Path | None, world.World | None]:
+    """A world that cannot be opened: say why, and offer the demo world or another data folder. The file at
+    fault is never touched. Returns the data folder and world to start on, or (None, None) to quit."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+    while True:
+        box = QMessageBox(QMessageBox.Icon.Critical, "Tessera cannot open this world", str(error))
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        demo = box.addButton("Open the demo world", QMessageBox.ButtonRole.AcceptRole) if root else None
+        other = box.addButton("Choose another data folder…", QMessageBox.ButtonRole.ActionRole)
+        box.addButton(QMessageBox.StandardButton.Close)
+        box.exec()
+        clicked = box.clickedButton()
+        try:
+            if demo is not None and clicked is demo:
+                return root, open_world(root, world.DEMO, clock)
+            if clicked is other:
+                folder = QFileDialog.getExistingDirectory(None, "Choose a data folder for Tessera")
+                if folder:
+                    root = paths.data_dir(folder)
+                    return root, open_world(root, world.current_name(root), clock)
+                continue
+            return None, None
+        except StoreError as exc:
+            error = exc
 
 
 def open_world(root: Path, name: str, clock: Clock) -> world.World | None:
