@@ -1,16 +1,34 @@
-"""How good is the ranking? On the demo world the person's hidden interest in every post is known, so
-Feed and Explore are scored against it, beside a chronological and a random order of the same posts."""
+"""How good is the ranking? On demo worlds the person's hidden interest in every post is known, so Feed and
+Explore are scored against it, for every ranker, on freshly built worlds of several seeds and taste regimes.
+
+Each world is ranked as of its clock with the person's history cut at the start of the ranking window: the
+likes and actions of the ranked days are never seen, neither by the learned model nor by any factor. The
+rankers order the same candidates with the same diversity cap:
+- `tessera`: what the app uses (the learned model, with the seed formula as prior while likes are few);
+- `seed_formula`: the seed project's product of five factors;
+- `factor:NAME`: one feature alone (discovery.ranker_features.FEATURES), highest first;
+- `chronological`: newest first; `random`: the mean of RANDOM_DRAWS shuffles.
+"""
 
 from __future__ import annotations
+
+import tempfile
+import time
+from dataclasses import replace
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from discovery.ranking import Ranker, RankingParams
+from discovery.progress import Progress, ProgressEvent, no_progress
+from discovery.ranker_features import FEATURES
+from discovery.ranking import Ranker, RankingParams, _diversify_frame
 from discovery.world import World
 
 K = 20
 RANDOM_DRAWS = 50
+LISTS = ("feed", "explore")
+DAY = 86_400
 
 
 def precision_at(interest: np.ndarray, relevant_cut: float, k: int = K) -> float:
@@ -28,44 +46,223 @@ def ndcg_at(interest: np.ndarray, k: int = K) -> float:
     return float(interest[:k] @ discounts / ideal) if ideal > 0 else 0.0
 
 
-def _scores(interest: np.ndarray, cut: float) -> dict[str, float]:
-    return {"precision_at_20": precision_at(interest, cut), "ndcg_at_20": ndcg_at(interest)}
+def ranker_names() -> list[str]:
+    return ["tessera", "seed_formula", *(f"factor:{name}" for name in FEATURES), "chronological", "random"]
 
 
-def evaluate_order(ranked: pd.DataFrame, truth: pd.Series, seed: int = 0) -> dict[str, dict[str, float]]:
-    """Tessera's order of `ranked` against its chronological and random orders of the same posts."""
-    interest = truth.reindex(ranked["pk"]).fillna(0.0).to_numpy()
-    if len(interest) == 0:
-        empty = {"precision_at_20": 0.0, "ndcg_at_20": 0.0}
-        return {"tessera": empty, "chronological": empty, "random": empty, "posts": 0}
-    cut = float(np.quantile(interest, 0.9))
-    newest_first = np.argsort(-ranked["taken_at"].to_numpy(), kind="stable")
+def orders(ranker: Ranker, kind: str, params: RankingParams, seed: int = 0) -> dict[str, list[np.ndarray]]:
+    """Every ranker's order of the list's candidates, as post pks (random: RANDOM_DRAWS orders)."""
+    learned = ranker.explore(params) if kind == "explore" else ranker.feed(params)
+    formula_params = replace(params, mode="seed")
+    formula = ranker.explore(formula_params) if kind == "explore" else ranker.feed(formula_params)
+    candidates = learned.frame
+    out = {"tessera": [candidates["pk"].to_numpy()], "seed_formula": [formula.frame["pk"].to_numpy()]}
+    features = ranker.features(candidates, params) if len(candidates) else pd.DataFrame(columns=list(FEATURES))
+    for name in FEATURES:
+        by = candidates.assign(_value=features[name].to_numpy()).sort_values(["_value", "taken_at"],
+                                                                           ascending=False, kind="stable")
+        out[f"factor:{name}"] = [_diversify_frame(by, params)["pk"].to_numpy()]
+    out["chronological"] = [candidates.sort_values("taken_at", ascending=False, kind="stable")["pk"].to_numpy()]
     rng = np.random.default_rng(seed)
-    draws = [_scores(interest[rng.permutation(len(interest))], cut) for _ in range(RANDOM_DRAWS)]
-    return {
-        "tessera": _scores(interest, cut),
-        "chronological": _scores(interest[newest_first], cut),
-        "random": {key: float(np.mean([d[key] for d in draws])) for key in draws[0]},
-        "posts": len(interest),
-    }
+    pks = candidates["pk"].to_numpy()
+    out["random"] = [pks[rng.permutation(len(pks))] for _ in range(RANDOM_DRAWS)]
+    return out
 
 
-def evaluate_ranking(world: World, params: RankingParams | None = None) -> dict:
+def score_orders(ranked: dict[str, list[np.ndarray]], truth: pd.Series) -> dict[str, dict[str, float]]:
+    """P@20 and NDCG@20 of each ranker against the hidden interest (relevant: the candidates' top decile)."""
+    tessera = truth.reindex(ranked["tessera"][0]).fillna(0.0).to_numpy()
+    cut = float(np.quantile(tessera, 0.9)) if len(tessera) else 0.0
+    out = {}
+    for name, lists in ranked.items():
+        scores = [(precision_at(i, cut), ndcg_at(i)) for i in
+                  (truth.reindex(pks).fillna(0.0).to_numpy() for pks in lists)]
+        out[name] = {"p20": float(np.mean([s[0] for s in scores])), "ndcg20": float(np.mean([s[1] for s in scores]))}
+    return out
+
+
+def evaluate_demo_world(world: World, params: RankingParams | None = None) -> dict:
+    """Every ranker on one demo world: {"feed": {ranker: {"p20", "ndcg20"}}, "explore": ..., "posts": ...}."""
     from discovery.demo import load_truth
 
     params = params or RankingParams()
     truth = load_truth(world)
-    ranker = Ranker(world.store, world.now())
-    return {"feed": evaluate_order(ranker.feed(params).frame, truth),
-            "explore": evaluate_order(ranker.explore(params).frame, truth)}
+    now = world.now()
+    ranker = Ranker(world.store, now, history_until=now - int(params.window_days * DAY))
+    result: dict = {"posts": {}}
+    for kind in LISTS:
+        ranked = orders(ranker, kind, params)
+        result[kind] = score_orders(ranked, truth)
+        result["posts"][kind] = len(ranked["tessera"][0])
+    result["training"] = {"seconds": round(ranker.personal.seconds, 2), "likes": ranker.personal.likes,
+                          "summary": ranker.learned_summary}
+    return result
 
 
-def format_table(result: dict) -> str:
-    lines = ["| list | posts | order | precision@20 | NDCG@20 |", "|---|---|---|---|---|"]
-    for name in ("feed", "explore"):
-        part = result[name]
-        for order in ("tessera", "chronological", "random"):
-            scores = part[order]
-            lines.append(f"| {name.title()} | {part['posts']:,} | {order} | {scores['precision_at_20']:.2f} | "
-                         f"{scores['ndcg_at_20']:.3f} |")
+SIZES = ("small", "medium", "full")
+
+
+def demo_config(size: str, seed: int, regime: str):
+    """The demo world an evaluation builds: small (3,000 accounts: too few strangers for Explore), medium
+    (half the app's world) or full (the app's own, 24,000 accounts)."""
+    from discovery.demo import DemoConfig
+
+    if size == "small":
+        return DemoConfig.small(seed, regime)
+    if size == "medium":
+        return DemoConfig(seed=seed, regime=regime, accounts=12_000, followed=300, follow_edges=115_000,
+                          posts=28_000)
+    return DemoConfig(seed=seed, regime=regime)
+
+
+def evaluate_regimes(seeds: list[int], regimes: list[str], size: str = "medium",
+                     params: RankingParams | None = None, progress: Progress = no_progress) -> dict:
+    """Build a demo world per (regime, seed) in a temporary directory and evaluate every ranker on it."""
+    from discovery.demo import ensure_demo_world
+
+    started = time.perf_counter()
+    per_world: dict[str, list[dict]] = {regime: [] for regime in regimes}
+    total = len(seeds) * len(regimes)
+    config = None
+    for i, (regime, seed) in enumerate((r, s) for r in regimes for s in seeds):
+        progress(ProgressEvent("Evaluating the ranking", i, total, f"{regime} world, seed {seed}"))
+        config = demo_config(size, seed, regime)
+        with tempfile.TemporaryDirectory(prefix="tessera-eval-") as root:
+            world = ensure_demo_world(Path(root), config=config)
+            try:
+                per_world[regime].append(evaluate_demo_world(world, params))
+            finally:
+                world.close()
+    progress(ProgressEvent("Evaluating the ranking", total, total, "done"))
+    out = {"regimes": {}, "seeds": seeds, "size": size, "k": K, "seconds": round(time.perf_counter() - started, 1)}
+    if config is not None:
+        out["world"] = {"accounts": config.accounts, "followed": config.followed,
+                        "follow_edges": config.follow_edges, "posts": config.posts, "days": config.days}
+    for regime, results in per_world.items():
+        rankers = {}
+        for name in ranker_names():
+            rankers[name] = {kind: {metric: _mean_sd([r[kind][name][metric] for r in results])
+                                    for metric in ("p20", "ndcg20")} for kind in LISTS}
+        out["regimes"][regime] = {
+            "rankers": rankers,
+            "candidates": {kind: _mean_sd([r["posts"][kind] for r in results]) for kind in LISTS},
+            "best_single_factor": {kind: max((n for n in rankers if n.startswith("factor:")),
+                                             key=lambda n, kind=kind: rankers[n][kind]["p20"]["mean"])
+                                   for kind in LISTS},
+            "training_seconds": _mean_sd([r["training"]["seconds"] for r in results]),
+            "summary": results[0]["training"]["summary"] if results else "",
+        }
+    return out
+
+
+def _mean_sd(values: list[float]) -> dict[str, float]:
+    values = np.asarray(values, np.float64)
+    sd = float(values.std(ddof=1)) if len(values) > 1 else 0.0
+    return {"mean": round(float(values.mean()), 4), "sd": round(sd, 4)}
+
+
+def format_tables(result: dict) -> str:
+    """Readable tables: per regime, each ranker's mean ± sd over the seeds."""
+    seeds = result["seeds"]
+    world = result.get("world", {})
+    lines = [f"Ranking against the hidden taste, {len(seeds)} seed{'s' * (len(seeds) != 1)} per regime, "
+             f"{result['size']} demo worlds ({world.get('accounts', 0):,} accounts, {world.get('posts', 0):,} "
+             f"posts), {result['seconds']:.0f} s"]
+    for regime, part in result["regimes"].items():
+        best = part["best_single_factor"]
+        lines += ["", f"Regime {regime} · candidates: Feed {part['candidates']['feed']['mean']:.0f}, "
+                      f"Explore {part['candidates']['explore']['mean']:.0f} · best single factor: "
+                      f"Feed {best['feed']}, Explore {best['explore']}",
+                  f"  {part['summary']}",
+                  "| ranker | Feed P@20 | Feed NDCG@20 | Explore P@20 | Explore NDCG@20 |",
+                  "| --- | --- | --- | --- | --- |"]
+        for name, scores in part["rankers"].items():
+            cells = [f"{scores[kind][metric]['mean']:.2f} ± {scores[kind][metric]['sd']:.2f}"
+                     for kind in LISTS for metric in ("p20", "ndcg20")]
+            lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+# --- a world without hidden truth: the person's own latest likes -------------------------------------------
+
+HOLDOUT_DAYS = 30
+
+
+def evaluate_holdout(world: World, params: RankingParams | None = None, days: int = HOLDOUT_DAYS) -> dict:
+    """On any world holding the person's likes (an imported export, a synced account, a demo world): hide
+    the last `days` days of likes, rank what the world holds from then with only what came before, and
+    measure how high the posts liked in those days, and their authors, come. Per ranker: for posts, P@20
+    (the share of the top 20 liked), recall@100 and the liked posts' mean percentile; for authors, recall@20
+    and the mean percentile of the authors liked in those days (an author ranks by their best post)."""
+    params = params or RankingParams()
+    likes = world.store.likes_frame()
+    if likes["liked_at"].notna().sum() == 0:
+        raise ValueError("this world's likes carry no dates, so the last 30 days cannot be held out.")
+    end = int(likes["liked_at"].max())
+    cutoff = end - days * DAY
+    ranker = Ranker(world.store, end, history_until=cutoff)
+    held = likes[likes["liked_at"] >= cutoff]
+    posts = ranker.store.posts_frame(since=cutoff - int(params.window_days * DAY),
+                                     columns=["id", "pk", "author_id", "taken_at", "media_type", "like_count",
+                                              "comment_count"])
+    posts = posts[(posts["taken_at"] <= end) & (posts["author_id"] != ranker.me)]
+    posts = posts[~posts["id"].isin(likes.loc[likes["liked_at"] < cutoff, "post_id"])]
+    for column in ("like_count", "comment_count"):
+        posts[column] = posts[column].fillna(0)
+    liked = posts["id"].isin(held["post_id"]).to_numpy()
+    out = {"world": world.name, "held_out_days": days, "held_out_likes": len(held), "likes_before": int(
+        (likes["liked_at"] < cutoff).sum()), "candidates": len(posts), "liked_candidates": int(liked.sum()),
+        "rankers": {}}
+    if not liked.any() or liked.all():
+        out["message"] = ("the world holds none of the posts liked in those days beside others to rank them "
+                          "against, so there is nothing to measure.")
+        return out
+    features = ranker.features(posts, params)
+    model = ranker.personal
+    followed = ranker.followed[posts["author_id"].to_numpy()]
+    scores = {}
+    if model.learned:
+        scores["tessera"] = np.where(followed, model.probability("feed", features),
+                                     model.probability("explore", features))
+    seed = {k: features[k].to_numpy() for k in ("comments", "likes", "pagerank", "recency", "affinity")}
+    from discovery.ranking import combine
+
+    scores["seed_formula"] = combine(seed, RankingParams())
+    for name in FEATURES:
+        scores[f"factor:{name}"] = features[name].to_numpy()
+    scores["chronological"] = posts["taken_at"].to_numpy(np.float64)
+    scores["random"] = np.random.default_rng(0).random(len(posts))
+    authors = posts["author_id"].to_numpy()
+    liked_authors = set(held["author_id"].tolist())
+    for name, score in scores.items():
+        order = np.lexsort((-posts["taken_at"].to_numpy(), -score))
+        hits = liked[order]
+        below = pd.Series(score).rank(method="average").to_numpy()[liked]
+        best = pd.Series(score).groupby(authors).max().sort_values(ascending=False, kind="stable")
+        author_hits = best.index.isin(list(liked_authors))
+        author_rank = pd.Series(np.arange(len(best)), index=best.index)
+        out["rankers"][name] = {
+            "posts": {"p20": float(hits[:K].mean()), "recall100": float(hits[:100].sum() / liked.sum()),
+                      "mean_percentile": round(float(((below - 1) / max(1, len(score) - 1)).mean() * 100), 1)},
+            "authors": {"recall20": float(author_hits[:20].sum() / max(1, author_hits.sum())),
+                        "mean_percentile": round(float(100 * (1 - author_rank[best.index[author_hits]].mean()
+                                                              / max(1, len(best) - 1))), 1)},
+        }
+    out["summary"] = ranker.learned_summary
+    return out
+
+
+def format_holdout(result: dict) -> str:
+    lines = [f"World {result['world']}: the last {result['held_out_days']} days of likes held out "
+             f"({result['held_out_likes']:,} likes; {result['likes_before']:,} before), "
+             f"{result['candidates']:,} posts to rank, {result['liked_candidates']:,} of them liked then"]
+    if result.get("message"):
+        return "\n".join([*lines, result["message"]])
+    lines += [f"  {result['summary']}", "",
+              "| ranker | posts P@20 | posts recall@100 | liked posts' percentile | authors recall@20 | "
+              "liked authors' percentile |", "| --- | --- | --- | --- | --- | --- |"]
+    for name, r in result["rankers"].items():
+        lines.append(f"| {name} | {r['posts']['p20']:.2f} | {r['posts']['recall100']:.2f} | "
+                     f"{r['posts']['mean_percentile']:.0f} | {r['authors']['recall20']:.2f} | "
+                     f"{r['authors']['mean_percentile']:.0f} |")
     return "\n".join(lines)

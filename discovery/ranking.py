@@ -1,23 +1,34 @@
-"""Feed and Explore: the seed's score, personalized PageRank, interests, diversity and explanations.
+"""Feed and Explore: the personal ranker, the seed's score, personalized PageRank, interests, diversity and
+explanations.
+
+Three modes (`ranking.mode`):
+- "learned" (the default): a model of this person learned from their own likes, saves and opens
+  (discovery.ranker_personal), with the seed formula as its prior while there are few;
+- "seed": the seed project's formula, every factor at exponent 1,
 
     score = log10(comments+2) · log10(likes+1) · ppr(author) · exp(-age/τ) · ln(weight+1)
 
-Every factor has a switch and an exponent; τ, the window and the diversity cap are settings too. The
-Ranker loads the world once (graph, PageRank, recent posts, interests) and re-ranks from memory, so moving
-a slider costs only the vectorised scoring.
+- "manual": the same formula with the person's switches and exponents. Moving a factor's switch or exponent
+  away from its default in "learned" mode ranks manually too, until they are reset.
+
+τ, the window and the diversity cap are settings in every mode. The Ranker loads the world once (graph,
+PageRank, recent posts, interests; the learned model on first use) and re-ranks from memory.
 """
 
 from __future__ import annotations
 
 import heapq
+import threading
 from collections import Counter, deque
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 
 import numpy as np
 import pandas as pd
 
 from discovery import text
 from discovery.graph import YEAR_SECONDS, FollowGraph, affinity_weight
+from discovery.ranker_features import FEATURES, WorldData, feature_frame
+from discovery.ranker_personal import PersonalModel, train
 from discovery.settings import Settings, declare
 from storage import InteractionKind, Store
 
@@ -29,6 +40,8 @@ FACTORS = {
     "affinity": ("Your likes", "ln(likes you gave the author this year + 1)"),
 }
 MAX_WINDOW_DAYS = 60
+MODES = ("learned", "seed", "manual")
+RETRAIN_EVERY = 25  # new likes, saves, opens or hides before the learned model is trained again
 # What ranking, cards and filters read of a post; the rest (location, size...) the detail view reads itself.
 RANKED_COLUMNS = ("id", "pk", "shortcode", "author_id", "taken_at", "media_type", "like_count", "comment_count",
                   "play_count", "carousel_count", "caption")
@@ -45,7 +58,10 @@ declare("ranking.see_fewer_factor", float, 0.2, "“See fewer” factor",
         "each “see fewer” multiplies an author's scores by this", 0.0, 1.0)
 declare("ranking.top_hashtags", int, 10, "Interest hashtags", "how many of your top hashtags Explore follows", 0, 50)
 declare("ranking.interest_every", int, 3, "Interest share",
-        "in Explore, every n-th item comes from your hashtags (0: none)", 0, 10)
+        "in Explore, every n-th item comes from your hashtags (0: none; seed and manual modes)", 0, 10)
+declare("ranking.mode", str, "learned", "Ranking mode",
+        "learned: a model of you, learned from your likes; seed: the seed formula; manual: your switches "
+        "and exponents")
 
 
 @dataclass(frozen=True)
@@ -67,6 +83,7 @@ class RankingParams:
     see_fewer_factor: float = 0.2
     top_hashtags: int = 10
     interest_every: int = 3
+    mode: str = "learned"
 
     @classmethod
     def from_settings(cls, settings: Settings) -> RankingParams:
@@ -75,6 +92,24 @@ class RankingParams:
 
     def power(self, factor: str) -> float:
         return getattr(self, f"{factor}_power") if getattr(self, f"{factor}_on") else 0.0
+
+    @property
+    def manual_factors(self) -> bool:
+        """Whether any factor's switch or exponent is away from its default."""
+        return any(not getattr(self, f"{n}_on") or getattr(self, f"{n}_power") != 1.0 for n in FACTORS)
+
+    def effective_mode(self) -> str:
+        """The mode that ranks: "learned" turns "manual" while a factor is moved from its default."""
+        mode = self.mode if self.mode in MODES else "learned"
+        return "manual" if mode == "learned" and self.manual_factors else mode
+
+    def formula(self) -> RankingParams:
+        """The parameters the seed formula ranks with in this mode ("seed": every exponent 1)."""
+        if self.effective_mode() == "manual":
+            return self
+        defaults = RankingParams()
+        return replace(self, **{f"{n}_{part}": getattr(defaults, f"{n}_{part}")
+                                for n in FACTORS for part in ("on", "power")})
 
 
 @dataclass
@@ -85,6 +120,7 @@ class Ranking:
     kind: str  # "feed" or "explore"
     frame: pd.DataFrame
     message: str | None = None
+    mode: str = "seed"  # what ranked it: "learned", "seed" or "manual"
 
     def __len__(self) -> int:
         return len(self.frame)
@@ -110,6 +146,26 @@ class Ranking:
             out.append((name, label, float(value), share))
         return out
 
+    def percentiles(self, row: int) -> list[dict]:
+        """Each feature's place for one item among today's candidates of this list, in words: per feature
+        {"name", "label", "value", "percentile" (0..100: the share of candidates below it), "text"} — e.g.
+        "closer to you than 98% of today's authors". Every feature the ranking computed is listed (the seed's
+        five in seed and manual modes, all of discovery.ranker_features.FEATURES in learned mode)."""
+        out = []
+        for name, (label, _what) in FEATURES.items():
+            column = f"f_{name}"
+            if column not in self.frame or pd.isna(self.frame[column].iloc[row]):
+                continue
+            value = float(self.frame[column].iloc[row])
+            among = self.frame.drop_duplicates("author_id") if name in AUTHOR_FEATURES else self.frame
+            values = among[column].to_numpy(np.float64)
+            below = float((values < value).sum() + 0.5 * ((values == value).sum() - 1)) / max(1, len(values) - 1)
+            percentile = min(100, max(0, round(100 * below)))
+            out.append({"name": name, "label": label, "value": value, "percentile": percentile,
+                        "text": PERCENTILE_TEXT.get(name, "{label}: above {p}% of today's posts").format(
+                            p=percentile, label=label)})
+        return out
+
     def records(self, top: int | None = None) -> list[dict]:
         """Plain dicts for JSON: post, author, taken_at, score, factors, why, and the post's numbers."""
         out = []
@@ -126,12 +182,23 @@ class Ranking:
 
 class Ranker:
     """Holds one world's ranking inputs in memory; `reload()` after new data, `reload_interactions()`
-    after the person hid, saved or asked to see fewer."""
+    after the person hid, saved or asked to see fewer.
 
-    def __init__(self, store: Store, now: int, warm_start: np.ndarray | None = None):
+    `history_until` (epoch seconds, default: everything) hides the person's likes and actions from that
+    moment on: an evaluation ranks today's posts knowing only what came before them. The learned model is
+    trained on first use (`personal`), again after RETRAIN_EVERY new actions, and by `retrain()`."""
+
+    def __init__(self, store: Store, now: int, warm_start: np.ndarray | None = None,
+                 history_until: int | None = None):
         self.store = store
         self.now = now
+        self.cutoff = int(history_until) if history_until is not None else int(now) + 1
         self._last_pagerank = warm_start  # the last PageRank vector: the next one converges from there
+        self._lock = threading.RLock()
+        self._personal: PersonalModel | None = None
+        self._data: WorldData | None = None
+        self._history = None
+        self._trained_actions = 0
         self.reload()
 
     # --- loading ---------------------------------------------------------------------------------------
@@ -151,7 +218,8 @@ class Ranker:
         self.followers[ids] = accounts["follower_count"].fillna(0).to_numpy(np.int64)
 
         likes = store.likes_frame()
-        recent = likes[likes["liked_at"].isna() | (likes["liked_at"] >= self.now - YEAR_SECONDS)]
+        likes = likes[likes["liked_at"].isna() | (likes["liked_at"] < self.cutoff)]
+        recent = likes[likes["liked_at"].isna() | (likes["liked_at"] >= self.cutoff - YEAR_SECONDS)]
         like_counts = np.bincount(recent["author_id"].to_numpy(np.int64), minlength=size)[:size]
         src, dst = store.edges()
         if self.me is not None:
@@ -171,6 +239,8 @@ class Ranker:
         self.pagerank_position = _positions(self.pagerank)
         self.posts = self._load_posts()
         self.interests = self._load_interests(likes)
+        with self._lock:
+            self._personal = self._data = self._history = None
         self.reload_interactions()
 
     def _load_posts(self) -> pd.DataFrame:
@@ -190,15 +260,25 @@ class Ranker:
 
     def _load_interests(self, likes: pd.DataFrame) -> pd.Series:
         """The person's hashtags, most used first: from posts they liked, saved or are tagged in."""
-        events = self.store.interactions_frame()
+        events = self._events()
         saved = events.loc[(events["kind"] == InteractionKind.SAVED) & events["post_id"].notna(), "post_id"]
         ids = np.unique(np.concatenate([likes["post_id"].to_numpy(np.int64), self.store.tagged_post_ids(),
                                         saved.to_numpy(np.int64)]))
         tags = self.store.hashtags_frame(ids)
         return tags["tag"].value_counts() if len(tags) else pd.Series(dtype=np.int64)
 
-    def reload_interactions(self) -> None:
+    def _events(self) -> pd.DataFrame:
         events = self.store.interactions_frame()
+        return events[events["at"] < self.cutoff]
+
+    def reload_interactions(self) -> None:
+        events = self._events()
+        with self._lock:
+            if self._data is not None:
+                self._data.reload_events(self.store)
+                self._history = None  # the author counts of saves, hides... change at once
+                if len(events) - self._trained_actions >= RETRAIN_EVERY:
+                    self._personal = None
         posts = events[events["post_id"].notna()]
         authors = events[events["account_id"].notna()]
         self.hidden = set(posts.loc[posts["kind"] == InteractionKind.HIDDEN, "post_id"].astype(np.int64))
@@ -206,6 +286,75 @@ class Ranker:
         self.saved = set(posts.loc[posts["kind"] == InteractionKind.SAVED, "post_id"].astype(np.int64))
         fewer = authors.loc[authors["kind"] == InteractionKind.SEE_FEWER, "account_id"].astype(np.int64)
         self.see_fewer = Counter(fewer.tolist())
+
+    # --- the learned model -----------------------------------------------------------------------------
+
+    @property
+    def personal(self) -> PersonalModel:
+        """The person's learned model, trained now if it is missing or stale (1-2 s on the demo world)."""
+        with self._lock:
+            if self._personal is None:
+                data = self._world_data()
+                self._personal = train(data, self.cutoff)
+                self._trained_actions = int((data.events["at"] < self.cutoff).sum())
+            return self._personal
+
+    def retrain(self) -> PersonalModel:
+        """Train the learned model again (after a sync, an import, or many new actions); call it off the
+        GUI thread. Rankings in progress keep the model they started with."""
+        with self._lock:
+            self._personal = None
+            return self.personal
+
+    @property
+    def learned_summary(self) -> str:
+        """What the learned model found, in one or two sentences for the ranking panel."""
+        return self.personal.summary()
+
+    def _world_data(self) -> WorldData:
+        with self._lock:
+            if self._data is None:
+                self._data = WorldData(self.store, len(self.usernames), self.me, *self.store.edges(),
+                                       self.followed, self.followed_by, self.now, self.cutoff)
+            return self._data
+
+    def features(self, posts: pd.DataFrame, params: RankingParams = RankingParams()) -> pd.DataFrame:
+        """Every feature of discovery.ranker_features.FEATURES for these posts, as known now."""
+        with self._lock:
+            data = self._world_data()
+            if self._history is None:
+                self._history = data.history(self.cutoff, self.pagerank)
+            history = self._history
+        return feature_frame(posts, data, history, self.now, params.tau_hours)
+
+    def _learned(self, params: RankingParams) -> PersonalModel | None:
+        if params.effective_mode() != "learned":
+            return None
+        model = self.personal
+        return model if model.learned else None
+
+    def _score_learned(self, candidates: pd.DataFrame, kind: str, model: PersonalModel,
+                       params: RankingParams) -> pd.DataFrame:
+        """The learned model's scores, on one scale for every candidate of the list (blended with the seed
+        formula's while the model rests on few likes), with every feature as an `f_` column."""
+        candidates = candidates.drop_duplicates("id")
+        features = self.features(candidates, params)
+        probability = model.probability(kind, features)
+        share = model.prior_share
+        if share > 0 and len(candidates):
+            seed = combine({k: features[k].to_numpy() for k in FACTORS if kind == "feed" or k != "affinity"},
+                           RankingParams())
+            probability = (1 - share) * _percentile(probability) + share * _percentile(seed)
+        if self.see_fewer:
+            authors = candidates["author_id"].to_numpy()
+            fewer = np.fromiter((self.see_fewer.get(a, 0) for a in authors), np.float64, len(authors))
+            probability = probability * params.see_fewer_factor**fewer
+        frame = candidates.copy()
+        frame["score"] = probability
+        frame["age_s"] = (self.now - candidates["taken_at"].to_numpy()).astype(np.float64)
+        for name in FEATURES:
+            frame[f"f_{name}"] = features[name].to_numpy()
+        return self._decorate(frame)
 
     # --- ranking ---------------------------------------------------------------------------------------
 
@@ -215,12 +364,16 @@ class Ranker:
                            "account or import your data export, and your feed appears here.")
         candidates = self._window(params)
         candidates = candidates[self.followed[candidates["author_id"].to_numpy()]]
-        frame = self._score(candidates, params, use_affinity=True)
+        model = self._learned(params)
+        if model is not None:
+            frame = self._score_learned(candidates, "feed", model, params)
+        else:
+            frame = self._score(candidates, params.formula(), use_affinity=True)
         frame["source"], frame["tag"] = "following", ""
         frame = self._order(frame, params)
         message = None if len(frame) else (f"Nobody you follow posted in the last {params.window_days:g} days. "
                                            "Widen the window in the ranking settings.")
-        return Ranking("feed", frame, message)
+        return Ranking("feed", frame, message, "learned" if model is not None else _formula_mode(params))
 
     def explore(self, params: RankingParams = RankingParams()) -> Ranking:
         if self.me is None:
@@ -229,6 +382,10 @@ class Ranker:
         window = self._window(params)
         authors = window["author_id"].to_numpy()
         strangers = window[~self.followed[authors] & (authors != self.me)]
+        model = self._learned(params)
+        if model is not None:
+            return self._explore_learned(strangers, model, params)
+        mode, params = _formula_mode(params), params.formula()
         reached = strangers[self.pagerank[strangers["author_id"].to_numpy()] > 0]
         graph = self._score(reached, params, use_affinity=False)
         graph["source"], graph["tag"] = "graph", ""
@@ -236,9 +393,25 @@ class Ranker:
         interest = self._interest_candidates(strangers, params)
         merged = _interleave(graph, interest, params.interest_every)
         frame = _diversify_frame(merged, params)
-        message = None if len(frame) else ("Nothing to explore yet: no recent posts from accounts you do not "
-                                           "follow. Sync or import more of your neighbourhood.")
-        return Ranking("explore", frame, message)
+        return Ranking("explore", frame, None if len(frame) else EXPLORE_EMPTY, mode)
+
+    def _explore_learned(self, strangers: pd.DataFrame, model: PersonalModel, params: RankingParams) -> Ranking:
+        """Explore by the learned model: posts reached through the graph and posts under the person's top
+        hashtags, scored on one scale and ordered together."""
+        reached = self.pagerank[strangers["author_id"].to_numpy()] > 0
+        top = list(self.interests.index[: params.top_hashtags]) if params.top_hashtags else []
+        tagged = self.tag_index[self.tag_index["tag"].isin(top) & self.tag_index["post_id"].isin(strangers["id"])]
+        order = {t: i for i, t in enumerate(top)}
+        first_tag = (tagged.assign(order=tagged["tag"].astype(str).map(order)).sort_values("order", kind="stable")
+                     .drop_duplicates("post_id").set_index("post_id")["tag"].astype(str))
+        tag = first_tag.reindex(strangers["id"]).fillna("").to_numpy()
+        keep = reached | (tag != "")
+        candidates = strangers[keep]
+        frame = self._score_learned(candidates, "explore", model, params)
+        frame["source"] = np.where(reached[keep], "graph", "interest")
+        frame["tag"] = np.where(reached[keep], "", tag[keep])
+        frame = self._order(frame, params)
+        return Ranking("explore", frame, None if len(frame) else EXPLORE_EMPTY, "learned")
 
     def _window(self, params: RankingParams) -> pd.DataFrame:
         posts = self.posts
@@ -304,6 +477,22 @@ class Ranker:
         return self.tag_index["tag"].iloc[start:end].tolist()
 
 
+EXPLORE_EMPTY = ("Nothing to explore yet: no recent posts from accounts you do not follow. Sync or import "
+                 "more of your neighbourhood.")
+
+
+def _formula_mode(params: RankingParams) -> str:
+    """The formula's mode when the learned model does not rank: "manual", else "seed"."""
+    return "manual" if params.effective_mode() == "manual" else "seed"
+
+
+def _percentile(values: np.ndarray) -> np.ndarray:
+    """Each value's rank among `values`, from 0 (lowest) to 1 (highest); ties share their mean rank."""
+    if len(values) < 2:
+        return np.ones(len(values))
+    return (pd.Series(values).rank(method="average").to_numpy() - 1) / (len(values) - 1)
+
+
 def factor_values(posts: pd.DataFrame, pagerank: np.ndarray, like_counts: np.ndarray | None, now: int,
                   params: RankingParams) -> dict[str, np.ndarray]:
     """Each factor of the seed's score for every post (affinity only when `like_counts` is given)."""
@@ -333,6 +522,23 @@ def combine(values: dict[str, np.ndarray], params: RankingParams) -> np.ndarray:
 
 
 # --- explanation -------------------------------------------------------------------------------------------
+
+# Features of the author rather than the post: their percentile is taken among today's authors.
+AUTHOR_FEATURES = {"pagerank", "affinity", "like_rate", "followed_by", "author_tags", "post_rate", "author_saves",
+                   "author_opens", "author_hides", "author_fewer"}
+PERCENTILE_TEXT = {
+    "comments": "more comments than {p}% of today's posts",
+    "likes": "more likes than {p}% of today's posts",
+    "pagerank": "closer to you than {p}% of today's authors",
+    "recency": "newer than {p}% of today's posts",
+    "affinity": "you liked this author more often than {p}% of today's authors",
+    "like_rate": "you like a larger share of this author's posts than of {p}% of today's authors",
+    "relative_engagement": "doing better against its author's usual than {p}% of today's posts",
+    "followed_by": "followed by more of the accounts you follow than {p}% of today's authors",
+    "tag_match": "closer to your hashtags than {p}% of today's posts",
+    "author_tags": "the author uses your hashtags more than {p}% of today's authors",
+    "post_rate": "the author posts more often than {p}% of today's authors",
+}
 
 
 def explain(item: pd.Series, kind: str) -> str:

@@ -1,0 +1,198 @@
+"""What the personal ranker knows about a candidate post at a moment: the seed's five factors and what the
+person's own history says about the post and its author.
+
+Everything about the person (likes, saves, opens, hides, "see fewer", their hashtags) is read only from
+before a cutoff (`History`), so a ranking at any past moment can be rebuilt without seeing what came after
+it: that is how the ranker trains on its own past without peeking at the labels.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from discovery.graph import YEAR_SECONDS, FollowGraph, affinity_weight
+from storage import InteractionKind
+
+DAY = 86_400
+SETTLE_HOURS = 6.0  # a post collects most of its likes in its first day: young counts are scaled up
+MEDIA_PHOTO, MEDIA_VIDEO, MEDIA_CAROUSEL = 1, 2, 8
+
+# name: (label, what it measures). The first five are the seed formula's factors, in its order.
+FEATURES = {
+    "comments": ("Comments", "log10(comments + 2)"),
+    "likes": ("Likes", "log10(likes + 1)"),
+    "pagerank": ("Closeness", "personalized PageRank of the author"),
+    "recency": ("Recency", "exp(−age / τ)"),
+    "affinity": ("Your likes", "ln(likes you gave the author this year + 1)"),
+    "like_rate": ("Your like rate", "the share of the author's posts you liked this year"),
+    "relative_engagement": ("Above their usual", "the post's likes against the author's usual"),
+    "followed_by": ("Followed by your follows", "how many accounts you follow follow the author"),
+    "tag_match": ("Your hashtags", "the post's hashtags among those of posts you liked or saved"),
+    "author_tags": ("Author's hashtags", "the author's usual hashtags among yours"),
+    "tags_you": ("Tags you", "you are tagged in the post"),
+    "post_rate": ("Posting rate", "how many posts a week the author makes"),
+    "video": ("Video", "the post is a video or reel"),
+    "carousel": ("Carousel", "the post is a carousel"),
+    "author_saves": ("Your saves", "posts by the author you saved"),
+    "author_opens": ("Your opens", "posts by the author you opened"),
+    "author_hides": ("Your hides", "posts by the author you hid"),
+    "author_fewer": ("“See fewer”", "times you asked to see fewer of the author"),
+}
+SEED_FACTORS = ("comments", "likes", "pagerank", "recency", "affinity")
+
+
+@dataclass
+class History:
+    """The person's own history before `until` (epoch seconds)."""
+
+    until: int
+    like_counts: np.ndarray  # per account: likes of their posts in the year before `until`
+    liked_posts: np.ndarray  # post ids liked before `until`
+    events: pd.DataFrame  # interactions before `until`: post_id, account_id, kind, at, author_id
+    interests: pd.Series  # tag -> count over posts liked, saved or tagged-in before `until`
+    pagerank: np.ndarray
+
+    @property
+    def likes(self) -> int:
+        return len(self.liked_posts)
+
+
+class WorldData:
+    """One world's data as the features need it, loaded once: the graph, every post with its hashtags, the
+    person's likes and actions with their times, none from `until` on (default: after `now`)."""
+
+    def __init__(self, store, size: int, me: int | None, src: np.ndarray, dst: np.ndarray,
+                 followed: np.ndarray, followed_by: np.ndarray, now: int, until: int | None = None):
+        self.size, self.me, self.src, self.dst, self.now = size, me, src, dst, now
+        self.until = int(now) + 1 if until is None else int(until)
+        self.followed, self.followed_by = followed, followed_by
+        posts = store.posts_frame(columns=["id", "author_id", "taken_at", "media_type", "like_count",
+                                           "comment_count"])
+        posts = posts[posts["taken_at"] <= now]
+        self.posts = posts.assign(like_count=posts["like_count"].fillna(0),
+                                  comment_count=posts["comment_count"].fillna(0)).set_index("id")
+        likes = store.likes_frame()
+        # An export can lack the time of a like: count it as liked a day after the post went up.
+        taken = self.posts["taken_at"].reindex(likes["post_id"]).to_numpy(np.float64)
+        likes["at"] = likes["liked_at"].to_numpy(np.float64)
+        likes.loc[likes["at"].isna(), "at"] = taken[likes["at"].isna().to_numpy()] + DAY
+        self.likes = likes[likes["at"] < self.until]
+        self.reload_events(store)
+        tagged = store.tagged_post_ids()
+        self.tagged = set(tagged.tolist())
+        self.tagged_ids = tagged
+        self.tagged_at = self.posts["taken_at"].reindex(tagged).fillna(0).to_numpy()
+        tags = store.hashtags_frame()
+        self.tags = tags[tags["post_id"].isin(self.posts.index)].reset_index(drop=True)
+        self.tags["tag"] = self.tags["tag"].astype("category")
+        self._author_stats()
+
+    def reload_events(self, store) -> None:
+        """The person's actions in Tessera (hide, save, open, see fewer), each with the post's author."""
+        events = store.interactions_frame()
+        events = events[events["at"] < self.until].copy()
+        post_author = self.posts["author_id"].reindex(events["post_id"].dropna().astype(np.int64))
+        events["author_id"] = events["account_id"]
+        has_post = events["post_id"].notna().to_numpy()
+        events.loc[has_post, "author_id"] = post_author.to_numpy()
+        self.events = events
+
+    def _author_stats(self) -> None:
+        """Per author: posts per week and usual (age-corrected) like count, over the posts of the last 60
+        days that nobody picked for being liked (the coverage window every world has)."""
+        posts = self.posts
+        start = self.coverage_start()
+        window = posts[posts["taken_at"] >= start]
+        days = max(1.0, (self.now - start) / DAY)
+        self.post_rate = np.bincount(window["author_id"].to_numpy(np.int64), minlength=self.size)[:self.size] * 7 / days
+        settled = window[self.now - window["taken_at"] >= DAY]
+        level = np.log1p(settled["like_count"].to_numpy(np.float64))
+        frame = pd.DataFrame({"author": settled["author_id"].to_numpy(np.int64), "level": level})
+        usual = frame.groupby("author")["level"].median()
+        self.usual_level = np.full(self.size, np.nan)
+        self.usual_level[usual.index.to_numpy()] = usual.to_numpy()
+
+    def coverage_start(self) -> int:
+        """Since when the world holds every post of its accounts, not only the ones the person liked: older
+        posts are kept only for being liked, so they cannot teach what the person passed over."""
+        liked = set(self.likes["post_id"].tolist()) | self.tagged
+        others = self.posts[~self.posts.index.isin(liked)]
+        if self.me is not None:
+            others = others[others["author_id"] != self.me]
+        if others.empty:
+            return self.now
+        return int(max(np.quantile(others["taken_at"], 0.01), self.now - 90 * DAY))
+
+    def history(self, until: int, pagerank: np.ndarray | None = None) -> History:
+        """What the person had done before `until`; `pagerank` when it is already known for that moment."""
+        likes = self.likes[self.likes["at"] < until]
+        recent = likes[likes["at"] >= until - YEAR_SECONDS]
+        like_counts = np.bincount(recent["author_id"].to_numpy(np.int64), minlength=self.size)[:self.size]
+        events = self.events[self.events["at"] < until]
+        saved = events.loc[(events["kind"] == InteractionKind.SAVED) & events["post_id"].notna(), "post_id"]
+        tagged = self.tagged_ids[self.tagged_at < until]
+        ids = np.unique(np.concatenate([likes["post_id"].to_numpy(np.int64), saved.to_numpy(np.int64), tagged]))
+        tags = self.tags[self.tags["post_id"].isin(ids)]
+        interests = tags["tag"].astype(str).value_counts()
+        if pagerank is not None:
+            pagerank = np.pad(pagerank, (0, max(0, self.size - len(pagerank))))[:self.size]
+        elif self.me is not None:
+            graph = FollowGraph.build(self.src, self.dst, self.me, self.size, like_counts)
+            pagerank = graph.pagerank()[:self.size]
+        else:
+            pagerank = np.zeros(self.size)
+        return History(until, like_counts, likes["post_id"].to_numpy(np.int64), events, interests, pagerank)
+
+
+def feature_frame(posts: pd.DataFrame, data: WorldData, history: History, at: int,
+                  tau_hours: float = 1e5 / 3600) -> pd.DataFrame:
+    """One row of features per post (same index as `posts`), as known at time `at` with `history`."""
+    authors = posts["author_id"].to_numpy(np.int64)
+    ids = posts["id"].to_numpy(np.int64)
+    likes = posts["like_count"].to_numpy(np.float64)
+    age = np.maximum(at - posts["taken_at"].to_numpy(np.float64), 0.0)
+    counts_age = np.maximum(data.now - posts["taken_at"].to_numpy(np.float64), 0.0)  # when counts were read
+    settle = np.maximum(1 - np.exp(-counts_age / 3600 / SETTLE_HOURS), 0.05)
+    level = np.log1p(likes / settle)
+    usual = data.usual_level[authors]
+    rate = data.post_rate[authors]
+    tag_match = _tag_match(ids, data, history)
+    author_tags = pd.Series(tag_match).groupby(authors).transform("mean").to_numpy()
+    media = posts["media_type"].to_numpy()
+    out = pd.DataFrame({
+        "comments": np.log10(posts["comment_count"].to_numpy(np.float64) + 2.0),
+        "likes": np.log10(likes + 1.0),
+        "pagerank": history.pagerank[authors],
+        "recency": np.exp(-age / (tau_hours * 3600.0)),
+        "affinity": np.log(affinity_weight(history.like_counts[authors]) + 1.0),
+        "like_rate": history.like_counts[authors] / (rate * 52.0 + 2.0),
+        "relative_engagement": np.where(np.isnan(usual), 0.0, level - np.nan_to_num(usual)),
+        "followed_by": np.log1p(data.followed_by[authors]),
+        "tag_match": tag_match,
+        "author_tags": author_tags,
+        "tags_you": np.isin(ids, list(data.tagged)).astype(np.float64),
+        "post_rate": rate,
+        "video": (media == MEDIA_VIDEO).astype(np.float64),
+        "carousel": (media == MEDIA_CAROUSEL).astype(np.float64),
+    }, index=posts.index)
+    for name, kind in (("author_saves", InteractionKind.SAVED), ("author_opens", InteractionKind.OPENED),
+                       ("author_hides", InteractionKind.HIDDEN), ("author_fewer", InteractionKind.SEE_FEWER)):
+        by = history.events.loc[history.events["kind"] == kind, "author_id"].dropna().astype(np.int64)
+        per_author = np.bincount(by.to_numpy(), minlength=data.size)[:data.size] if len(by) else np.zeros(data.size)
+        out[name] = np.log1p(per_author[authors])
+    return out
+
+
+def _tag_match(ids: np.ndarray, data: WorldData, history: History) -> np.ndarray:
+    """Per post: its hashtags' weight among the person's, sum of log(1 + uses) over √(1 + tags)."""
+    if history.interests.empty or data.tags.empty:
+        return np.zeros(len(ids))
+    tags = data.tags[data.tags["post_id"].isin(ids)]
+    weight = np.log1p(history.interests.reindex(tags["tag"].astype(str)).fillna(0.0).to_numpy())
+    position = pd.Index(ids).get_indexer(tags["post_id"].to_numpy())
+    total = np.bincount(position, weights=weight, minlength=len(ids))
+    n = np.bincount(position, minlength=len(ids))
+    return total / np.sqrt(1.0 + n)

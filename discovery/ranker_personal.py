@@ -1,0 +1,180 @@
+"""The personal ranker: a regularised logistic model of what this person likes, learned from their own past.
+
+Training replays the past week by week. For each week before the cutoff, the person's history is taken from
+before that week began (`History`), and every post of the week is a row: a positive when the person liked,
+saved or opened it before the cutoff, a negative otherwise (posts they hid, or by authors they asked to see
+fewer of, included). No label at or after the cutoff is read. The Feed model learns from the posts of the
+accounts followed; the Explore model from every post, without what the person's history says about each
+author (strangers have none). With few likes the seed formula is the prior: the two are blended, the
+learned part weighing n / (n + PRIOR_LIKES).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+from discovery import text
+from discovery.ranker_features import DAY, FEATURES, SEED_FACTORS, WorldData, feature_frame
+from storage import InteractionKind
+
+MIN_POSITIVES = 20  # fewer than this: nothing is learned, the seed formula ranks
+PRIOR_LIKES = 40  # the seed formula weighs as much as this many likes
+WEEK = 7 * DAY
+MAX_NEGATIVES = 20_000  # per list, drawn at random: the rest adds time, not accuracy
+C = 0.3  # inverse strength of the L2 penalty
+LOG_FEATURES = ("pagerank", "post_rate", "like_rate")  # spread over orders of magnitude
+# What the person's history says about one author: Explore's authors have none, so its model leaves them out
+# and learns from every post how closeness, hashtags and engagement go with the person's likes.
+AUTHOR_HISTORY = ("affinity", "like_rate", "author_saves", "author_opens", "author_hides", "author_fewer")
+INPUTS = {"feed": tuple(FEATURES), "explore": tuple(FEATURES)}
+
+# How the summary names each feature.
+PHRASES = {
+    "comments": "comment counts", "likes": "public like counts", "pagerank": "closeness",
+    "recency": "how new a post is", "affinity": "how often you liked the author",
+    "like_rate": "the share of an author's posts you like", "relative_engagement": "posts doing better than "
+    "their author's usual", "followed_by": "how many accounts you follow follow the author",
+    "tag_match": "your hashtags", "author_tags": "authors who use your hashtags", "tags_you": "posts you are "
+    "tagged in", "post_rate": "how often the author posts", "video": "videos", "carousel": "carousels",
+    "author_saves": "authors whose posts you saved", "author_opens": "authors whose posts you opened",
+    "author_hides": "authors whose posts you hid", "author_fewer": "authors you asked to see fewer of",
+}
+
+
+def design(features: pd.DataFrame, kind: str = "feed") -> np.ndarray:
+    """The model's inputs: the features, the wide-ranging ones on a log scale."""
+    columns = []
+    for name in INPUTS[kind]:
+        value = features[name].to_numpy(np.float64)
+        if name in LOG_FEATURES:
+            value = np.log(value + (1e-7 if name == "pagerank" else 1e-3))
+        columns.append(value)
+    return np.column_stack(columns)
+
+
+@dataclass
+class PersonalModel:
+    models: dict  # "feed" / "explore" -> fitted pipeline, or None (then the other one ranks)
+    positives: dict  # "feed" / "explore" -> positives trained on
+    likes: int
+    saves: int
+    opens: int
+    until: int
+    seconds: float = 0.0
+    rows: int = 0
+    weights: dict = field(default_factory=dict)  # feature -> standardized coefficient (feed model first)
+
+    @property
+    def learned(self) -> bool:
+        return any(m is not None for m in self.models.values())
+
+    @property
+    def prior_share(self) -> float:
+        """How much the seed formula still weighs (0 once there are many likes)."""
+        n = sum(self.positives.values())
+        return 1.0 if not self.learned else PRIOR_LIKES / (n + PRIOR_LIKES)
+
+    def probability(self, kind: str, features: pd.DataFrame) -> np.ndarray:
+        if self.models.get(kind) is None:
+            kind = "explore"  # learned from every post, without the author's history: fits any post
+        model = self.models.get(kind)
+        if model is None or len(features) == 0:
+            return np.zeros(len(features))
+        return model.predict_proba(design(features, kind))[:, 1]
+
+    def summary(self) -> str:
+        """What it learned, in words, for the ranking panel."""
+        if not self.learned:
+            return (f"Learning from your likes starts at {MIN_POSITIVES}; so far "
+                    f"{text.plural(self.likes, 'like')}. Until then the seed formula ranks: closeness, "
+                    "recency, engagement and how often you liked each author.")
+        what = [text.plural(self.likes, "like")]
+        if self.saves:
+            what.append(text.plural(self.saves, "save"))
+        if self.opens:
+            what.append(text.plural(self.opens, "opened post"))
+        source = " and ".join([", ".join(what[:-1]), what[-1]] if len(what) > 1 else what)
+        ranked = sorted(self.weights.items(), key=lambda kv: -abs(kv[1]))
+        top = [name for name, w in ranked if w > 0][:2]
+        weakest = min(SEED_FACTORS, key=lambda name: abs(self.weights.get(name, 0.0)))
+        parts = []
+        if top:
+            parts.append(f"{PHRASES[top[0]]} matters most to you"
+                         + (f", then {PHRASES[top[1]]}" if len(top) > 1 else ""))
+        against = [name for name, w in ranked[:4] if w < 0]
+        if against:
+            parts.append(f"{PHRASES[against[0]]} count against a post")
+        if weakest not in top and weakest not in against:
+            parts.append(f"{PHRASES[weakest]} hardly at all")
+        sentence = f"Learned from your {source}: " + "; ".join(parts) + "."
+        if self.prior_share > 0.2:
+            sentence += f" With so few, the seed formula still weighs {self.prior_share:.0%}."
+        return sentence
+
+
+def train(data: WorldData, until: int, tau_hours: float = 1e5 / 3600, seed: int = 0) -> PersonalModel:
+    """Learn from the person's history before `until` (see the module's description)."""
+    started = time.perf_counter()
+    rows, labels, lists = _training_rows(data, until, tau_hours)
+    events = data.events[data.events["at"] < until]
+    counts = {kind: int((events["kind"] == kind).sum()) for kind in (InteractionKind.SAVED, InteractionKind.OPENED)}
+    model = PersonalModel({"feed": None, "explore": None}, {"feed": 0, "explore": 0},
+                          likes=int((data.likes["at"] < until).sum()), saves=counts[InteractionKind.SAVED],
+                          opens=counts[InteractionKind.OPENED], until=until)
+    if rows is None:
+        return model
+    rng = np.random.default_rng(seed)
+    for kind in ("feed", "explore"):
+        mine = lists == "feed" if kind == "feed" else np.ones(len(lists), bool)
+        positive = np.flatnonzero(mine & labels)
+        negative = np.flatnonzero(mine & ~labels)
+        model.positives[kind] = len(positive)
+        if len(positive) < MIN_POSITIVES or len(negative) < MIN_POSITIVES:
+            continue
+        if len(negative) > MAX_NEGATIVES:
+            negative = rng.choice(negative, MAX_NEGATIVES, replace=False)
+        take = np.concatenate([positive, negative])
+        pipeline = make_pipeline(StandardScaler(), LogisticRegression(C=C, max_iter=2000))
+        pipeline.fit(design(rows.iloc[take], kind), labels[take])
+        model.models[kind] = pipeline
+        model.rows += len(take)
+    kind = "feed" if model.models["feed"] is not None else "explore"
+    if model.models[kind] is not None:
+        model.weights = dict(zip(INPUTS[kind], model.models[kind][-1].coef_[0].tolist(), strict=True))
+    model.seconds = time.perf_counter() - started
+    return model
+
+
+def _training_rows(data: WorldData, until: int, tau_hours: float):
+    """(features, label, "feed" | "explore") of every post in the weeks before `until`."""
+    start = data.coverage_start()
+    end = until - DAY  # the last day's likes are still coming in: leave it out
+    posts = data.posts.reset_index()
+    if data.me is not None:
+        posts = posts[posts["author_id"] != data.me]
+    positive = set(data.likes.loc[data.likes["at"] < until, "post_id"].tolist())
+    events = data.events[data.events["at"] < until]
+    taken = events["kind"].isin([InteractionKind.SAVED, InteractionKind.OPENED]) & events["post_id"].notna()
+    positive |= set(events.loc[taken, "post_id"].astype(np.int64).tolist())
+    frames, labels, lists = [], [], []
+    week_end = end
+    while week_end - WEEK >= start - WEEK / 2:
+        week_start = week_end - WEEK
+        week = posts[(posts["taken_at"] >= week_start) & (posts["taken_at"] < week_end)]
+        if len(week):
+            history = data.history(int(week_start))
+            frames.append(feature_frame(week, data, history, int(week_end), tau_hours))
+            labels.append(week["id"].isin(positive).to_numpy())
+            followed = data.followed[week["author_id"].to_numpy(np.int64)]
+            lists.append(np.where(followed, "feed", "explore"))
+        week_end = week_start
+    if not frames:
+        return None, None, None
+    return (pd.concat(frames, ignore_index=True), np.concatenate(labels), np.concatenate(lists))
