@@ -493,3 +493,41 @@ def test_the_window_offers_the_demo_world_for_a_bad_store(qtbot, demo_data_dir):
     finally:
         opened.close()
     assert digest(path) == before and worlds.current_name(demo_data_dir) == "broken"
+
+
+# --- the detail view under hostile text --------------------------------------------------------------------
+
+
+def test_hostile_text_keeps_the_detail_views_buttons_in_view(qtbot, demo_data_dir):
+    from discovery.browse import Browser
+    from ui.detail import FSI, PDI, DetailView
+    from ui.tasks import SynchronousRunner
+
+    path = db(demo_data_dir, worlds.DEMO)
+    with closing(sqlite3.connect(path)) as conn:
+        post_id, author_id = conn.execute("SELECT id, author_id FROM posts WHERE taken_at IS NOT NULL").fetchone()
+        conn.execute("UPDATE posts SET caption = ? WHERE id = ?",
+                     ("\u202eevil words " + "W" * 10_000 + " #harbour", post_id))
+        conn.execute("UPDATE accounts SET full_name = ? WHERE id = ?", ("N" * 10_000, author_id))
+        conn.commit()
+    world = worlds.World.open(demo_data_dir, worlds.DEMO)
+    try:
+        view = DetailView(Browser(world), SynchronousRunner(), allow_network=False)
+        qtbot.addWidget(view)
+        view.resize(1200, 800)
+        view.show()
+        view.show_post(post_id)
+        qtbot.wait(50)
+        scroll = view.caption.parentWidget().parentWidget().parentWidget()
+        assert scroll.horizontalScrollBar().maximum() == 0  # nothing wider than the side panel
+        for button in (view.open_button, view.save_button, view.hide_button, view.fewer_button):
+            assert button.width() <= scroll.viewport().width()
+            assert button.mapTo(scroll.viewport(), button.rect().topLeft()).y() < scroll.viewport().height()
+        caption = view.caption.text()
+        assert caption.startswith(FSI) and PDI in caption and "\u202e" not in caption and "\u2067" in caption
+        assert "Show all" in caption and len(caption) < 1_000
+        view.caption.linkActivated.emit("more:")
+        assert view.caption.text().count("W") == 10_000 and "Show all" not in view.caption.text()
+        assert view.author.toolTip() == "N" * 10_000 and len(view.author.text()) < 200
+    finally:
+        world.close()

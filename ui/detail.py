@@ -4,6 +4,7 @@ links, the author's card, and the actions (open, save, hide, see fewer, mark see
 from __future__ import annotations
 
 import html
+import re
 import time
 
 from PySide6.QtCore import QSize, Qt, QUrl, Signal
@@ -27,20 +28,39 @@ from ui.thumbnails import decode
 from ui.why_panel import plain_label
 
 PICTURE = QSize(720, 720)
+CAPTION_PREVIEW = 300  # characters of a caption shown before "Show all" (most captions are shorter)
+NAME_PREVIEW = 60  # characters of a full name shown (all of it in the tooltip)
+FSI, PDI, ZWSP = "\u2068", "\u2069", "\u200b"
+# Overrides (LRO, RLO, PDF) would turn the order of the very characters they cover: shown as isolates instead.
+_OVERRIDES_AS_ISOLATES = str.maketrans({"\u202d": "\u2066", "\u202e": "\u2067", "\u202c": PDI})
+_LONG_RUN = re.compile(r"\S{30,}")
 
 
-def caption_html(caption: str) -> str:
-    """The caption as escaped HTML with #hashtags and @mentions as internal links."""
+def isolated(text: str) -> str:
+    """Someone else's text with its direction kept to itself: nothing in it reverses what is around it."""
+    return f"{FSI}{text.translate(_OVERRIDES_AS_ISOLATES)}{PDI}" if text else ""
+
+
+def breakable(text: str, every: int = 15) -> str:
+    """Unbroken runs get zero-width break opportunities, so that wrapping can fold a 10,000-character word."""
+    return _LONG_RUN.sub(lambda m: ZWSP.join(m[0][i:i + every] for i in range(0, len(m[0]), every)), text)
+
+
+def caption_html(caption: str, limit: int | None = None) -> str:
+    """The caption as escaped HTML with #hashtags and @mentions as internal links, its direction isolated;
+    past `limit` characters it is cut, with a "Show all" link."""
+    cut = limit is not None and len(caption) > limit
     parts = []
-    for kind, piece in caption_tokens(caption):
-        escaped = html.escape(piece)
+    for kind, piece in caption_tokens(caption[:limit] if cut else caption):
+        escaped = html.escape(breakable(piece))
         if kind == "hashtag":
             parts.append(f'<a href="hashtag:{html.escape(piece[1:].lower(), quote=True)}">{escaped}</a>')
         elif kind == "mention":
             parts.append(f'<a href="author:{html.escape(piece[1:].rstrip("."), quote=True)}">{escaped}</a>')
         else:
             parts.append(escaped.replace("\n", "<br>"))
-    return "".join(parts)
+    more = ' … <a href="more:">Show all</a>' if cut else ""
+    return isolated("".join(parts)) + more if parts else ""
 
 
 class PictureLabel(QLabel):
@@ -169,7 +189,11 @@ class DetailView(QWidget):
         self.detail = detail = self.browser.detail(post_id)
         self._opened_at = time.monotonic()
         self.browser.act(InteractionKind.OPENED, post_pk=detail.pk)
-        self.author.setText(f"@{detail.username}" + (f" · {detail.full_name}" if detail.full_name else ""))
+        name = detail.full_name or ""
+        short = name if len(name) <= NAME_PREVIEW else name[:NAME_PREVIEW] + "…"
+        # Usernames are letters, digits, '.' and '_': only the full name needs its direction isolated.
+        self.author.setText(f"@{breakable(detail.username)}" + (f" · {isolated(breakable(short))}" if name else ""))
+        self.author.setToolTip(name if short != name else "")
         facts = [f"{text.compact(detail.followers)} followers" if detail.followers is not None else None,
                  "you follow them" if detail.following else "you don't follow them yet",
                  f"#{detail.pagerank_position:,} in your network by PageRank" if detail.pagerank_position else None]
@@ -178,8 +202,8 @@ class DetailView(QWidget):
             more = detail.followed_by_count - len(detail.followed_by)
             facts.append(f"followed by {names}" + (f" and {more} more you follow" if more else " (you follow)"))
         self.author_facts.setText(" · ".join(f for f in facts if f))
-        self.caption.setText(caption_html(detail.caption) or "<i>No caption</i>")
-        self.fewer_button.setText(f"See fewer from @{detail.username}")
+        self.caption.setText(caption_html(detail.caption, CAPTION_PREVIEW) or "<i>No caption</i>")
+        self.fewer_button.setText(f"See fewer from @{detail.username[:40]}")
         self.save_button.setChecked(detail.saved)
         self.save_button.setText("Saved" if detail.saved else "Save")
         self.seen_button.setChecked(detail.seen)
@@ -239,7 +263,9 @@ class DetailView(QWidget):
 
     def _link(self, link: str) -> None:
         kind, _, value = link.partition(":")
-        if kind in ("hashtag", "author") and value:
+        if kind == "more" and self.detail is not None:
+            self.caption.setText(caption_html(self.detail.caption))
+        elif kind in ("hashtag", "author") and value:
             self.filter_requested.emit(kind, value)
 
     def _open_in_browser(self) -> None:
