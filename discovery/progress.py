@@ -44,6 +44,9 @@ class CancelToken:
             raise Cancelled()
 
 
+BAR = 24  # characters of the progress bar on a terminal
+
+
 class TerminalProgress:
     """Prints progress to stderr, at most a few times a second, on one line when stderr is a terminal."""
 
@@ -66,6 +69,10 @@ class TerminalProgress:
         count = f"{event.done:,}" + (f"/{event.total:,}" if event.total else "")
         line = f"{event.stage}: {count}" + (f" · {event.message}" if event.message else "")
         if self._tty:
+            if event.total:
+                filled = round(BAR * min(event.done / event.total, 1.0))
+                line = f"{event.stage} [{'#' * filled}{'-' * (BAR - filled)}] {count}" + \
+                    (f" · {event.message}" if event.message else "")
             self.stream.write("\r\x1b[K" + line + ("\n" if finished else ""))
             if finished:
                 self._stage = None

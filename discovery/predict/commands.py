@@ -38,6 +38,14 @@ def register(subparsers, common) -> None:
     p.add_argument("--pick-trials", type=int, default=200, metavar="N",
                    help="demo world only: choices of 1 picture among 4 to measure the model's pick "
                         "(default 200)")
+    p.add_argument("--predictions", metavar="FILE",
+                   help="write one CSV row per test post: author, date, age at the count, likes, baseline, "
+                        "age-aware baseline, model and its 10th / 90th percentiles")
+    p.add_argument("--demo-pick", action="store_true",
+                   help="build fresh demo worlds (seeds 1..--seeds) in a temporary folder, train on each and "
+                        "measure the model's pick of the best of 4 pictures against a random pick")
+    p.add_argument("--seeds", type=int, default=3, metavar="N", help="demo worlds for --demo-pick (default 3)")
+    p.add_argument("--small", action="store_true", help="--demo-pick on small demo worlds (a quick check)")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(run=run_evaluate)
 
@@ -107,8 +115,63 @@ def _dump(data) -> None:
 # --- evaluate-likes ----------------------------------------------------------------------------------------
 
 
+def write_predictions(predictions, path: str) -> None:
+    """The per-post predictions of an evaluation as CSV (dates in UTC)."""
+    out = predictions.copy()
+    out.insert(1, "date", [dt.datetime.fromtimestamp(int(t), dt.UTC).strftime("%Y-%m-%d %H:%M")
+                           for t in out.pop("taken_at")])
+    out = out.rename(columns={"low": "model_p10", "high": "model_p90", "predicted": "model"})
+    columns = ["author", "date", "age_days", "likes", "baseline", "age_baseline", "model", "model_p10",
+               "model_p90"]
+    try:
+        out[columns].to_csv(path, index=False, float_format="%.6g")
+    except OSError as exc:
+        raise CommandError(f"The predictions cannot be written to {path} ({exc.strerror or exc}).") from None
+
+
+def run_demo_pick(args, progress) -> dict:
+    """--demo-pick: fresh demo worlds in a temporary folder, each trained and measured; the pooled pick."""
+    import tempfile
+    import time
+
+    import numpy as np
+
+    from discovery.demo import DemoConfig, ensure_demo_world
+
+    if args.seeds < 1:
+        raise CommandError("--seeds must be at least 1.")
+    found, worlds_seen = [], []
+    for seed in range(1, args.seeds + 1):
+        with tempfile.TemporaryDirectory(prefix="tessera-pick-") as directory:
+            config = DemoConfig.small(seed) if args.small else DemoConfig(seed=seed)
+            world = ensure_demo_world(Path(directory), progress, config=config)
+            try:
+                started, cpu = time.perf_counter(), time.process_time()
+                model = PR.train_world(world, progress, seed=args.seed)
+                seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+                trials = PR.demo_pick_trials(world, model, args.pick_trials, args.seed, progress)
+            finally:
+                world.close()
+        found.append(trials)
+        worlds_seen.append({"seed": seed, "train_seconds": round(seconds, 2), "train_cpu_seconds": round(cpu, 2),
+                            "posts": model.n_posts,
+                            "pictured_posts": int(model.evaluation.get("pictured", 0)) if model.evaluation
+                            else 0})
+    report = E.pick_summary(*(np.concatenate([f[k] for f in found]) for k in ("picked", "best", "hits")),
+                            args.seeds, 4, seed=args.seed)
+    report["worlds"] = worlds_seen
+    return report
+
+
 def run_evaluate(args) -> int:
     progress = TerminalProgress()
+    if args.demo_pick:
+        report = run_demo_pick(args, progress)
+        if args.json:
+            _dump(report)
+        else:
+            print(E.format_table(report))
+        return 0
     popularity = None
     if args.hashtag_prior:
         try:
@@ -131,7 +194,8 @@ def run_evaluate(args) -> int:
         if args.authors:
             table, vectors = E.sample_authors(table, vectors, args.authors, args.seed)
         try:
-            report, model, _ = E.evaluate_table(table, popularity, vectors, seed=args.seed, progress=progress)
+            report, model, predictions = E.evaluate_table(table, popularity, vectors, seed=args.seed,
+                                                          progress=progress)
         except M.ModelError as exc:
             raise CommandError(str(exc)) from None
         report["source"] = source
@@ -140,6 +204,8 @@ def run_evaluate(args) -> int:
     finally:
         if world is not None:
             world.close()
+    if args.predictions:
+        write_predictions(predictions, args.predictions)
     if args.json:
         _dump(report)
     else:

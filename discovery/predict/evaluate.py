@@ -26,6 +26,7 @@ from discovery.predict import model as M
 from discovery.progress import CancelToken, Progress, ProgressEvent, no_progress
 
 TEST_POSTS = 3
+SETTLED_DAYS = 3.0  # a count read this long after posting has (nearly) all its likes
 METRICS = ("mape", "mdape", "log_mae", "spearman", "pairwise", "coverage80")
 
 
@@ -37,30 +38,36 @@ def test_mask(table: pd.DataFrame, test_posts: int = TEST_POSTS) -> np.ndarray:
 
 def trailing_baseline(table: pd.DataFrame) -> pd.DataFrame:
     """Per row, from the author's earlier posts: median likes and the 10th / 90th percentiles."""
-    out = np.full((len(table), 3), np.nan)
     likes = table["likes"].to_numpy(dtype=float)
-    authors = table["author"].to_numpy()
-    starts = np.flatnonzero(np.r_[True, authors[1:] != authors[:-1]])
-    for start, end in zip(starts, np.r_[starts[1:], len(table)], strict=True):
-        for i in range(start + 1, end):
-            past = likes[start:i]
-            out[i] = [np.median(past), *np.percentile(past, [10, 90])]
-    return pd.DataFrame(out, columns=["median", "low", "high"], index=table.index)
+    stats = F.expanding_stats(likes, table["author"].to_numpy(), {
+        "median": lambda w: np.median(w, axis=1),
+        "low": lambda w: np.percentile(w, 10, axis=1),
+        "high": lambda w: np.percentile(w, 90, axis=1)})
+    return pd.DataFrame(stats, index=table.index)[["median", "low", "high"]]
 
 
 def pairwise_accuracy(authors: np.ndarray, predicted: np.ndarray, actual: np.ndarray) -> float:
-    right = pairs = 0.0
-    for author in np.unique(authors):
-        idx = np.flatnonzero(authors == author)
-        for a in range(len(idx)):
-            for b in range(a + 1, len(idx)):
-                i, j = idx[a], idx[b]
-                if actual[i] == actual[j]:
-                    continue
-                pairs += 1
-                guess = np.sign(predicted[i] - predicted[j])
-                right += 0.5 if guess == 0 else float(guess == np.sign(actual[i] - actual[j]))
-    return right / pairs if pairs else float("nan")
+    order = np.argsort(authors, kind="stable")
+    authors, predicted, actual = np.asarray(authors)[order], np.asarray(predicted)[order], \
+        np.asarray(actual)[order]
+    starts = np.flatnonzero(np.r_[True, authors[1:] != authors[:-1]]) if len(authors) else np.array([], int)
+    sizes = np.diff(np.r_[starts, len(authors)])
+    first, second = [], []
+    for size in np.unique(sizes[sizes >= 2]):
+        i, j = np.triu_indices(size, 1)
+        base = starts[sizes == size][:, None]
+        first.append((base + i).ravel())
+        second.append((base + j).ravel())
+    if not first:
+        return float("nan")
+    i, j = np.concatenate(first), np.concatenate(second)
+    differ = actual[i] != actual[j]
+    i, j = i[differ], j[differ]
+    if not len(i):
+        return float("nan")
+    guess = np.sign(predicted[i] - predicted[j])
+    right = np.where(guess == 0, 0.5, (guess == np.sign(actual[i] - actual[j])).astype(float))
+    return float(right.mean())
 
 
 def scores(authors: np.ndarray, predicted: np.ndarray, low: np.ndarray, high: np.ndarray,
@@ -79,45 +86,76 @@ def scores(authors: np.ndarray, predicted: np.ndarray, low: np.ndarray, high: np
     }
 
 
+def age_factors(table: pd.DataFrame, median: np.ndarray, mask: np.ndarray, minimum: int = 20) -> pd.Series:
+    """The age curve of the age-aware baseline: per whole day of age at the count, the median of likes over
+    the trailing median, over the rows in `mask` (training rows). A day with fewer than `minimum` rows takes
+    the value of the nearest day that has them; 1 where no day has."""
+    days = np.floor((table["observed_at"] - table["taken_at"]).to_numpy(dtype=float) / F.DAY)
+    likes = table["likes"].to_numpy(dtype=float)
+    usable = mask & ~np.isnan(days) & (median > 0)
+    ratio = pd.Series(likes[usable] / median[usable]).groupby(days[usable])
+    known = ratio.median()[ratio.size() >= minimum]
+    return known.rename("factor").rename_axis("day")
+
+
+def age_factor(factors: pd.Series, age_days: np.ndarray) -> np.ndarray:
+    if factors.empty:
+        return np.ones(len(age_days))
+    days = np.floor(np.asarray(age_days, dtype=float))
+    known = factors.index.to_numpy(dtype=float)
+    nearest = np.abs(np.nan_to_num(days, nan=known.max())[:, None] - known[None, :]).argmin(axis=1)
+    return factors.to_numpy()[nearest]
+
+
 def evaluate_table(table: pd.DataFrame, popularity: F.HashtagPopularity | None = None,
                    pixel_vectors=None, seed: int = 0, progress: Progress = no_progress,
                    cancel: CancelToken | None = None) -> tuple[dict, M.LikeModel, pd.DataFrame]:
     """Evaluate on a post table by the protocol above.
 
     Returns the report (JSON-ready), the model trained for it (on the non-test posts) and one row per scored
-    test post: author, post, likes, age_days, baseline / baseline_low / baseline_high and predicted /
-    low / high. Without `popularity`, hashtag popularity is counted on the training posts only."""
+    test post: author, post, taken_at, likes, age_days, baseline / baseline_low / baseline_high,
+    age_baseline / age_baseline_low / age_baseline_high and predicted / low / high. Without `popularity`,
+    hashtag popularity is counted on the training posts only."""
     test = test_mask(table)
     progress(ProgressEvent("Computing features", 0, 1))
-    history = F.history_features(table)
+    curve = F.AgeCurve.fit(table, ~test)
+    history = F.history_features(table, curve)
     scored = test & (history["h_count"].to_numpy() >= 1)
     if not scored.any():
         raise M.ModelError("No author has a test post with an earlier post before it; there is nothing "
                            "to evaluate.")
     popularity = popularity or F.HashtagPopularity.from_posts(table.loc[~test, "hashtags"])
     progress(ProgressEvent("Computing features", 1, 1))
-    model = M.fit(table, popularity, pixel_vectors, train_mask=~test, history=history, seed=seed,
+    model = M.fit(table, popularity, pixel_vectors, train_mask=~test, history=history, curve=curve, seed=seed,
                   progress=progress, cancel=cancel)
     vectors = None if pixel_vectors is None else [v for v, s in zip(pixel_vectors, scored, strict=True) if s]
     rows = table[scored]
-    X = F.design(rows, popularity, model.time_of_day, vectors, history=history[scored])
-    forecast = model.forecast(X, model.prior.baseline(history[scored], rows["followers"]))
-    trailing = trailing_baseline(table)[scored]
+    age = (rows["observed_at"] - rows["taken_at"]).to_numpy(dtype=float) / F.DAY
+    X = F.design(rows, model.popularity, model.time_of_day, vectors, history=history[scored])
+    forecast = model.forecast(X, model.prior.baseline(history[scored], rows["followers"]), age)
+    trailing = trailing_baseline(table)
+    factors = age_factors(table, trailing["median"].to_numpy(), ~test & (history["h_count"].to_numpy() >= 1))
+    factor = age_factor(factors, age)
+    trailing = trailing[scored]
     authors, actual = rows["author"].to_numpy(), rows["likes"].to_numpy(dtype=float)
     predictions = pd.DataFrame({
-        "author": authors, "post": rows["post"].to_numpy(), "likes": actual,
-        "age_days": (rows["observed_at"] - rows["taken_at"]).to_numpy(dtype=float) / F.DAY,
-        "baseline": trailing["median"].to_numpy(), "baseline_low": trailing["low"].to_numpy(),
-        "baseline_high": trailing["high"].to_numpy(), "predicted": forecast.likes, "low": forecast.likes_low,
-        "high": forecast.likes_high})
+        "author": authors, "post": rows["post"].to_numpy(), "taken_at": rows["taken_at"].to_numpy(),
+        "age_days": age, "likes": actual, "baseline": trailing["median"].to_numpy(),
+        "baseline_low": trailing["low"].to_numpy(), "baseline_high": trailing["high"].to_numpy(),
+        "age_baseline": trailing["median"].to_numpy() * factor,
+        "age_baseline_low": trailing["low"].to_numpy() * factor,
+        "age_baseline_high": trailing["high"].to_numpy() * factor,
+        "predicted": forecast.likes, "low": forecast.likes_low, "high": forecast.likes_high})
     report = {
         "n_test": int(scored.sum()),
         "n_authors": int(rows["author"].nunique()),
         "n_train": int((~test & (history["h_count"].to_numpy() >= 1)).sum()),
-        "baseline": scores(authors, trailing["median"].to_numpy(), trailing["low"].to_numpy(),
-                           trailing["high"].to_numpy(), actual),
-        "model": scores(authors, forecast.likes, forecast.likes_low, forecast.likes_high, actual),
+        "pictured": 0 if pixel_vectors is None else int(sum(v is not None for v in pixel_vectors)),
+        **side_by_side(predictions),
+        "settled": {"days": SETTLED_DAYS, "n": int((age >= SETTLED_DAYS).sum()),
+                    **(side_by_side(predictions[age >= SETTLED_DAYS]) if (age >= SETTLED_DAYS).any() else {})},
         "features": list(model.features),
+        "age_curve": model.summary()["age_curve"],
         "hashtag_popularity": popularity.source,
         "seed": seed,
         "by_age": by_age(predictions),
@@ -125,19 +163,24 @@ def evaluate_table(table: pd.DataFrame, popularity: F.HashtagPopularity | None =
     return report, model, predictions
 
 
-def by_age(predictions: pd.DataFrame, days: float = 3.0) -> dict:
-    """Baseline and model scores for test posts whose count was read within `days` of posting and later."""
+def side_by_side(predictions: pd.DataFrame) -> dict[str, dict[str, float]]:
+    """The METRICS of the baseline, the age-aware baseline and the model over rows of a predictions frame."""
+    authors, actual = predictions["author"].to_numpy(), predictions["likes"].to_numpy(dtype=float)
+    return {name: scores(authors, predictions[column].to_numpy(dtype=float),
+                         predictions[f"{low}_low" if low else "low"].to_numpy(dtype=float),
+                         predictions[f"{low}_high" if low else "high"].to_numpy(dtype=float), actual)
+            for name, column, low in (("baseline", "baseline", "baseline"),
+                                      ("age_baseline", "age_baseline", "age_baseline"),
+                                      ("model", "predicted", ""))}
+
+
+def by_age(predictions: pd.DataFrame, days: float = SETTLED_DAYS) -> dict:
+    """Scores for test posts whose count was read within `days` of posting and later."""
     out = {}
     for name, rows in (("young", predictions[predictions["age_days"] < days]),
                        ("settled", predictions[predictions["age_days"] >= days])):
-        if len(rows) < 3:
-            continue
-        authors, actual = rows["author"].to_numpy(), rows["likes"].to_numpy()
-        out[name] = {"days": days, "n_test": len(rows),
-                     "baseline": scores(authors, rows["baseline"].to_numpy(), rows["baseline_low"].to_numpy(),
-                                        rows["baseline_high"].to_numpy(), actual),
-                     "model": scores(authors, rows["predicted"].to_numpy(), rows["low"].to_numpy(),
-                                     rows["high"].to_numpy(), actual)}
+        if len(rows) >= 3:
+            out[name] = {"days": days, "n_test": len(rows), **side_by_side(rows)}
     return out
 
 
@@ -152,27 +195,48 @@ def sample_authors(table: pd.DataFrame, vectors, authors: int, seed: int):
     return kept, None if vectors is None else [v for v, k in zip(vectors, keep, strict=True) if k]
 
 
+def pick_summary(picked: np.ndarray, best: np.ndarray, hits: np.ndarray, seeds: int | None, candidates: int,
+                 resamples: int = 2000, seed: int = 0) -> dict:
+    """The pick gain over trials: each trial's expected likes of the model's pick (and of the best
+    candidate) over the candidates' mean. The gain's 95% interval is a bootstrap over trials."""
+    gains = np.asarray(picked, dtype=float) - 1
+    draws = np.random.default_rng(seed).integers(0, len(gains), (resamples, len(gains)))
+    low, high = np.percentile(gains[draws].mean(axis=1), [2.5, 97.5])
+    return {"pick": {"gain": {"mean": float(gains.mean()), "low": float(low), "high": float(high)},
+                     "best_rate": float(np.mean(hits)), "ceiling": float(np.mean(best) - 1),
+                     "seeds": seeds, "candidates": candidates, "trials": int(len(gains))}}
+
+
 def format_table(report: dict) -> str:
-    """The report as a small text table: one row per metric, baseline and model side by side."""
-    lines = [f"test posts: {report['n_test']:,} of {report['n_authors']:,} authors "
-             f"(model trained on {report['n_train']:,} earlier posts)", "",
-             f"{'metric':<12} {'baseline':>9} {'model':>9}"]
+    """The report as a small text table: one row per metric; baseline, age-aware baseline and model side by
+    side, for all test posts and for those counted once settled."""
     percent = {"mape", "mdape", "pairwise", "coverage80"}
-    for name in METRICS:
-        cells = []
-        for side in ("baseline", "model"):
-            value = report[side][name]
-            cells.append(f"{value * 100:8.1f}%" if name in percent else f"{value:9.3f}")
-        lines.append(f"{name:<12} {cells[0]:>9} {cells[1]:>9}")
-    for name, part in report.get("by_age", {}).items():
-        when = "within" if name == "young" else "after"
-        lines.append(f"  {part['n_test']:,} test posts read {when} {part['days']:g} days: MAPE "
-                     f"{part['baseline']['mape'] * 100:.1f}% -> {part['model']['mape'] * 100:.1f}%, log-MAE "
-                     f"{part['baseline']['log_mae']:.3f} -> {part['model']['log_mae']:.3f}")
-    if "pick_gain" in report:
-        gain = report["pick_gain"]
-        lines += ["", f"model's pick of {gain['candidates']} pictures vs a random one: "
-                      f"{gain['gain'] * 100:+.1f}% expected likes over {gain['trials']} trials "
-                      f"(a perfect pick: {gain['oracle_gain'] * 100:+.1f}%; best picked "
-                      f"{gain['best_picked'] * 100:.0f}% of the time)"]
+    sides = (("baseline", "baseline"), ("age_baseline", "age-aware"), ("model", "model"))
+
+    def block(part: dict) -> list[str]:
+        lines = [f"{'metric':<12}" + "".join(f" {label:>10}" for _, label in sides)]
+        for name in METRICS:
+            cells = [part[side][name] for side, _ in sides]
+            lines.append(f"{name:<12}" + "".join(f" {v * 100:9.1f}%" if name in percent else f" {v:10.3f}"
+                                                 for v in cells))
+        return lines
+
+    lines = []
+    if "n_test" in report:
+        lines = [f"test posts: {report['n_test']:,} of {report['n_authors']:,} authors "
+                 f"(model trained on {report['n_train']:,} earlier posts)", "", *block(report)]
+    settled = report.get("settled", {})
+    if "model" in settled:
+        lines += ["", f"{settled['n']:,} test posts counted {settled['days']:g} or more days after posting:",
+                  *block(settled)]
+    if "age_curve" in report:
+        curve = report["age_curve"]
+        lines += ["", f"age curve: 95% of the settled likes after {curve['days_to_95_percent']:.2f} days"]
+    if "pick" in report:
+        pick = report["pick"]
+        gain = pick["gain"]
+        lines += ["", f"model's pick of {pick['candidates']} pictures vs a random one: {gain['mean'] * 100:+.1f}% "
+                      f"expected likes (95% CI {gain['low'] * 100:+.1f}% to {gain['high'] * 100:+.1f}%, "
+                      f"{pick['trials']} trials); best picked {pick['best_rate'] * 100:.0f}% of the time; "
+                      f"a perfect pick: {pick['ceiling'] * 100:+.1f}%"]
     return "\n".join(lines)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import re
 import threading
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -23,6 +24,7 @@ import pandas as pd
 from discovery.predict import pixels
 
 DAY = 86400.0
+PRIOR_WEIGHT = 3.0  # how firmly the age curve is held at its prior (see AgeCurve.fit)
 MIN_AGE_DAYS = 1 / 24  # a count read within the first hour is treated as read at one hour
 TREND_POSTS = 5
 RECENT_POSTS = 3
@@ -31,7 +33,7 @@ HISTORY_FEATURES = ("h_count", "h_median", "h_mean", "h_std", "h_spread", "h_las
                     "h_recent", "h_trend", "h_age", "h_gap", "h_rate")
 ACCOUNT_FEATURES = ("log_followers", "log_following", "log_media_count", "likes_per_follower")
 POST_FEATURES = ("log_age", "caption_length", "n_hashtags", "tag_pop_mean", "tag_pop_max", "tag_lift",
-                 "tag_reuse", "n_mentions",
+                 "tag_reuse", "n_mentions", "n_emoji", "question", "call_to_action", "sponsored",
                  "has_location", "is_video", "is_reel", "is_carousel", "carousel_count", "weekday", "hour")
 PIXEL_COLUMNS = tuple(f"px_{name}" for name in pixels.PIXEL_FEATURES)
 FEATURES = HISTORY_FEATURES + ACCOUNT_FEATURES + POST_FEATURES + PIXEL_COLUMNS
@@ -48,10 +50,30 @@ LABELS = {
     "log_age": "Age at the count", "caption_length": "Caption length", "n_hashtags": "Hashtags",
     "tag_pop_mean": "Hashtag popularity", "tag_pop_max": "Most popular hashtag",
     "tag_lift": "Your past posts with these hashtags", "tag_reuse": "Hashtags used before",
-    "n_mentions": "Mentions", "has_location": "Location", "is_video": "Video", "is_reel": "Reel",
+    "n_mentions": "Mentions", "n_emoji": "Emoji", "question": "A question", "call_to_action": "A call to action",
+    "sponsored": "Marked as an ad", "has_location": "Location", "is_video": "Video", "is_reel": "Reel",
     "is_carousel": "Carousel", "carousel_count": "Carousel size",
     "weekday": "Weekday", "hour": "Hour",
 } | {f"px_{name}": label for name, label in pixels.PIXEL_LABELS.items()}
+
+
+# Captions that ask for something, and posts marked as paid (in the languages seen most in the data).
+CALL_TO_ACTION = re.compile(r"link in (?:my )?(?:bio|profile)|tag (?:a|your) (?:friend|bestie)|comment below|"
+                            r"double tap|swipe (?:up|left)|let me know|giveaway|shop now|\bdm\b", re.IGNORECASE)
+SPONSORED = re.compile(r"#(?:ad|ads|sponsored|spon|advert|advertising|anzeige|werbung|publicidad|pub|partner)\b|"
+                       r"paid partnership", re.IGNORECASE)
+EMOJI = re.compile("[\U0001F300-\U0001FAFF\u2600-\u27BF\u2B50\u2764]")
+
+
+def caption_features(captions: pd.Series) -> pd.DataFrame:
+    """Counts and flags of a caption's text: emoji, a question, a call to action, marked as an ad."""
+    text = captions.fillna("").astype(str)
+    return pd.DataFrame({
+        "n_emoji": text.str.count(EMOJI.pattern).to_numpy(dtype=float),
+        "question": text.str.contains("?", regex=False).to_numpy(dtype=float),
+        "call_to_action": text.str.contains(CALL_TO_ACTION).to_numpy(dtype=float),
+        "sponsored": text.str.contains(SPONSORED).to_numpy(dtype=float),
+    }, index=captions.index)
 
 
 def log_likes(likes) -> np.ndarray:
@@ -116,23 +138,189 @@ def tag_history(past_tags: Sequence[Sequence[str]], past_log_likes: np.ndarray, 
     return (float(np.mean(shared)) if shared else np.nan), len(wanted & seen) / len(wanted)
 
 
-def history_features(table: pd.DataFrame) -> pd.DataFrame:
-    """HISTORY_FEATURES, tag_lift and tag_reuse for every row of a post table (sorted by author and order),
-    from earlier rows of the same author only."""
-    values = np.full((len(table), len(HISTORY_FEATURES) + 2), np.nan)
+@dataclass(frozen=True)
+class AgeCurve:
+    """How a post's likes grow with its age: `age` days after posting it holds the share
+    1 - exp(-(age / tau) ** shape) of the count it settles at. Learned from posts of one author read at
+    different ages (each author's own level taken out, a robust loss), so a young post's count can be read
+    as its settled count and a prediction can be made for the settled count."""
+
+    tau: float = 0.5  # days; the prior: most likes within the first day or two
+    shape: float = 1.0
+
+    def log_share(self, age_days) -> np.ndarray:
+        """log of the share of the settled count reached at each age (0 when the age is unknown)."""
+        age = np.maximum(np.asarray(age_days, dtype=float), MIN_AGE_DAYS)
+        with np.errstate(invalid="ignore"):
+            share = -np.expm1(-((age / self.tau) ** self.shape))
+            out = np.log(np.maximum(share, 1e-6))
+        return np.where(np.isnan(out), 0.0, out)
+
+    def days_to(self, share: float = 0.95) -> float:
+        """The age (days) at which a post holds `share` of its settled count."""
+        return float(self.tau * (-math.log(1 - share)) ** (1 / self.shape))
+
+    @classmethod
+    def fit(cls, table: pd.DataFrame, mask: np.ndarray | None = None, limit: int = 60_000) -> AgeCurve:
+        """Fitted on the rows in `mask` (default all) with a known age; the default curve when the ages
+        within authors do not vary."""
+        from scipy.optimize import least_squares
+
+        keep = np.ones(len(table), bool) if mask is None else np.asarray(mask, bool).copy()
+        age = (table["observed_at"].to_numpy(dtype=float) - table["taken_at"].to_numpy(dtype=float)) / DAY
+        keep &= ~np.isnan(age)
+        rows = np.flatnonzero(keep)
+        if len(rows) > limit:
+            rows = np.sort(np.random.default_rng(0).choice(rows, limit, replace=False))
+        codes, _ = pd.factorize(table["author"].to_numpy()[rows])
+        age, y = age[rows], log_likes(table["likes"].to_numpy()[rows])
+        size = np.bincount(codes).astype(float)
+        if len(rows) < 30 or np.all(size < 2):
+            return cls()
+
+        def centred(values: np.ndarray) -> np.ndarray:
+            return values - (np.bincount(codes, values) / size)[codes]
+
+        target = centred(y)
+        if np.ptp(centred(np.log(np.maximum(age, MIN_AGE_DAYS)))) < 1e-9:
+            return cls()
+
+        prior = np.array([math.log(cls.tau), math.log(cls.shape)])
+
+        def misfit(params: np.ndarray) -> np.ndarray:
+            # Two pseudo-observations hold the curve at the prior where few posts were read young: a
+            # snapshot's young posts are mostly the newest ones, which an evaluation holds out.
+            pull = PRIOR_WEIGHT * (params - prior)
+            return np.r_[centred(cls(math.exp(params[0]), math.exp(params[1])).log_share(age)) - target, pull]
+
+        lower, upper = [math.log(1 / 24), math.log(0.3)], [math.log(60.0), math.log(3.0)]
+        found = least_squares(misfit, prior, bounds=(lower, upper), loss="soft_l1", f_scale=0.3)
+        return cls(float(math.exp(found.x[0])), float(math.exp(found.x[1])))
+
+
+def settled_log_likes(table: pd.DataFrame, curve: AgeCurve | None = None) -> np.ndarray:
+    """log(1 + likes) of each row, scaled to its settled count by `curve` (as read without one)."""
     likes = log_likes(table["likes"])
+    if curve is None:
+        return likes
+    days = (table["observed_at"].to_numpy(dtype=float) - table["taken_at"].to_numpy(dtype=float)) / DAY
+    return likes - curve.log_share(days)
+
+
+def expanding_stats(values: np.ndarray, authors: np.ndarray, stats: dict) -> dict[str, np.ndarray]:
+    """For every row (sorted by author), each of `stats` (a function of a 2-D array: one row per author, the
+    author's earlier values in columns, no missing values in it) over the author's earlier values; NaN
+    for an author's first row. Computed a position at a time over all authors long enough: sum over
+    authors of (posts squared), fast for the short histories of most authors."""
+    n = len(values)
+    out = {name: np.full(n, np.nan) for name in stats}
+    if n == 0:
+        return out
+    starts = np.flatnonzero(np.r_[True, authors[1:] != authors[:-1]])
+    sizes = np.diff(np.r_[starts, n])
+    order = np.argsort(-sizes, kind="stable")
+    starts, sizes = starts[order], sizes[order]
+    longest = int(sizes[0])
+    matrix = np.full((len(starts), longest), np.nan)
+    for k in range(longest):
+        live = int(np.searchsorted(-sizes, -k, side="left"))  # authors with more than k posts
+        matrix[:live, k] = values[starts[:live] + k]
+    for k in range(1, longest):
+        live = int(np.searchsorted(-sizes, -k, side="left"))
+        window = matrix[:live, :k]
+        for name, function in stats.items():
+            out[name][starts[:live] + k] = function(window)
+    return out
+
+
+def history_features(table: pd.DataFrame, curve: AgeCurve | None = None) -> pd.DataFrame:
+    """HISTORY_FEATURES, tag_lift and tag_reuse for every row of a post table (sorted by author and order),
+    from earlier rows of the same author only: history_row and tag_history, computed for all rows at once.
+
+    With `curve`, each earlier count is first scaled to its settled value (see AgeCurve)."""
+    likes = settled_log_likes(table, curve)
     ages = log_age_days(table["observed_at"], table["taken_at"])
     times = table["taken_at"].to_numpy(dtype=float)
-    tags = list(table["hashtags"])
     authors = table["author"].to_numpy()
-    starts = np.flatnonzero(np.r_[True, authors[1:] != authors[:-1]])
-    ends = np.r_[starts[1:], len(table)]
-    for start, end in zip(starts, ends, strict=True):
+    n = len(table)
+    starts = np.flatnonzero(np.r_[True, authors[1:] != authors[:-1]]) if n else np.array([], int)
+    first = np.zeros(n, int)
+    first[starts] = starts
+    first = np.maximum.accumulate(first) if n else first
+    count = np.arange(n) - first  # earlier posts of the same author
+
+    def earlier(column: np.ndarray, back: int = 1) -> np.ndarray:
+        shifted = np.full(n, np.nan)
+        shifted[back:] = column[:-back] if back < n else shifted[back:]
+        return np.where(count >= back, shifted, np.nan)
+
+    def trailing_sum(column: np.ndarray, size: int) -> np.ndarray:
+        """Sum of the last `size` earlier values (fewer when there are fewer)."""
+        total = np.zeros(n)
+        for back in range(1, size + 1):
+            total += np.nan_to_num(earlier(column, back))
+        return total
+
+    stats = expanding_stats(likes, authors, {
+        "median": lambda w: np.median(w, axis=1), "mean": lambda w: w.mean(axis=1),
+        "std": lambda w: w.std(axis=1, ddof=1) if w.shape[1] >= 2 else np.full(len(w), np.nan),
+        "q10": lambda w: np.percentile(w, 10, axis=1), "q90": lambda w: np.percentile(w, 90, axis=1)})
+    age_median = expanding_stats(np.nan_to_num(ages, nan=np.inf), authors, {
+        "age": lambda w: np.median(w, axis=1)})["age"]  # an unknown age counts as very old: rare
+    median = stats["median"]
+    values = np.full((n, len(HISTORY_FEATURES)), np.nan)
+    values[:, 0] = count
+    values[:, 1] = median
+    values[:, 2] = stats["mean"]
+    values[:, 3] = np.where(count >= 2, stats["std"], np.nan)
+    values[:, 4] = np.where(count >= 3, stats["q90"] - stats["q10"], np.nan)
+    values[:, 5] = earlier(likes) - median
+    values[:, 6] = earlier(ages)
+    recent = np.minimum(count, RECENT_POSTS)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        values[:, 7] = trailing_sum(likes, RECENT_POSTS) / recent - median
+        # Slope of the last TREND_POSTS values against their position (1 = the latest), from sums.
+        m = np.minimum(count, TREND_POSTS).astype(float)
+        sy = trailing_sum(likes, TREND_POSTS)
+        sj = sum(np.where(count >= b, b, 0.0) for b in range(1, TREND_POSTS + 1))
+        sjj = sum(np.where(count >= b, b * b, 0.0) for b in range(1, TREND_POSTS + 1))
+        sjy = sum(np.where(count >= b, b * np.nan_to_num(earlier(likes, b)), 0.0)
+                  for b in range(1, TREND_POSTS + 1))
+        slope = -(sjy - sj * sy / m) / (sjj - sj**2 / m)  # positions count back in time
+        values[:, 8] = np.where(count >= 3, slope, np.nan)
+    values[:, 9] = np.where(np.isinf(age_median), np.nan, age_median)
+    previous = earlier(times)
+    values[:, 10] = np.log1p(np.maximum(times - previous, 0) / DAY)
+    first_time = times[first] if n else times
+    with np.errstate(invalid="ignore", divide="ignore"):
+        values[:, 11] = np.where(count >= 2, np.log((count - 1) / np.maximum((previous - first_time) / DAY,
+                                                                              1.0)), np.nan)
+    values[count == 0, 1:] = np.nan
+    lift, reuse = _tag_history_all(list(table["hashtags"]), likes, median, starts, n)
+    out = np.column_stack([values, lift, reuse])
+    return pd.DataFrame(out, columns=[*HISTORY_FEATURES, "tag_lift", "tag_reuse"], index=table.index)
+
+
+def _tag_history_all(tags: list, likes: np.ndarray, median: np.ndarray, starts: np.ndarray, n: int
+                     ) -> tuple[np.ndarray, np.ndarray]:
+    """tag_history for every row, walking each author's posts once with running per-tag sums."""
+    lift = np.full(n, np.nan)
+    reuse = np.full(n, np.nan)
+    for start, end in zip(starts, np.r_[starts[1:], n][: len(starts)], strict=True):
+        seen_rows: dict[str, list[int]] = {}
         for i in range(start, end):
-            values[i, :-2] = history_row(likes[start:i], ages[start:i], times[start:i], times[i])
-            values[i, -2:] = tag_history(tags[start:i], likes[start:i], tags[i])
-    columns = [*HISTORY_FEATURES, "tag_lift", "tag_reuse"]
-    return pd.DataFrame(values, columns=columns, index=table.index)
+            wanted = tags[i]
+            if wanted:
+                if i > start:
+                    rows = sorted({r for tag in wanted for r in seen_rows.get(tag, ())})
+                    if rows:
+                        lift[i] = float(np.mean(likes[rows]) - median[i])
+                    reuse[i] = sum(tag in seen_rows for tag in set(wanted)) / len(set(wanted))
+                else:
+                    reuse[i] = 0.0
+                for tag in wanted:
+                    seen_rows.setdefault(tag, []).append(i)
+    return lift, reuse
 
 
 # --- hashtag popularity ----------------------------------------------------------------------------------
@@ -206,6 +394,7 @@ def post_features(table: pd.DataFrame, popularity: HashtagPopularity, time_of_da
         "tag_pop_mean": tag_scores[:, 0],
         "tag_pop_max": tag_scores[:, 1],
         "n_mentions": table["mentions"].to_numpy(dtype=float),
+        **{name: values.to_numpy() for name, values in caption_features(table["caption"]).items()},
         "has_location": table["has_location"].to_numpy(dtype=float),
         "is_video": (media == 2).astype(float),
         "is_reel": table["is_reel"].to_numpy(dtype=float),

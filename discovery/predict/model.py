@@ -9,7 +9,8 @@ without any). Likes = exp(baseline + residual) - 1.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+import warnings
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,10 +24,9 @@ from discovery import settings
 from discovery.predict import features as F
 from discovery.progress import CancelToken, Progress, ProgressEvent, no_progress
 
-VERSION = 1
+VERSION = 2
 LOW, HIGH = 0.1, 0.9  # the 80% interval
 LITTLE_HISTORY = 5  # fewer earlier posts than this: a warning and a wider interval
-CALIBRATION_FOLDS = 3
 MIN_TRAINING_POSTS = 30
 
 HORIZON = settings.declare(
@@ -45,6 +45,9 @@ class ModelError(Exception):
     """A like model that cannot be trained or loaded; str() is a sentence to show."""
 
 
+MAX_ROWS = 15_000  # training rows used at most (every row with a picture among them)
+CONTENT_STAGE = True
+LEVEL_SEES_CONTENT = True
 SMALL = 5000  # training rows: below this, fewer and larger boosting steps (more would learn the noise)
 
 
@@ -102,14 +105,83 @@ class Forecast:
         return np.expm1(self.high)
 
 
+# Features of the post itself that the within-author stage weighs; pixels also enter squared (an optimum,
+# such as a brightness neither too dark nor too light, is a curve).
+CONTENT_FEATURES = ("caption_length", "n_hashtags", "n_mentions", "n_emoji", "question", "call_to_action",
+                    "sponsored", "tag_lift", "tag_pop_mean", "has_location", "is_carousel",
+                    "is_video") + F.PIXEL_COLUMNS
+LOG_SCALED = ("caption_length", "n_hashtags", "n_mentions", "n_emoji")
+RIDGE_ALPHAS = np.logspace(-1, 4, 11)
+
+
+@dataclass
+class Content:
+    """The within-author stage: a ridge regression of what the level model leaves unexplained on how a post
+    differs from its author's other posts. Each author's mean is taken out of the target and the features
+    (the within-author, or fixed-effects, objective), so it learns only what orders one author's posts."""
+
+    names: list[str]
+    squared: list[str]
+    centre: np.ndarray  # per squared feature: its training median
+    mean: np.ndarray
+    scale: np.ndarray
+    coef: np.ndarray
+    alpha: float
+
+    def raw(self, X: pd.DataFrame) -> np.ndarray:
+        values = X.reindex(columns=self.names).to_numpy(dtype=float).copy()
+        for i, name in enumerate(self.names):
+            if name in LOG_SCALED:
+                values[:, i] = np.log1p(np.maximum(values[:, i], 0))
+        squares = (X.reindex(columns=self.squared).to_numpy(dtype=float) - self.centre) ** 2
+        return np.column_stack([values, squares])
+
+    def standard(self, X: pd.DataFrame) -> np.ndarray:
+        return np.nan_to_num((self.raw(X) - self.mean) / self.scale, nan=0.0)
+
+    def predict(self, X: pd.DataFrame) -> np.ndarray:
+        return self.standard(X) @ self.coef
+
+    @classmethod
+    def fit(cls, X: pd.DataFrame, residual: np.ndarray, groups: np.ndarray) -> Content | None:
+        from sklearn.linear_model import RidgeCV
+
+        names = [n for n in CONTENT_FEATURES if n in X.columns and X[n].nunique(dropna=True) >= 2]
+        squared = [n for n in names if n.startswith("px_")]
+        if not names:
+            return None
+        centre = X[squared].median().to_numpy(dtype=float) if squared else np.zeros(0)
+        model = cls(names, squared, centre, np.zeros(0), np.ones(0), np.zeros(0), 0.0)
+        raw = model.raw(X)
+        with np.errstate(invalid="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # an all-missing column stays at zero
+            model.mean = np.nan_to_num(np.nanmean(raw, axis=0))
+            model.scale = np.nan_to_num(np.nanstd(raw, axis=0), nan=1.0)
+        model.scale[model.scale < 1e-9] = 1.0
+        Z = model.standard(X)
+        codes, _ = pd.factorize(groups)
+        size = np.bincount(codes).astype(float)[:, None]
+        sums = np.zeros((len(size), Z.shape[1]))
+        np.add.at(sums, codes, Z)
+        Zw = Z - (sums / size)[codes]
+        yw = residual - (np.bincount(codes, residual) / size[:, 0])[codes]
+        ridge = RidgeCV(alphas=RIDGE_ALPHAS, fit_intercept=False).fit(Zw, yw)
+        model.coef, model.alpha = ridge.coef_.astype(float), float(ridge.alpha_)
+        return model
+
+
 @dataclass
 class LikeModel:
-    features: list[str]
+    features: list[str]  # every input: the level model's and the content stage's
+    level_features: list[str]
     point: HistGradientBoostingRegressor
     low: HistGradientBoostingRegressor
     high: HistGradientBoostingRegressor
-    calibration: float  # added to each side of the quantile interval (conformal, out of fold)
+    content: Content | None
+    calibration: tuple[float, float]  # added to each side of the quantile interval, for a young / a
+    # settled count (conformal, on held-out authors)
     prior: F.Prior
+    curve: F.AgeCurve
     popularity: F.HashtagPopularity
     time_of_day: bool
     reference: dict[str, float]  # each feature's median over the training rows
@@ -121,66 +193,104 @@ class LikeModel:
     evaluation: dict | None = None
     version: int = VERSION
 
-    def predict_point(self, X: pd.DataFrame) -> np.ndarray:
-        with one_thread():
-            return self.point.predict(X.reindex(columns=self.features))
+    def _content(self, X: pd.DataFrame) -> np.ndarray:
+        return np.zeros(len(X)) if self.content is None else self.content.predict(X)
 
-    def residuals(self, X: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        data = X.reindex(columns=self.features)
+    def predict_point(self, X: pd.DataFrame) -> np.ndarray:
+        """The settled residual: log likes once settled relative to the author's baseline."""
         with one_thread():
-            point = self.point.predict(data)
-            low = self.low.predict(data) - self.calibration
-            high = self.high.predict(data) + self.calibration
+            return self.point.predict(X.reindex(columns=self.level_features)) + self._content(X)
+
+    def residuals(self, X: pd.DataFrame, young: np.ndarray | bool = False
+                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        data = X.reindex(columns=self.level_features)
+        content = self._content(X)
+        margin = np.where(young, *self.calibration)
+        with one_thread():
+            point = self.point.predict(data) + content
+            low = self.low.predict(data) + content - margin
+            high = self.high.predict(data) + content + margin
         # Quantile models are fit separately; keep the interval ordered and around the point.
         return point, np.minimum(low, point), np.maximum(high, point)
 
-    def forecast(self, X: pd.DataFrame, base: np.ndarray) -> Forecast:
-        point, low, high = self.residuals(X)
+    def forecast(self, X: pd.DataFrame, base: np.ndarray, age_days) -> Forecast:
+        """Likes as counted `age_days` after posting (a number or one per row): the settled prediction times
+        the share of it the age curve says a post holds by then."""
+        age = np.broadcast_to(np.asarray(age_days, dtype=float), (len(X),))
+        point, low, high = self.residuals(X, age < self.curve.days_to(0.99))
         wider = widening(X["h_count"].to_numpy())
         low = point - (point - low) * wider
         high = point + (high - point) * wider
-        return Forecast(base, base + point, base + low, base + high)
+        shift = self.curve.log_share(age)
+        # A date without a time of day leaves the age uncertain by about half a day either way.
+        spread = 0.0 if self.time_of_day else 0.5
+        low = low + self.curve.log_share(np.maximum(age - spread, 0.0))
+        high = high + self.curve.log_share(age + spread)
+        return Forecast(base + shift, base + point + shift, base + low, base + high)
 
     def summary(self) -> dict:
         return {"trained_at": self.trained_at, "posts": self.n_posts, "authors": self.n_authors,
                 "features": list(self.features), "horizon_days": self.horizon_days,
+                "age_curve": {"tau_days": round(self.curve.tau, 4), "shape": round(self.curve.shape, 4),
+                              "days_to_95_percent": round(self.curve.days_to(0.95), 3)},
                 "hashtag_popularity": self.popularity.source, "time_of_day": self.time_of_day,
-                "calibration": round(self.calibration, 4), "evaluation": self.evaluation}
+                "calibration": [round(c, 4) for c in self.calibration], "evaluation": self.evaluation}
 
 
-def _calibration(X: pd.DataFrame, residual: np.ndarray, groups: np.ndarray, seed: int, cancel: CancelToken
-                 ) -> float:
-    """Conformal margin from out-of-fold quantile predictions (folds by author), for 80% coverage."""
-    authors = np.unique(groups)
-    if len(authors) < CALIBRATION_FOLDS:
-        return 0.0
-    fold_of = dict(zip(authors, np.random.default_rng(seed).permutation(len(authors)) % CALIBRATION_FOLDS,
-                       strict=True))
-    fold = np.array([fold_of[g] for g in groups])
-    scores = np.empty(len(residual))
+def _fit_parts(X: pd.DataFrame, residual: np.ndarray, groups: np.ndarray, level: list[str], seed: int,
+               cancel: CancelToken, step: Callable[[], None]):
+    """The level model's three boosters (median, 10th and 90th percentile) and the content stage."""
+    data = X[level]
+    boosters = []
+    for loss, quantile in (("absolute_error", None), ("quantile", LOW), ("quantile", HIGH)):
+        cancel.check()
+        with one_thread():
+            boosters.append(_booster(loss, seed, data, quantile).fit(data, residual))
+        step()
     with one_thread():
-        for k in range(CALIBRATION_FOLDS):
-            cancel.check()
-            train, held = fold != k, fold == k
-            low = _booster("quantile", seed, X[train], LOW).fit(X[train], residual[train])
-            high = _booster("quantile", seed, X[train], HIGH).fit(X[train], residual[train])
-            scores[held] = np.maximum(low.predict(X[held]) - residual[held],
-                                      residual[held] - high.predict(X[held]))
-    level = min(1.0, (HIGH - LOW) * (1 + 1 / len(scores)))
-    return float(np.quantile(scores, level))
+        left = residual - boosters[0].predict(data)
+    return boosters, Content.fit(X, left, groups) if CONTENT_STAGE else None
+
+
+def _calibration(X: pd.DataFrame, residual: np.ndarray, groups: np.ndarray, young: np.ndarray,
+                 level: list[str], seed: int, cancel: CancelToken, step: Callable[[], None]
+                 ) -> tuple[float, float]:
+    """Conformal margins for 80% coverage, from a quarter of the authors held out of a first fit: one for
+    counts read while still growing (`young`) and one for settled counts (their errors differ in size)."""
+    authors = np.unique(groups)
+    if len(authors) < 4:
+        return 0.0, 0.0
+    held_out = set(np.random.default_rng(seed).permutation(authors)[: len(authors) // 4])
+    held = np.fromiter((g in held_out for g in groups), bool, len(groups))
+    boosters, content = _fit_parts(X[~held], residual[~held], groups[~held], level, seed, cancel, step)
+    data = X.loc[held, level]
+    shift = np.zeros(held.sum()) if content is None else content.predict(X[held])
+    with one_thread():
+        low = boosters[1].predict(data) + shift
+        high = boosters[2].predict(data) + shift
+    scores = np.maximum(low - residual[held], residual[held] - high)
+
+    def margin(part: np.ndarray) -> float:
+        part = part if len(part) >= MIN_TRAINING_POSTS else scores
+        return float(np.quantile(part, min(1.0, (HIGH - LOW) * (1 + 1 / len(part)))))
+
+    return margin(scores[young[held]]), margin(scores[~young[held]])
 
 
 def fit(table: pd.DataFrame, popularity: F.HashtagPopularity,
         pixel_vectors: Sequence[np.ndarray | None] | None = None, *, train_mask: np.ndarray | None = None,
-        history: pd.DataFrame | None = None, seed: int = 0, horizon_days: float = 7.0,
-        trained_at: int | None = None, progress: Progress = no_progress,
+        history: pd.DataFrame | None = None, curve: F.AgeCurve | None = None, seed: int = 0,
+        horizon_days: float = 7.0, trained_at: int | None = None, progress: Progress = no_progress,
         cancel: CancelToken | None = None) -> LikeModel:
     """Train on the rows of a post table in `train_mask` (default all) that have at least one earlier post.
 
-    Features of every row come from earlier rows of the same author only (see features.history_features)."""
+    The age curve is fitted on those rows first (unless given); `history` must have been computed with the
+    same curve. Features of every row come from earlier rows of the same author only (see
+    features.history_features)."""
     cancel = cancel or CancelToken()
-    history = F.history_features(table) if history is None else history
-    mask = np.ones(len(table), bool) if train_mask is None else np.asarray(train_mask, bool)
+    mask = np.ones(len(table), bool) if train_mask is None else np.asarray(train_mask, bool).copy()
+    curve = F.AgeCurve.fit(table, mask) if curve is None else curve
+    history = F.history_features(table, curve) if history is None else history
     mask &= history["h_count"].to_numpy() >= 1
     if mask.sum() < MIN_TRAINING_POSTS:
         raise ModelError(f"Only {int(mask.sum())} posts with an earlier post by the same author have like "
@@ -190,25 +300,37 @@ def fit(table: pd.DataFrame, popularity: F.HashtagPopularity,
     X = F.design(table, popularity, time_of_day, pixel_vectors, history=history)
     prior = F.Prior.fit(table[mask])
     base = prior.baseline(history, table["followers"])
-    residual = (F.log_likes(table["likes"]) - base)[mask]
-    X = X[mask]
+    residual = (F.settled_log_likes(table, curve) - base)[mask]
+    groups = table["author"].to_numpy()[mask]
+    X = X[mask].reset_index(drop=True)
+    if len(X) > MAX_ROWS:  # beyond this, more rows barely help and training time grows with them
+        pictured = X.reindex(columns=list(F.PIXEL_COLUMNS)).notna().any(axis=1).to_numpy()
+        others = np.flatnonzero(~pictured)
+        sample = np.random.default_rng(seed).choice(others, max(MAX_ROWS - pictured.sum(), 0), replace=False)
+        keep = np.sort(np.r_[np.flatnonzero(pictured), sample])
+        X, residual, groups = X.iloc[keep].reset_index(drop=True), residual[keep], groups[keep]
     names = usable_features(X)
-    X = X[names]
-    steps = 3 + CALIBRATION_FOLDS
+    level = [n for n in names if n not in F.PIXEL_COLUMNS and (LEVEL_SEES_CONTENT or n not in CONTENT_FEATURES)]
+    done = [0]
+    steps = 6
+
+    def step() -> None:
+        done[0] += 1
+        progress(ProgressEvent("Training the like model", done[0], steps))
+
     progress(ProgressEvent("Training the like model", 0, steps))
-    calibration = _calibration(X, residual, table["author"].to_numpy()[mask], seed, cancel)
-    progress(ProgressEvent("Training the like model", CALIBRATION_FOLDS, steps))
-    models = []
-    for i, (loss, quantile) in enumerate((("absolute_error", None), ("quantile", LOW), ("quantile", HIGH))):
-        cancel.check()
-        with one_thread():
-            models.append(_booster(loss, seed, X, quantile).fit(X, residual))
-        progress(ProgressEvent("Training the like model", CALIBRATION_FOLDS + i + 1, steps))
+    young = np.exp(X["log_age"].to_numpy()) < curve.days_to(0.99)
+    calibration = _calibration(X, residual, groups, young, level, seed, cancel, step)
+    done[0] = 3
+    boosters, content = _fit_parts(X, residual, groups, level, seed, cancel, step)
+    used = level + ([n for n in content.names if n not in level] if content is not None else [])
     return LikeModel(
-        features=names, point=models[0], low=models[1], high=models[2], calibration=calibration, prior=prior,
-        popularity=popularity, time_of_day=time_of_day, reference=X.median().to_dict(),
-        trained_at=int(table["taken_at"].max()) if trained_at is None else int(trained_at), n_posts=int(len(table)),
-        n_authors=int(table["author"].nunique()), horizon_days=horizon_days, seed=seed)
+        features=used, level_features=level, point=boosters[0], low=boosters[1], high=boosters[2],
+        content=content, calibration=calibration, prior=prior, curve=curve, popularity=popularity,
+        time_of_day=time_of_day, reference=X[used].median().to_dict(),
+        trained_at=int(table["taken_at"].max()) if trained_at is None else int(trained_at),
+        n_posts=int(len(table)), n_authors=int(table["author"].nunique()), horizon_days=horizon_days,
+        seed=seed)
 
 
 # --- on disk -----------------------------------------------------------------------------------------------

@@ -29,9 +29,9 @@ from discovery.progress import CancelToken, Progress, ProgressEvent, no_progress
 
 MAX_CANDIDATES = 8
 MAX_PICTURES = settings.declare(
-    "predict.max_pictures", int, 2000, "Pictures to measure for training",
-    "Training measures the pictures already on disk, and fetches or draws more up to this many posts.",
-    0, 1_000_000)
+    "predict.max_pictures", int, 240, "Pictures to add for training",
+    "Training measures the pictures already on disk, and draws or fetches pictures for up to this many more "
+    "posts, chosen at random among the posts it learns from.", 0, 1_000_000)
 REFERENCE_POSTS = 30  # the account's usual post: the median over this many recent posts
 ATTRIBUTION = ("ablation against the account's usual post: each candidate feature is set to the account's "
                "typical value in turn, and the contribution is the change in predicted likes")
@@ -139,7 +139,7 @@ class Predictor:
             "media_count": account["media_count"], "caption": caption, "hashtags": [tags] * n,
             "mentions": len(T.mentions_in(caption)), "has_location": False, "media_type": 1, "is_reel": False,
             "carousel_count": 1.0, "image": None})
-        history = self._history(past, when, tags, n)
+        history = self._history(past, when, tags, n, model.curve if model is not None else None)
         vectors = [None if isinstance(m, P.ImageError) else F.PixelCache.similarity_vector(m)
                    for m in measured]
         warnings = []
@@ -163,7 +163,7 @@ class Predictor:
         else:
             X = F.design(rows, model.popularity, model.time_of_day, vectors, horizon_days=horizon,
                          history=history)
-            forecast = model.forecast(X, base)
+            forecast = model.forecast(X, base, horizon)
             point, low, high = forecast.point, forecast.low, forecast.high
             if top > 0:
                 contributions = _contributions(model, X, self._reference(past, model), top)
@@ -197,8 +197,9 @@ class Predictor:
                                     ("media_count", "media_count"))}
 
     @staticmethod
-    def _history(past: pd.DataFrame, when: int, tags: tuple[str, ...], n: int) -> pd.DataFrame:
-        likes = F.log_likes(past["likes"])
+    def _history(past: pd.DataFrame, when: int, tags: tuple[str, ...], n: int,
+                 curve: F.AgeCurve | None = None) -> pd.DataFrame:
+        likes = F.settled_log_likes(past, curve)
         ages = F.log_age_days(past["observed_at"], past["taken_at"])
         row = F.history_row(likes, ages, past["taken_at"].to_numpy(dtype=float), when)
         lift, reuse = F.tag_history(list(past["hashtags"]), likes, tags)
@@ -287,23 +288,32 @@ def picture_file(world, post_pk: str, known: str | None) -> str | None:
 
 
 def world_table(world, progress: Progress = no_progress, cancel: CancelToken | None = None,
-                max_pictures: int | None = None) -> tuple[pd.DataFrame, list[np.ndarray | None]]:
+                max_pictures: int | None = None, seed: int = 0
+                ) -> tuple[pd.DataFrame, list[np.ndarray | None]]:
     """The world's post table and each post's pixel vector (None when it has no picture on disk).
 
     Measured pictures are cached. Pictures not yet on disk (the demo world draws them on demand) are added
-    for at most `max_pictures` posts in all, newest first, so a first training stays bounded."""
+    for `max_pictures` posts drawn at random (with `seed`) among the posts the model learns from, never
+    the newest ones the evaluation holds out: what the model learns about pictures comes from a sample
+    chosen on purpose, not from whatever was browsed."""
     cancel = cancel or CancelToken()
     table = T.from_store(world.store, world.images)
     budget = MAX_PICTURES.default if max_pictures is None else max_pictures
-    missing = budget - int(table["image"].notna().sum())
-    if missing > 0:
-        newest = table.index[table["image"].isna()][np.argsort(-table.loc[table["image"].isna(), "taken_at"]
-                                                                .to_numpy(), kind="stable")][:missing]
-        for done, i in enumerate(newest):
-            if done % 32 == 0:
-                cancel.check()
-                progress(ProgressEvent("Drawing pictures", done, len(newest)))
-            table.at[i, "image"] = picture_file(world, table.at[i, "post"], None)
+    candidates = np.flatnonzero(table["image"].isna().to_numpy() & ~E.test_mask(table))
+    chosen = np.random.default_rng(seed).permutation(candidates)[:budget] if budget > 0 else candidates[:0]
+    if len(chosen):
+        from concurrent.futures import ThreadPoolExecutor
+
+        posts = table["post"].to_numpy()
+        # Drawing and encoding spend most of their time in Pillow, which lets other threads run meanwhile.
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            files = pool.map(lambda i: picture_file(world, posts[i], None), chosen)
+            for done, (i, file) in enumerate(zip(chosen, files, strict=True)):
+                if done % 16 == 0:
+                    cancel.check()
+                    progress(ProgressEvent("Drawing pictures", done, len(chosen)))
+                table.at[i, "image"] = file
+        progress(ProgressEvent("Drawing pictures", len(chosen), len(chosen)))
     cache = F.PixelCache(pixel_cache_file(world))
 
     def report(done: int, total: int) -> None:
@@ -319,41 +329,47 @@ def world_table(world, progress: Progress = no_progress, cancel: CancelToken | N
 
 def train_world(world, progress: Progress = no_progress, cancel: CancelToken | None = None, seed: int = 0,
                 horizon_days: float | None = None, max_pictures: int | None = None) -> M.LikeModel:
-    """Evaluate on the world's store by the honest protocol, train on all of it, save; return the model."""
+    """Train on the world's store by the honest protocol (each author's newest posts held out), evaluate on
+    those held-out posts, save the model with its evaluation and return it. Too few posts for a held-out
+    test: trained on all of them, without an evaluation."""
     cancel = cancel or CancelToken()
-    table, vectors = world_table(world, progress, cancel, max_pictures)
-    popularity = F.HashtagPopularity.from_posts(table["hashtags"])
+    table, vectors = world_table(world, progress, cancel, max_pictures, seed)
     try:
-        evaluation = E.evaluate_table(table, None, vectors, seed=seed, progress=progress, cancel=cancel)[0]
+        evaluation, model, _ = E.evaluate_table(table, None, vectors, seed=seed, progress=progress,
+                                                cancel=cancel)
     except M.ModelError:
-        evaluation = None  # too little data for a held-out test; the model can still be trained
-    model = M.fit(table, popularity, vectors, seed=seed, horizon_days=horizon_days or M.HORIZON.default,
-                  trained_at=world.now(), progress=progress, cancel=cancel)
+        evaluation = None
+        popularity = F.HashtagPopularity.from_posts(table["hashtags"])
+        model = M.fit(table, popularity, vectors, seed=seed, progress=progress, cancel=cancel)
+    model.horizon_days = horizon_days or M.HORIZON.default
+    model.trained_at = int(world.now())
+    model.n_posts = int(len(table))
     model.evaluation = evaluation
     cancel.check()
     M.save(model, model_file(world))
     return model
 
 
-def demo_pick_gain(world, model: M.LikeModel, trials: int = 200, seed: int = 0,
-                   progress: Progress = no_progress, candidates: int = 4) -> dict:
-    """On the demo world, where the hidden model's expected likes are known: post the model's pick among
-    `candidates` fresh pictures instead of a random one. Returns {"pick_gain": {...}} with the mean over
-    trials of (expected likes of the pick / mean expected likes of the candidates) - 1, and the same for
-    the best candidate (what a perfect pick would gain). {} for a world that is not a demo world."""
+def demo_pick_trials(world, model: M.LikeModel, trials: int = 200, seed: int = 0,
+                     progress: Progress = no_progress, candidates: int = 4) -> dict[str, np.ndarray]:
+    """On the demo world, where the hidden model's expected likes are known: in each trial a random account
+    has `candidates` fresh pictures and posts the model's pick instead of a random one. Returns per trial
+    the pick's and the best candidate's expected likes over the candidates' mean, and whether the pick
+    was the best; empty arrays for a world that is not a demo world."""
+    empty = {"picked": np.zeros(0), "best": np.zeros(0), "hits": np.zeros(0, bool)}
     if world.kind != "demo" or trials <= 0:
-        return {}
+        return empty
     from discovery.demo import candidate_images
 
     table = T.from_store(world.store, world.images)
     counts = table.groupby("author").size()
     accounts = sorted(counts.index[counts >= 3])
     if not accounts:
-        return {}
+        return empty
     predictor = Predictor(world.store, model, world.now, world.images, F.PixelCache(None))
     rng = np.random.default_rng(seed)
     when = world.now()
-    picked, best, hits = [], [], 0
+    picked, best, hits = [], [], []
     for trial in range(trials):
         if trial % 10 == 0:
             progress(ProgressEvent("Choosing among demo pictures", trial, trials))
@@ -364,10 +380,18 @@ def demo_pick_gain(world, model: M.LikeModel, trials: int = 200, seed: int = 0,
         choice = int(np.nanargmax([c.likes for c in report.candidates]))
         picked.append(expected[choice] / expected.mean())
         best.append(expected.max() / expected.mean())
-        hits += int(expected[choice] == expected.max())
+        hits.append(bool(expected[choice] == expected.max()))
     progress(ProgressEvent("Choosing among demo pictures", trials, trials))
-    return {"pick_gain": {"gain": float(np.mean(picked) - 1), "oracle_gain": float(np.mean(best) - 1),
-                          "best_picked": hits / trials, "trials": trials, "candidates": candidates}}
+    return {"picked": np.array(picked), "best": np.array(best), "hits": np.array(hits)}
+
+
+def demo_pick_gain(world, model: M.LikeModel, trials: int = 200, seed: int = 0,
+                   progress: Progress = no_progress, candidates: int = 4) -> dict:
+    """evaluate.pick_summary of demo_pick_trials on this world ({} for a world that is not a demo world)."""
+    found = demo_pick_trials(world, model, trials, seed, progress, candidates)
+    if not len(found["picked"]):
+        return {}
+    return E.pick_summary(found["picked"], found["best"], found["hits"], None, candidates)
 
 
 def ensure_model(world, progress: Progress = no_progress, cancel: CancelToken | None = None,

@@ -16,6 +16,7 @@ Columns of a post table (one row per post with a known like count):
 from __future__ import annotations
 
 import json
+import os
 import re
 from pathlib import Path
 
@@ -35,6 +36,7 @@ EARLIEST = 1_285_000_000
 DAY = 86400
 
 HASHTAG = re.compile(r"#(\w+)", re.UNICODE)
+SAFE_KEY = re.compile(r"[A-Za-z0-9_.-]+")  # a key the image cache files under its own name
 MENTION = re.compile(r"@([\w.]+)", re.UNICODE)
 
 
@@ -187,6 +189,24 @@ def image_file(images: ImageCache | None, post_pk: str, image_path: str | None) 
     return None
 
 
+def _image_files(images: ImageCache | None, pks: list[str], recorded: list) -> list[str | None]:
+    """image_file for many posts, listing the cache's folders once instead of asking for each file."""
+    names: set[str] = set()
+    if images is not None and images.directory.is_dir():
+        for folder in os.scandir(images.directory):
+            if folder.is_dir():
+                names.update(os.listdir(folder.path))
+    out = []
+    for pk, path in zip(pks, recorded, strict=True):
+        if path or (images is not None and not SAFE_KEY.fullmatch(pk)):
+            out.append(image_file(images, pk, path))
+        elif images is not None and f"{pk}.jpg" in names:
+            out.append(str(images.path_for(pk)))
+        else:
+            out.append(None)
+    return out
+
+
 def from_store(store: Store, images: ImageCache | None = None, author_ids=None) -> pd.DataFrame:
     """The post table of a store: every fetched post with a like count (optionally of some authors)."""
     cols = ["id", "pk", "author_id", "taken_at", "media_type", "product_type", "like_count", "carousel_count",
@@ -197,7 +217,10 @@ def from_store(store: Store, images: ImageCache | None = None, author_ids=None) 
         return empty()
     accounts = store.accounts_frame(sorted(set(posts["author_id"].astype(int)))).set_index("id")
     tags = store.hashtags_frame(posts["id"].tolist())
-    tags_by_post = tags.groupby("post_id")["tag"].agg(tuple).to_dict() if len(tags) else {}
+    tags_by_post: dict = {}
+    for post_id, tag in zip(tags["post_id"].tolist(), tags["tag"].tolist(), strict=True):
+        tags_by_post.setdefault(post_id, []).append(tag)
+    tags_by_post = {post_id: tuple(found) for post_id, found in tags_by_post.items()}
     mentions = store.mentions_frame(posts["id"].tolist())
     mention_counts = mentions.groupby("post_id").size().to_dict() if len(mentions) else {}
     author = posts["author_id"].astype(int)
@@ -219,7 +242,6 @@ def from_store(store: Store, images: ImageCache | None = None, author_ids=None) 
         "is_reel": posts["product_type"].fillna("").eq("clips"),
         "carousel_count": np.where(media_type != 8, 1.0,
                                    posts["carousel_count"].astype(float).replace(0.0, np.nan)),
-        "image": [image_file(images, pk, path)
-                  for pk, path in zip(posts["pk"], posts["image_path"], strict=True)],
+        "image": _image_files(images, posts["pk"].astype(str).tolist(), posts["image_path"].tolist()),
     })
     return finish(table, posts["id"].to_numpy())
