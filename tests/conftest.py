@@ -72,23 +72,28 @@ def demo_data_dir(_small_demo_template: Path, data_dir: Path) -> Path:
 
 # --- the engine's tests without Qt (`-p no:pytestqt`, e.g. under faketime, which crashes Qt) ---------------
 
-_LEFT_OUT: set[str] = set()
+QT_FIXTURES = {"qtbot", "qapp", "qtmodeltester", "qtlog"}
+_LEFT_OUT: list[str] = []
 
 
-def pytest_ignore_collect(collection_path: Path, config):
-    """Without pytest-qt, the test files that need Qt are left out, and the summary says so."""
+def _qt_off(config) -> bool:
     plugins = config.pluginmanager  # `-p no:pytestqt` blocks the module's name, `-p no:pytest-qt` the plugin's
-    qt_on = plugins.hasplugin("pytest-qt") and not plugins.is_blocked("pytestqt")
-    if qt_on or not collection_path.name.startswith("test_"):
-        return None
-    if collection_path.suffix == ".py" and any(
-            word in collection_path.read_text(encoding="utf-8") for word in ("qtbot", "PySide6", "from ui")):
-        _LEFT_OUT.add(collection_path.name)
-        return True
-    return None
+    return not plugins.hasplugin("pytest-qt") or plugins.is_blocked("pytestqt")
+
+
+def pytest_collection_modifyitems(config, items):
+    """Without pytest-qt, the tests that need a Qt application are left out, and the summary says so."""
+    if not _qt_off(config):
+        return
+    kept = [item for item in items if not QT_FIXTURES & set(getattr(item, "fixturenames", ()))]
+    _LEFT_OUT.extend(item.nodeid for item in items if item not in kept)
+    if _LEFT_OUT:
+        config.hook.pytest_deselected(items=[item for item in items if item not in kept])
+        items[:] = kept
 
 
 def pytest_terminal_summary(terminalreporter, config):
     if _LEFT_OUT:
-        terminalreporter.write_line(f"pytest-qt is off: {len(_LEFT_OUT)} Qt test files were not run "
-                                    f"({', '.join(sorted(_LEFT_OUT))})", yellow=True)
+        files = sorted({nodeid.split("::")[0].rsplit("/", 1)[-1] for nodeid in _LEFT_OUT})
+        terminalreporter.write_line(f"pytest-qt is off: {len(_LEFT_OUT)} tests that need Qt were not run "
+                                    f"(in {', '.join(files)})", yellow=True)
