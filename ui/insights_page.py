@@ -45,14 +45,14 @@ from PySide6.QtWidgets import (
 )
 
 from discovery.insights import Chart, ChartStyle, EgoNetwork, Insights, compute_insights, draw_chart, save_png
-from discovery.insights.drawing import labelled_nodes
 from discovery.insights.network import build_ego_network
 from discovery.settings import REGISTRY, Settings
 from discovery.world import World
 from ui.tasks import TaskRunner
 from ui.why_panel import plain_label
 
-LABELS = 14  # accounts named on the map
+LABELS = 16  # at most this many accounts named on the map at once
+LABEL_CANDIDATES = 400  # the closest accounts that may get a name, when there is room
 MIN_SCALE, MAX_SCALE = 0.05, 12.0
 CHART_HEIGHT = 360
 
@@ -136,10 +136,15 @@ class LabelItem(QGraphicsItem):
         self.setZValue(5)
 
     def set_text(self, text: str) -> None:
-        self.prepareGeometryChange()
-        self.text = text
         metrics = QFontMetricsF(self.font)
-        self.rect = QRectF(8, -metrics.height() - 4, metrics.horizontalAdvance(text) + 8, metrics.height() + 2)
+        self.text = text
+        self.place(QPointF(8, -metrics.height() - 4))
+
+    def place(self, top_left: QPointF) -> None:
+        """Put the plate's top left corner this many pixels from the node."""
+        self.prepareGeometryChange()
+        metrics = QFontMetricsF(self.font)
+        self.rect = QRectF(top_left.x(), top_left.y(), metrics.horizontalAdvance(self.text) + 8, metrics.height() + 2)
 
     def boundingRect(self) -> QRectF:
         return self.rect
@@ -174,6 +179,9 @@ class NetworkView(QGraphicsView):
         self.marker: QGraphicsEllipseItem | None = None
         self._press = None
         self._auto_fit = True  # keep the whole map in view until the person zooms or pans
+        self.labels: dict[int, LabelItem] = {}
+        self._relabel = QTimer(self, singleShot=True, interval=30)
+        self._relabel.timeout.connect(self.place_labels)
 
     def show_network(self, network: EgoNetwork, style: ChartStyle, palette: QPalette) -> None:
         scene = self.scene()
@@ -204,11 +212,11 @@ class NetworkView(QGraphicsView):
             item.setZValue(1 + float(row.size))
             scene.addItem(item)
             self.items_by_index.append(item)
-        for index in labelled_nodes(network, LABELS, width=0.4, height=0.07):
-            row = nodes.iloc[index]
-            label = LabelItem("you" if row.is_me else f"@{row.username}", self.font(), text, background)
-            label.setPos(self.items_by_index[index].pos())
-            scene.addItem(label)
+        self.labels = {}
+        self._xy = xy
+        self._radius = np.array([item.radius for item in self.items_by_index])
+        self._label_order = np.argsort(nodes["position"].to_numpy(), kind="stable")[:LABEL_CANDIDATES]
+        self._label_colours = (text, background)
         # The found account: a dark ring inside a light one reads on any node colour; its name on a plate.
         self.marker = scene.addEllipse(QRectF(-15, -15, 30, 30), QPen(background, 6))
         inner = QGraphicsEllipseItem(QRectF(-15, -15, 30, 30), self.marker)
@@ -230,16 +238,68 @@ class NetworkView(QGraphicsView):
             bounds = bounds.united(item.sceneBoundingRect())
         if not bounds.isEmpty():
             self.fitInView(bounds.adjusted(-20, -20, 20, 20), Qt.AspectRatioMode.KeepAspectRatio)
+        self._relabel.start()
+
+    def place_labels(self) -> None:
+        """Name the closest accounts where a name has room: beside its node (right, left, above or below),
+        inside the view, over no other name and no other node. Placed in view pixels, so again after every
+        zoom, pan or resize."""
+        if self.network is None:
+            return
+        t = self.viewportTransform()
+        x = t.m11() * self._xy[:, 0] + t.m21() * self._xy[:, 1] + t.dx()
+        y = t.m12() * self._xy[:, 0] + t.m22() * self._xy[:, 1] + t.dy()
+        r = self._radius * t.m11()
+        solid = r >= 2.0  # nodes smaller than this are dots a name may cover
+        width, height = self.viewport().width(), self.viewport().height()
+        metrics = QFontMetricsF(self.font())
+        placed: list[QRectF] = []
+        shown: set[int] = set()
+        for index in self._label_order.tolist():
+            if len(shown) >= LABELS:
+                break
+            if not (0 <= x[index] < width and 0 <= y[index] < height):
+                continue
+            row = self.network.nodes.iloc[index]
+            name = "you" if row.is_me else f"@{row.username}"
+            w, h = metrics.horizontalAdvance(name) + 8, metrics.height() + 2
+            gap = r[index] + 3
+            for dx, dy in ((gap, -h / 2), (-gap - w, -h / 2), (-w / 2, -gap - h), (-w / 2, gap)):
+                rect = QRectF(x[index] + dx, y[index] + dy, w, h)
+                if rect.left() < 0 or rect.top() < 0 or rect.right() > width or rect.bottom() > height:
+                    continue
+                if any(rect.intersects(other) for other in placed):
+                    continue
+                near_x = np.clip(x, rect.left(), rect.right()) - x  # nearest point of the plate to each node
+                near_y = np.clip(y, rect.top(), rect.bottom()) - y
+                hits = solid & (near_x * near_x + near_y * near_y < r * r)
+                hits[index] = False
+                if hits.any():
+                    continue
+                label = self.labels.get(index)
+                if label is None:
+                    label = LabelItem(name, self.font(), *self._label_colours)
+                    label.setPos(self.items_by_index[index].pos())
+                    self.scene().addItem(label)
+                    self.labels[index] = label
+                label.place(QPointF(dx, dy))
+                placed.append(rect)
+                shown.add(index)
+                break
+        for index, label in self.labels.items():
+            label.setVisible(index in shown)
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         if self._auto_fit and self.items_by_index:
             self.fit()
+        self._relabel.start()
 
     def scrollContentsBy(self, dx: int, dy: int) -> None:
         super().scrollContentsBy(dx, dy)
         if self._press is not None:
             self._auto_fit = False
+        self._relabel.start()
 
     def centre_on(self, index: int) -> None:
         self._auto_fit = False
@@ -265,6 +325,7 @@ class NetworkView(QGraphicsView):
         if MIN_SCALE <= scale <= MAX_SCALE:
             self._auto_fit = False
             self.scale(factor, factor)
+            self._relabel.start()
         event.accept()
 
     def mousePressEvent(self, event) -> None:
@@ -460,10 +521,11 @@ class InsightsPage(QWidget):
             self.status.setText("Nothing to show yet.")
         else:
             network = insights.network
-            parts = [f"{len(network):,} accounts in {len(network.communities)} groups" if network else "no map",
-                     f"{len(insights.charts)} charts",
-                     f"read in {sum(insights.seconds.values()):.1f} s"]
+            groups = len(network.communities) if network else 0
+            parts = [f"{len(network):,} accounts in {groups} group{'' if groups == 1 else 's'}" if network
+                     else "no map", f"{len(insights.charts)} charts"]
             self.status.setText(" · ".join(parts) + ".")
+            self.status.setToolTip(f"Read and drawn in {sum(insights.seconds.values()):.1f} seconds")
         self.ready.emit()
 
     def _show_network(self, network: EgoNetwork | None, style: ChartStyle) -> None:
@@ -479,10 +541,11 @@ class InsightsPage(QWidget):
         for community in network.communities:
             swatch = QPixmap(14, 14)
             swatch.fill(QColor(style.community_colour(community.index)))
+            # Named as in the exported map: by the hashtags its members use more than the rest.
             accounts = " ".join(f"@{name}" for name in community.top_accounts)
-            tags = " ".join(f"#{tag}" for tag in community.top_hashtags) or "no hashtags yet"
-            item = QListWidgetItem(QIcon(swatch), f"Group {community.index + 1} · {community.size} accounts\n"
-                                                  f"{accounts}\n{tags}")
+            more = " ".join(f"#{tag}" for tag in community.top_hashtags[2:])
+            lines = [f"{community.label} · {community.size:,} accounts", accounts] + ([f"also {more}"] if more else [])
+            item = QListWidgetItem(QIcon(swatch), "\n".join(lines))
             item.setData(Qt.ItemDataRole.UserRole, community.index)
             self.groups.addItem(item)
 
@@ -550,6 +613,7 @@ class InsightsPage(QWidget):
                 rect = rect.united(node.sceneBoundingRect())
             self.view.fitInView(rect.adjusted(-30, -30, 30, 30), Qt.AspectRatioMode.KeepAspectRatio)
             self.view._auto_fit = False
+            self.view._relabel.start()
 
     def save_chart(self, chart: Chart, path: str | None = None) -> Path | None:
         """Save one chart (with its reading) as PNG; asks where unless `path` is given."""

@@ -95,9 +95,20 @@ class PostListModel(QAbstractListModel):
         return self._why(row)
 
 
-GRID_CARD = QSize(232, 330)
+GRID_CARD = QSize(232, 330)  # before the fonts are known
+GRID_WIDTH = (200, 300)  # a grid card's width stays within these; the columns fill the view
 LIST_ROW = QSize(640, 112)
 MARGIN = 8
+
+
+def card_size(width: int, font: QFont) -> QSize:
+    """A grid card `width` wide: the square picture, then name, two caption lines and the counts, no gap."""
+    bold = QFont(font)
+    bold.setBold(True)
+    regular = QFontMetrics(font).height()
+    side = width - MARGIN - 2 * MARGIN
+    # 32 px: the card's insets, margins and the gaps PostDelegate.paint leaves; 4 more above the counts
+    return QSize(width, side + QFontMetrics(bold).height() + 3 * regular + 36)
 
 
 class PostDelegate(QStyledItemDelegate):
@@ -300,11 +311,17 @@ class PostListView(QListView):
             self._fit_columns()
 
     def _fit_columns(self) -> None:
-        """Widen the cards a little so the columns fill the view instead of leaving a gap on the right."""
-        width = self.viewport().width()
-        columns = max(1, width // GRID_CARD.width())
-        card_width = max(GRID_CARD.width(), width // columns)
-        size = QSize(card_width, GRID_CARD.height() + card_width - GRID_CARD.width())
+        """As many columns as fill the view with cards within GRID_WIDTH. QListView wraps a row at the width
+        it would have beside a vertical scroll bar, and one exactly that wide already wraps: hence the
+        width asked for here."""
+        bar = self.verticalScrollBar().sizeHint().width()
+        spacing = self.style().pixelMetric(QStyle.PixelMetric.PM_ScrollView_ScrollBarSpacing, None, self)
+        width = self.maximumViewportSize().width() - bar - max(spacing, 0) - 1
+        low, high = GRID_WIDTH
+        columns = max(1, -(-width // high))
+        if columns > 1 and width // columns < low:
+            columns -= 1
+        size = card_size(max(120, min(high, width // columns)), self.font())
         if size != self.gridSize():
             self.setGridSize(size)
 

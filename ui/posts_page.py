@@ -77,11 +77,21 @@ class PostsPage(QWidget):
         self.count = QLabel()
         self.count.setObjectName("hint")
 
-        filters = QHBoxLayout()
-        for widget in (self.search, self.author, self.hashtag, self.media, self.dates, self.since, self.until,
-                       self.unseen, self.sort, self.layout_button):
-            filters.addWidget(widget)
-        filters.setStretch(0, 1)
+        self.search.setMinimumWidth(self.search.fontMetrics().horizontalAdvance(self.search.placeholderText()) + 40)
+        self.filters = QHBoxLayout()
+        for widget in (self.search, self.author, self.hashtag, self.media):
+            self.filters.addWidget(widget)
+        self.filters.setStretch(0, 1)
+        # Dates, unseen, order and layout: on the same row when the page is wide enough, else on a second one.
+        self.more_filters = QWidget()
+        more = QHBoxLayout(self.more_filters)
+        more.setContentsMargins(0, 0, 0, 0)
+        for widget in (self.dates, self.since, self.until, self.unseen):
+            more.addWidget(widget)
+        more.addStretch(1)
+        more.addWidget(self.sort)
+        more.addWidget(self.layout_button)
+        self._one_filter_row = False  # two rows until the first resize says there is room: a narrow start fits
 
         self.model = PostListModel(self)
         self.view = PostListView(loader, self._source_for, self)
@@ -115,7 +125,8 @@ class PostsPage(QWidget):
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 0)
-        layout.addLayout(filters)
+        layout.addLayout(self.filters)
+        layout.addWidget(self.more_filters)
         layout.addWidget(self.splitter, 1)
         status = QHBoxLayout()
         status.addWidget(self.count)
@@ -131,6 +142,20 @@ class PostsPage(QWidget):
                        self.dates.toggled, self.since.dateChanged, self.until.dateChanged):
             signal.connect(lambda *_: self._refilter())
         self.layout_button.toggled.connect(self.set_list_mode)
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        others = (self.author, self.hashtag, self.media, self.more_filters)
+        wanted = self.search.minimumWidth() + sum(w.sizeHint().width() + self.filters.spacing() for w in others)
+        one_row = self.width() >= wanted + 16
+        if one_row != self._one_filter_row:
+            self._one_filter_row = one_row
+            if one_row:
+                self.layout().removeWidget(self.more_filters)
+                self.filters.addWidget(self.more_filters)
+            else:
+                self.filters.removeWidget(self.more_filters)
+                self.layout().insertWidget(1, self.more_filters)
 
     # --- ranking and filtering -------------------------------------------------------------------------
 

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPlainTextEdit,
+    QProgressBar,
     QPushButton,
     QScrollArea,
     QSizePolicy,
@@ -119,33 +120,62 @@ class Candidates(QListWidget):
 
 
 class ContributionBars(QWidget):
-    """Diverging bars: how much each feature lifts (right) or lowers (left) this prediction."""
+    """Diverging bars: how much each feature lifts (right) or lowers (left) this prediction. A label too long
+    for its column wraps onto a second line rather than being cut."""
+
+    ROW = 18
 
     def __init__(self, contributions, parent: QWidget | None = None):
         super().__init__(parent)
         self.contributions = list(contributions)
-        self.setMinimumHeight(18 * max(1, len(self.contributions)))
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        self.setMinimumWidth(260)
         self.setToolTip("Change in predicted likes when this feature is set to the account's usual value")
+
+    def hasHeightForWidth(self) -> bool:
+        return True
+
+    def heightForWidth(self, width: int) -> int:
+        return sum(height for _label, height in self._rows(width)) or self.ROW
+
+    def sizeHint(self) -> QSize:
+        return QSize(420, self.heightForWidth(420))
+
+    def _label_width(self, width: int) -> int:
+        widest = max((self.fontMetrics().horizontalAdvance(c.label) for c in self.contributions), default=0)
+        return min(widest + 8, max(120, int(width * 0.45)))
+
+    def _rows(self, width: int) -> list[tuple[int, int]]:
+        """(label width, row height) per contribution."""
+        label_width = self._label_width(width)
+        metrics = self.fontMetrics()
+        rows = []
+        for c in self.contributions:
+            lines = metrics.boundingRect(QRect(0, 0, label_width - 6, 1000), Qt.TextFlag.TextWordWrap, c.label)
+            rows.append((label_width, max(self.ROW, lines.height() + 2)))
+        return rows
 
     def paintEvent(self, _event) -> None:
         painter = QPainter(self)
         palette = self.palette()
-        label_width = min(200, self.width() // 3)
-        metrics = painter.fontMetrics()
+        label_width = self._label_width(self.width())
         centre = label_width + (self.width() - label_width - 60) // 2
         half = (self.width() - label_width - 60) // 2
         scale = max([abs(c.percent) for c in self.contributions] + [10.0])
-        for row, c in enumerate(self.contributions):
-            y = row * 18
+        y = 0
+        for c, (_w, height) in zip(self.contributions, self._rows(self.width()), strict=True):
             painter.setPen(palette.text().color())
-            label = metrics.elidedText(c.label, Qt.TextElideMode.ElideRight, label_width - 8)
-            painter.drawText(QRect(0, y, label_width - 6, 16), Qt.AlignmentFlag.AlignRight, label)
+            painter.drawText(QRect(0, y, label_width - 6, height),
+                             Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter | Qt.TextFlag.TextWordWrap,
+                             c.label)
             width = int(half * abs(c.percent) / scale)
             colour = QColor("#4c9f70") if c.percent >= 0 else QColor("#d1603d")
-            rect = QRect(centre, y + 3, width, 11) if c.percent >= 0 else QRect(centre - width, y + 3, width, 11)
+            bar_top = y + (height - 11) // 2
+            rect = QRect(centre, bar_top, width, 11) if c.percent >= 0 else QRect(centre - width, bar_top, width, 11)
             painter.fillRect(rect, colour)
-            painter.drawText(QRect(centre + half + 4, y, 56, 16), Qt.AlignmentFlag.AlignLeft, f"{c.percent:+.0f}%")
+            painter.drawText(QRect(centre + half + 4, y, 56, height),
+                             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, f"{c.percent:+.0f}%")
+            y += height
         painter.setPen(palette.mid().color())
         painter.drawLine(centre, 0, centre, self.height())
 
@@ -252,12 +282,22 @@ class PredictPage(QWidget):
         inputs = QVBoxLayout()
         inputs.addLayout(form)
         inputs.addWidget(self.status)
+        self.training = QProgressBar()
+        self.training.hide()
+        inputs.addWidget(self.training)
         inputs.addWidget(_title("Best time to post"))
         inputs.addWidget(self.heatmap)
         inputs.addWidget(_title("Suggested hashtags"))
         inputs.addWidget(self.suggestions, 1)
-        left = QWidget()
-        left.setLayout(inputs)
+        self.suggestions.setMinimumHeight(140)
+        inputs_widget = QWidget()
+        inputs_widget.setLayout(inputs)
+        left = QScrollArea()  # the inputs scroll rather than make the window taller than a laptop screen
+        left.setWidget(inputs_widget)
+        left.setWidgetResizable(True)
+        left.setFrameShape(QFrame.Shape.NoFrame)
+        left.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        left.setMinimumWidth(inputs_widget.minimumSizeHint().width() + 16)
 
         self.results = QVBoxLayout()
         self.results.addStretch(1)
@@ -329,11 +369,15 @@ class PredictPage(QWidget):
         self.account.blockSignals(False)
 
     def _training_progress(self, event: ProgressEvent) -> None:
-        count = f" ({event.done:,}/{event.total:,})" if event.total else ""
-        self.status.setText(f"Training the like model: {event.stage.lower()}{count}. Predictions use the "
-                            "account's usual likes until it is ready.")
+        self.status.setText("Training the like model. Until it is ready no picture gets a prediction of its "
+                            "own; the account's usual likes are shown instead.")
+        self.training.setRange(0, event.total or 0)  # no total: a busy bar
+        self.training.setValue(min(event.done, event.total or 0))
+        self.training.setFormat(f"{event.stage}: %v of %m" if event.total else event.stage)
+        self.training.show()
 
     def _model_ready(self, model) -> None:
+        self.training.hide()
         self.predictor = Predictor.for_world(self.world, model)
         trained = datetime.fromtimestamp(model.trained_at, UTC).strftime("%Y-%m-%d") if model else "never"
         self.status.setText(f"Like model trained on {model.n_posts:,} posts ({trained})." if model
@@ -341,6 +385,7 @@ class PredictPage(QWidget):
         self._build_hashtag_index()
 
     def _model_failed(self, error: Exception) -> None:
+        self.training.hide()
         self.predictor = Predictor.for_world(self.world)
         self.status.setText(f"The like model could not be trained: {error}")
         self._build_hashtag_index()
@@ -466,10 +511,23 @@ class PredictPage(QWidget):
         if candidate.error:
             grid.addWidget(plain_label(f"{candidate.name}: {candidate.error}"), 0, 1)
             return card
+        report = self.report
+        if report is not None and not report.has_model:  # no model yet: no number of its own
+            usual = report.usual
+            grid.addWidget(plain_label("No prediction yet", wrap=False), 0, 1)
+            grid.addWidget(plain_label(
+                f"{candidate.name} · waiting for the like model. This account's posts usually get about "
+                f"{usual[0]:,.0f} likes (80% between {usual[1]:,.0f} and {usual[2]:,.0f})." if usual else
+                f"{candidate.name} · waiting for the like model."), 1, 1)
+            grid.setColumnStretch(1, 1)
+            return card
         headline = plain_label(f"#{candidate.rank}  ≈ {candidate.likes:,.0f} likes", wrap=False)
         headline.setObjectName("detailAuthor")
         grid.addWidget(headline, 0, 1)
-        interval = plain_label(f"{candidate.name} · 80% between {candidate.low:,.0f} and {candidate.high:,.0f}")
+        share = report.settled_share if report is not None else 1.0
+        when = "once settled" if share >= 0.95 else f"{share:.0%} of its settled count"
+        interval = plain_label(f"{candidate.name} · likes {when} · 80% between {candidate.low:,.0f} and "
+                               f"{candidate.high:,.0f}")
         interval.setObjectName("hint")
         grid.addWidget(interval, 1, 1)
         if candidate.contributions:
