@@ -1,16 +1,22 @@
 """Ranking 1M candidate posts: Tessera's scoring, ordering and diversity pass beside the seed's pandas
-recipe (column arithmetic on a DataFrame and a sort), on the same synthetic posts.
+recipe (column arithmetic on a DataFrame and a sort), on the same synthetic posts. With --learned, also the
+personal ranker on the demo world (built in a temporary directory first): training it, and ranking Feed and
+Explore with it beside the seed formula.
 
-    python -m bench.bench_ranking [--json] [--posts N]
+    python -m bench.bench_ranking [--json] [--posts N] [--learned]
 """
 
 from __future__ import annotations
+
+import tempfile
+from dataclasses import replace
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from bench.common import arguments, peak_memory_mib, report, timed
-from discovery.ranking import RankingParams, combine, diversify, factor_values
+from discovery.ranking import Ranker, RankingParams, combine, diversify, factor_values
 
 NOW = 1_800_000_000
 
@@ -49,6 +55,7 @@ def seed_recipe(frame: pd.DataFrame, pagerank: np.ndarray, like_counts: np.ndarr
 def main() -> None:
     parser = arguments(__doc__)
     parser.add_argument("--posts", type=int, default=1_000_000)
+    parser.add_argument("--learned", action="store_true", help="also time the personal ranker on the demo world")
     args = parser.parse_args()
     frame, pagerank, like_counts = synthetic_posts(args.posts)
     params = RankingParams()
@@ -63,7 +70,34 @@ def main() -> None:
         {"method": "seed recipe in pandas (score, sort; no diversity)", "posts": args.posts, "seconds": seed_s,
          "peak_mib": seed_mib, "top100_shared_with_seed": 100},
     ]
+    if args.learned:
+        rows += learned_rows()
     report("Ranking candidate posts", rows, args.json)
+
+
+def learned_rows() -> list[dict]:
+    from discovery.demo import ensure_demo_world
+
+    with tempfile.TemporaryDirectory(prefix="bench-ranking-") as root:
+        world = ensure_demo_world(Path(root))
+        try:
+            ranker = Ranker(world.store, world.now())
+            train_s, model = timed(ranker.retrain)
+            seed = replace(RankingParams(), mode="seed")
+            rows = [{"method": f"personal ranker: train on the demo world ({model.likes:,} likes, {model.rows:,} "
+                               "rows, both lists)", "posts": model.rows, "seconds": train_s, "peak_mib": None,
+                     "top100_shared_with_seed": None}]
+            for kind in ("feed", "explore"):
+                rank = ranker.explore if kind == "explore" else ranker.feed
+                learned_s, ranking = timed(lambda rank=rank: rank(RankingParams()), repeat=3)
+                seed_s, seeded = timed(lambda rank=rank: rank(seed), repeat=3)
+                shared = len(set(ranking.frame["pk"][:100]) & set(seeded.frame["pk"][:100]))
+                rows.append({"method": f"{kind.title()}: learned model (seed formula {seed_s:.3f} s)",
+                             "posts": len(ranking), "seconds": learned_s, "peak_mib": None,
+                             "top100_shared_with_seed": shared})
+            return rows
+        finally:
+            world.close()
 
 
 if __name__ == "__main__":

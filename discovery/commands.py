@@ -5,12 +5,15 @@ from __future__ import annotations
 import argparse
 import json
 import time
+from typing import TYPE_CHECKING
 
-from discovery import paths, text, world
+from discovery import paths, text
 from discovery.cli import CommandError
 from discovery.progress import TerminalProgress
-from discovery.ranking import Ranker, RankingParams
-from discovery.settings import Settings
+
+if TYPE_CHECKING:  # the store and the ranking load when a command runs, not for --help
+    from discovery.ranking import RankingParams
+    from discovery.world import World
 
 
 def register(subparsers, common) -> None:
@@ -32,9 +35,12 @@ def register(subparsers, common) -> None:
     evaluate.add_argument("--seeds", type=int, default=3, metavar="N", help="demo worlds per regime (default 3)")
     evaluate.add_argument("--regimes", default="default", metavar="LIST",
                           help="taste regimes, comma-separated, or 'all' (default: default)")
-    evaluate.add_argument("--size", choices=("small", "medium", "full"), default="medium",
+    evaluate.add_argument("--size", choices=("small", "medium", "full"), default="full",
                           help="demo world size: small (3,000 accounts; too few strangers for Explore), medium "
-                          "(12,000 accounts, the default) or full (24,000, the app's demo world)")
+                          "(12,000 accounts) or full (24,000, the app's demo world; the default)")
+    evaluate.add_argument("--fresh", action="store_true", help="build the demo worlds in a temporary directory "
+                          "instead of keeping them for the next evaluation (in the data directory's "
+                          "evaluation-worlds)")
     evaluate.add_argument("--world", metavar="NAME", help="instead: hold out the last 30 days of likes of this "
                           "world and measure how high the liked authors and posts rank")
     evaluate.add_argument("--json", action="store_true", help="print JSON")
@@ -45,8 +51,10 @@ def _world_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--world", metavar="NAME", help="which world (default: the current one, else the demo)")
 
 
-def open_world(args: argparse.Namespace) -> world.World:
+def open_world(args: argparse.Namespace) -> World:
     """The world a command works on; the demo world is generated on first use."""
+    from discovery import world
+
     root = paths.data_dir(args.data_dir)
     name = getattr(args, "world", None) or world.current_name(root)
     if name == world.DEMO:
@@ -61,12 +69,17 @@ def open_world(args: argparse.Namespace) -> world.World:
 
 
 def ranking_params(args: argparse.Namespace) -> RankingParams:
+    from discovery.ranking import RankingParams
+    from discovery.settings import Settings
+
     return RankingParams.from_settings(Settings(paths.settings_path(paths.data_dir(args.data_dir))))
 
 
 def run_feed(args: argparse.Namespace) -> int:
     if args.top < 1:
         raise CommandError("--top must be at least 1.")
+    from discovery.ranking import Ranker
+
     current = open_world(args)
     try:
         ranker = Ranker(current.store, current.now())
@@ -90,6 +103,8 @@ def run_feed(args: argparse.Namespace) -> int:
 
 
 def run_stats(args: argparse.Namespace) -> int:
+    from discovery.ranking import Ranker
+
     current = open_world(args)
     try:
         store = current.store
@@ -131,8 +146,9 @@ def run_evaluate_ranking(args: argparse.Namespace) -> int:
     if unknown or not regimes:
         raise CommandError(f"unknown regime {', '.join(unknown) or '(none)'}: choose from {', '.join(REGIMES)} "
                            "or 'all'.")
+    cache = None if args.fresh else paths.data_dir(args.data_dir) / "evaluation-worlds"
     result = evaluate_regimes(list(range(1, args.seeds + 1)), regimes, args.size, ranking_params(args),
-                              TerminalProgress())
+                              TerminalProgress(), cache)
     print(json.dumps(result, indent=2) if args.json else format_tables(result))
     return 0
 

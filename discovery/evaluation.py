@@ -12,6 +12,7 @@ rankers order the same candidates with the same diversity cap:
 
 from __future__ import annotations
 
+import hashlib
 import tempfile
 import time
 from dataclasses import replace
@@ -115,10 +116,12 @@ def demo_config(size: str, seed: int, regime: str):
     return DemoConfig(seed=seed, regime=regime)
 
 
-def evaluate_regimes(seeds: list[int], regimes: list[str], size: str = "medium",
-                     params: RankingParams | None = None, progress: Progress = no_progress) -> dict:
-    """Build a demo world per (regime, seed) in a temporary directory and evaluate every ranker on it."""
-    from discovery.demo import ensure_demo_world
+def evaluate_regimes(seeds: list[int], regimes: list[str], size: str = "full",
+                     params: RankingParams | None = None, progress: Progress = no_progress,
+                     cache: Path | None = None) -> dict:
+    """Build a demo world per (regime, seed) and evaluate every ranker on it. The worlds are kept under
+    `cache` (one directory per configuration, reused by the next evaluation), else built in a temporary
+    directory and removed."""
 
     started = time.perf_counter()
     per_world: dict[str, list[dict]] = {regime: [] for regime in regimes}
@@ -127,12 +130,11 @@ def evaluate_regimes(seeds: list[int], regimes: list[str], size: str = "medium",
     for i, (regime, seed) in enumerate((r, s) for r in regimes for s in seeds):
         progress(ProgressEvent("Evaluating the ranking", i, total, f"{regime} world, seed {seed}"))
         config = demo_config(size, seed, regime)
+        if cache is not None:
+            per_world[regime].append(_evaluate_built(cache / _config_key(config), config, params))
+            continue
         with tempfile.TemporaryDirectory(prefix="tessera-eval-") as root:
-            world = ensure_demo_world(Path(root), config=config)
-            try:
-                per_world[regime].append(evaluate_demo_world(world, params))
-            finally:
-                world.close()
+            per_world[regime].append(_evaluate_built(Path(root), config, params))
     progress(ProgressEvent("Evaluating the ranking", total, total, "done"))
     out = {"regimes": {}, "seeds": seeds, "size": size, "k": K, "seconds": round(time.perf_counter() - started, 1)}
     if config is not None:
@@ -153,6 +155,23 @@ def evaluate_regimes(seeds: list[int], regimes: list[str], size: str = "medium",
             "summary": results[0]["training"]["summary"] if results else "",
         }
     return out
+
+
+def _config_key(config) -> str:
+    from discovery.demo.generator import GENERATOR_VERSION
+
+    digest = hashlib.sha1(f"{GENERATOR_VERSION} {config.to_json()}".encode()).hexdigest()[:12]
+    return f"{config.regime}-seed{config.seed}-{config.accounts}-{digest}"
+
+
+def _evaluate_built(root: Path, config, params: RankingParams | None) -> dict:
+    from discovery.demo import ensure_demo_world
+
+    world = ensure_demo_world(root, config=config)
+    try:
+        return evaluate_demo_world(world, params)
+    finally:
+        world.close()
 
 
 def _mean_sd(values: list[float]) -> dict[str, float]:

@@ -34,6 +34,7 @@ FEATURES = {
     "author_tags": ("Author's hashtags", "the author's usual hashtags among yours"),
     "tags_you": ("Tags you", "you are tagged in the post"),
     "post_rate": ("Posting rate", "how many posts a week the author makes"),
+    "audience": ("Audience", "log10 of the author's followers"),
     "video": ("Video", "the post is a video or reel"),
     "carousel": ("Carousel", "the post is a carousel"),
     "author_saves": ("Your saves", "posts by the author you saved"),
@@ -88,6 +89,11 @@ class WorldData:
         tags = store.hashtags_frame()
         self.tags = tags[tags["post_id"].isin(self.posts.index)].reset_index(drop=True)
         self.tags["tag"] = self.tags["tag"].astype("category")
+        accounts = store.accounts_frame()
+        self.audience = np.zeros(size)
+        known = accounts["id"].to_numpy(np.int64) < size
+        self.audience[accounts["id"].to_numpy(np.int64)[known]] = np.log10(
+            accounts["follower_count"].fillna(0).to_numpy(np.float64)[known] + 1)
         self._author_stats()
 
     def reload_events(self, store) -> None:
@@ -175,6 +181,7 @@ def feature_frame(posts: pd.DataFrame, data: WorldData, history: History, at: in
         "author_tags": author_tags,
         "tags_you": np.isin(ids, list(data.tagged)).astype(np.float64),
         "post_rate": rate,
+        "audience": data.audience[authors],
         "video": (media == MEDIA_VIDEO).astype(np.float64),
         "carousel": (media == MEDIA_CAROUSEL).astype(np.float64),
     }, index=posts.index)

@@ -19,6 +19,7 @@ import pandas as pd
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
+from threadpoolctl import threadpool_limits
 
 from discovery import text
 from discovery.ranker_features import DAY, FEATURES, SEED_FACTORS, WorldData, feature_frame
@@ -33,7 +34,7 @@ LOG_FEATURES = ("pagerank", "post_rate", "like_rate")  # spread over orders of m
 # What the person's history says about one author: Explore's authors have none, so its model leaves them out
 # and learns from every post how closeness, hashtags and engagement go with the person's likes.
 AUTHOR_HISTORY = ("affinity", "like_rate", "author_saves", "author_opens", "author_hides", "author_fewer")
-INPUTS = {"feed": tuple(FEATURES), "explore": tuple(FEATURES)}
+INPUTS = {"feed": tuple(FEATURES), "explore": tuple(f for f in FEATURES if f not in AUTHOR_HISTORY)}
 
 # How the summary names each feature.
 PHRASES = {
@@ -42,7 +43,8 @@ PHRASES = {
     "like_rate": "the share of an author's posts you like", "relative_engagement": "posts doing better than "
     "their author's usual", "followed_by": "how many accounts you follow follow the author",
     "tag_match": "your hashtags", "author_tags": "authors who use your hashtags", "tags_you": "posts you are "
-    "tagged in", "post_rate": "how often the author posts", "video": "videos", "carousel": "carousels",
+    "tagged in", "post_rate": "how often the author posts", "audience": "big audiences", "video": "videos",
+    "carousel": "carousels",
     "author_saves": "authors whose posts you saved", "author_opens": "authors whose posts you opened",
     "author_hides": "authors whose posts you hid", "author_fewer": "authors you asked to see fewer of",
 }
@@ -142,7 +144,8 @@ def train(data: WorldData, until: int, tau_hours: float = 1e5 / 3600, seed: int 
             negative = rng.choice(negative, MAX_NEGATIVES, replace=False)
         take = np.concatenate([positive, negative])
         pipeline = make_pipeline(StandardScaler(), LogisticRegression(C=C, max_iter=2000))
-        pipeline.fit(design(rows.iloc[take], kind), labels[take])
+        with threadpool_limits(1):  # a small problem: threads only wait on each other (and on the window)
+            pipeline.fit(design(rows.iloc[take], kind), labels[take])
         model.models[kind] = pipeline
         model.rows += len(take)
     kind = "feed" if model.models["feed"] is not None else "explore"

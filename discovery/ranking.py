@@ -161,9 +161,12 @@ class Ranking:
             values = among[column].to_numpy(np.float64)
             below = float((values < value).sum() + 0.5 * ((values == value).sum() - 1)) / max(1, len(values) - 1)
             percentile = min(100, max(0, round(100 * below)))
-            out.append({"name": name, "label": label, "value": value, "percentile": percentile,
-                        "text": PERCENTILE_TEXT.get(name, "{label}: above {p}% of today's posts").format(
-                            p=percentile, label=label)})
+            if name in BINARY_TEXT:
+                sentence = BINARY_TEXT[name][value > 0]
+            else:
+                sentence = PERCENTILE_TEXT.get(name, "{label}: above {p}% of today's posts").format(
+                    p=percentile, label=label)
+            out.append({"name": name, "label": label, "value": value, "percentile": percentile, "text": sentence})
         return out
 
     def records(self, top: int | None = None) -> list[dict]:
@@ -524,8 +527,8 @@ def combine(values: dict[str, np.ndarray], params: RankingParams) -> np.ndarray:
 # --- explanation -------------------------------------------------------------------------------------------
 
 # Features of the author rather than the post: their percentile is taken among today's authors.
-AUTHOR_FEATURES = {"pagerank", "affinity", "like_rate", "followed_by", "author_tags", "post_rate", "author_saves",
-                   "author_opens", "author_hides", "author_fewer"}
+AUTHOR_FEATURES = {"pagerank", "affinity", "like_rate", "followed_by", "author_tags", "post_rate", "audience",
+                   "author_saves", "author_opens", "author_hides", "author_fewer"}
 PERCENTILE_TEXT = {
     "comments": "more comments than {p}% of today's posts",
     "likes": "more likes than {p}% of today's posts",
@@ -538,7 +541,10 @@ PERCENTILE_TEXT = {
     "tag_match": "closer to your hashtags than {p}% of today's posts",
     "author_tags": "the author uses your hashtags more than {p}% of today's authors",
     "post_rate": "the author posts more often than {p}% of today's authors",
+    "audience": "the author has more followers than {p}% of today's authors",
 }
+BINARY_TEXT = {"tags_you": ("you are not tagged", "you are tagged in it"), "video": ("not a video", "a video"),
+               "carousel": ("not a carousel", "a carousel")}
 
 
 def explain(item: pd.Series, kind: str) -> str:
