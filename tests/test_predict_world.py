@@ -185,14 +185,20 @@ def test_requests_a_person_can_get_wrong(trained):
         predictor.predict("nobody", [image])
 
 
-def test_without_a_model_the_prediction_is_the_baseline(trained):
+def test_without_a_model_there_is_no_prediction_only_the_usual_likes(trained):
     world, _ = trained
     report = PR.Predictor(world.store, None, world.now, world.images).predict(
         "1000", [picture(np.random.default_rng(5), 0.9), picture(np.random.default_rng(6), 0.1)], when=NOW)
-    assert any("not trained yet" in w for w in report.warnings)
-    first, second = report.candidates
-    assert first.likes == second.likes == pytest.approx(report.baseline_likes)
-    assert first.low < first.likes < first.high and not first.contributions
+    assert not report.has_model and any(w.startswith("No like model yet") for w in report.warnings)
+    assert all(math.isnan(c.likes) and c.rank == 0 and not c.contributions for c in report.candidates)
+    usual, low, high = report.usual
+    assert usual == pytest.approx(report.baseline_likes) and low < usual < high
+    frame = world.store.posts_frame(author_ids=[world.store.account_id("1000")], columns=["like_count"])
+    past = frame["like_count"].to_numpy(dtype=float)
+    assert np.mean((past >= low) & (past <= high)) >= 0.7  # it covers most of the account's posts
+    newcomer = PR.Predictor(world.store, None, world.now, world.images).predict(
+        "999", [picture(np.random.default_rng(5), 0.9)], when=NOW)
+    assert newcomer.usual is not None and newcomer.history_posts == 2
 
 
 def test_ensure_model_trains_only_when_due(trained, tmp_path):

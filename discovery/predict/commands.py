@@ -20,6 +20,7 @@ from discovery.predict import predictor as PR
 from discovery.predict import table as T
 from discovery.progress import TerminalProgress
 
+NO_MODEL = 3  # predict-likes' exit code while the world has no like model yet
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
@@ -269,8 +270,13 @@ def run_predict(args) -> int:
     usable = any(not c.error for c in report.candidates)
     if not usable:
         print("tessera: none of the pictures could be used (each one's reason is above).", file=sys.stderr)
+    code = (0 if report.has_model else NO_MODEL) if usable else 1
+    usual = None if report.usual is None else dict(zip(("likes", "low", "high"), report.usual, strict=True))
     if args.json:
         _dump({"account": report.account, "when": report.when, "horizon_days": report.horizon_days,
+               "model": None if not report.has_model else {"trained_at": report.model_trained_at,
+                                                           "settled_share": report.settled_share},
+               "usual": usual,
                "baseline_likes": report.baseline_likes, "history_posts": report.history_posts,
                "warnings": list(report.warnings), "attribution": report.attribution,
                "candidates": [{"name": c.name, "rank": c.rank, "likes": c.likes, "low": c.low, "high": c.high,
@@ -280,9 +286,23 @@ def run_predict(args) -> int:
                                                  for x in c.contributions]} for c in report.ranked()],
                "hashtags": [{"tag": s.tag, "posts": s.posts, "typical_likes": s.typical_likes,
                              "source": s.source} for s in suggestions]})
-        return 0 if usable else 1
+        return code
+    if not report.has_model:
+        print("No like model yet for this world: train it with `python -m discovery train-likes` (or open the "
+              "Predict tab). Until then no picture gets a prediction of its own.")
+        if usual:
+            print(f"This account's posts usually get about {text.compact(usual['likes'])} likes (80% between "
+                  f"{text.compact(usual['low'])} and {text.compact(usual['high'])}, from "
+                  f"{report.history_posts} earlier posts).")
+        else:
+            print("This account has no earlier posts with like counts.")
+        for c in report.candidates:
+            print(f"  –  {c.name}: {c.error or 'no prediction yet'}")
+        return code
+    settled = "likes once settled" if report.settled_share >= 0.95 else \
+        f"{report.settled_share:.0%} of the settled likes"
     print(f"usual likes {text.compact(report.baseline_likes)} from {report.history_posts} earlier posts; "
-          f"predicted {report.horizon_days:g} days after posting:")
+          f"predicted: {settled}, {report.horizon_days:g} days after posting:")
     for warning in report.warnings:
         print(f"  ! {warning}")
     for c in report.ranked():
@@ -295,7 +315,7 @@ def run_predict(args) -> int:
     if suggestions:
         print("hashtags: " + "  ".join(f"#{s.tag} ({s.posts}, ~{text.compact(s.typical_likes)})"
                                        for s in suggestions))
-    return 0 if usable else 1
+    return code
 
 
 # --- best-time ---------------------------------------------------------------------------------------------

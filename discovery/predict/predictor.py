@@ -58,10 +58,10 @@ class Contribution:
 class CandidatePrediction:
     index: int  # position in the request
     name: str
-    likes: float  # predicted at the horizon (NaN when the picture could not be read)
+    likes: float  # predicted at the horizon (NaN when the picture could not be read or there is no model)
     low: float  # 80% interval
     high: float
-    rank: int  # 1 = the best candidate; 0 when the picture could not be read
+    rank: int  # 1 = the best candidate; 0 when the picture could not be read or there is no model
     contributions: tuple[Contribution, ...] = ()  # strongest first
     pixels: P.PixelFeatures | None = None
     error: str | None = None  # why the picture could not be used
@@ -77,8 +77,15 @@ class PredictionReport:
     candidates: tuple[CandidatePrediction, ...]  # in request order
     warnings: tuple[str, ...] = ()
     hashtags: tuple[str, ...] = ()  # the caption's hashtags
-    model_trained_at: int | None = None
+    model_trained_at: int | None = None  # None: no model yet, so no candidate has a prediction
     attribution: str = ATTRIBUTION
+    usual: tuple[float, float, float] | None = None  # the account's usual likes and the 10th-90th
+    # percentile of its earlier posts (widened when they are few); None without earlier posts
+    settled_share: float = 1.0  # the share of its settled likes a post holds at the horizon (age curve)
+
+    @property
+    def has_model(self) -> bool:
+        return self.model_trained_at is not None
 
     def ranked(self) -> list[CandidatePrediction]:
         """Readable candidates best first, then the unreadable ones."""
@@ -153,12 +160,17 @@ class Predictor:
         else:
             prior = F.Prior(0.0, math.log1p(10))  # nothing known: about ten likes
         base = prior.baseline(history, rows["followers"])
-        if model is None:
-            warnings.append("The like model is not trained yet: every picture gets the account's usual "
-                            "likes.")
+        usual = None
+        if len(past):
             low, high = _empirical_interval(past, base[0])
-            point = np.full(n, base[0])
-            low, high = np.full(n, low), np.full(n, high)
+            usual = (float(np.expm1(base[0])), float(max(np.expm1(low), 0.0)), float(np.expm1(high)))
+        if model is None:
+            warnings.append("No like model yet: it has not been trained on this world, so no picture has a "
+                            "prediction of its own. " + (
+                                f"This account's posts usually get about {usual[0]:,.0f} likes (80% between "
+                                f"{usual[1]:,.0f} and {usual[2]:,.0f}, from {len(past)} earlier posts)."
+                                if usual else "This account has no earlier posts with like counts either."))
+            point = low = high = np.full(n, np.nan)
             contributions = [()] * n
         else:
             X = F.design(rows, model.popularity, model.time_of_day, vectors, horizon_days=horizon,
@@ -173,7 +185,7 @@ class Predictor:
                 warnings.append("The model has not learned from pictures (no post images were available when "
                                 "it was trained), so the pictures do not change the prediction.")
         candidates = []
-        readable = [i for i in range(n) if not isinstance(measured[i], P.ImageError)]
+        readable = [i for i in range(n) if not isinstance(measured[i], P.ImageError) and model is not None]
         order = sorted(readable, key=lambda i: (-point[i], i))
         rank = {i: r + 1 for r, i in enumerate(order)}
         for i in range(n):
@@ -183,9 +195,11 @@ class Predictor:
                 continue
             candidates.append(CandidatePrediction(
                 i, names[i], float(np.expm1(point[i])), float(max(np.expm1(low[i]), 0.0)),
-                float(np.expm1(high[i])), rank[i], contributions[i], measured[i]))
+                float(np.expm1(high[i])), rank.get(i, 0), contributions[i], measured[i]))
+        share = float(np.exp(model.curve.log_share(horizon))) if model is not None else 1.0
         return PredictionReport(account_pk, when, horizon, float(np.expm1(base[0])), len(past),
-                                tuple(candidates), tuple(warnings), tags, model.trained_at if model else None)
+                                tuple(candidates), tuple(warnings), tags, model.trained_at if model else None,
+                                usual=usual, settled_share=share)
 
     # --- pieces ------------------------------------------------------------------------------------------
 
@@ -229,6 +243,7 @@ def _name(source: P.ImageSource, index: int) -> str:
 
 
 def _empirical_interval(past: pd.DataFrame, base: float) -> tuple[float, float]:
+    """The 10th-90th percentile of an account's earlier posts (log scale), wider when they are few."""
     likes = F.log_likes(past["likes"])
     if len(likes) >= 3:
         low, high = np.percentile(likes, [10, 90])
