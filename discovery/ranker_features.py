@@ -68,7 +68,7 @@ class WorldData:
     def __init__(self, store, size: int, me: int | None, src: np.ndarray, dst: np.ndarray,
                  followed: np.ndarray, followed_by: np.ndarray, now: int, until: int | None = None):
         self.size, self.me, self.src, self.dst, self.now = size, me, src, dst, now
-        self.until = int(now) + 1 if until is None else int(until)
+        self.until = np.inf if until is None else int(until)
         self.followed, self.followed_by = followed, followed_by
         posts = store.posts_frame(columns=["id", "author_id", "taken_at", "media_type", "like_count",
                                            "comment_count"])

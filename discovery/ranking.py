@@ -195,7 +195,7 @@ class Ranker:
                  history_until: int | None = None):
         self.store = store
         self.now = now
-        self.cutoff = int(history_until) if history_until is not None else int(now) + 1
+        self.history_until = int(history_until) if history_until is not None else None
         self._last_pagerank = warm_start  # the last PageRank vector: the next one converges from there
         self._lock = threading.RLock()
         self._personal: PersonalModel | None = None
@@ -221,8 +221,10 @@ class Ranker:
         self.followers[ids] = accounts["follower_count"].fillna(0).to_numpy(np.int64)
 
         likes = store.likes_frame()
-        likes = likes[likes["liked_at"].isna() | (likes["liked_at"] < self.cutoff)]
-        recent = likes[likes["liked_at"].isna() | (likes["liked_at"] >= self.cutoff - YEAR_SECONDS)]
+        if self.history_until is not None:
+            likes = likes[likes["liked_at"].isna() | (likes["liked_at"] < self.history_until)]
+        since = (self.now if self.history_until is None else self.history_until) - YEAR_SECONDS
+        recent = likes[likes["liked_at"].isna() | (likes["liked_at"] >= since)]
         like_counts = np.bincount(recent["author_id"].to_numpy(np.int64), minlength=size)[:size]
         src, dst = store.edges()
         if self.me is not None:
@@ -272,7 +274,7 @@ class Ranker:
 
     def _events(self) -> pd.DataFrame:
         events = self.store.interactions_frame()
-        return events[events["at"] < self.cutoff]
+        return events if self.history_until is None else events[events["at"] < self.history_until]
 
     def reload_interactions(self) -> None:
         events = self._events()
@@ -299,7 +301,7 @@ class Ranker:
             if self._personal is None:
                 data = self._world_data()
                 self._personal = train(data, self.cutoff)
-                self._trained_actions = int((data.events["at"] < self.cutoff).sum())
+                self._trained_actions = len(data.events)
             return self._personal
 
     def retrain(self) -> PersonalModel:
@@ -318,8 +320,19 @@ class Ranker:
         with self._lock:
             if self._data is None:
                 self._data = WorldData(self.store, len(self.usernames), self.me, *self.store.edges(),
-                                       self.followed, self.followed_by, self.now, self.cutoff)
+                                       self.followed, self.followed_by, self.now, self.history_until)
             return self._data
+
+    @property
+    def cutoff(self) -> int:
+        """The moment the person's known history ends: `history_until`, else just after their latest like or
+        action (which, in a live world, can be later than the moment this Ranker was built)."""
+        if self.history_until is not None:
+            return self.history_until
+        data = self._world_data()
+        events = data.events["at"].max() if len(data.events) else 0
+        likes = data.likes["at"].max() if len(data.likes) else 0
+        return int(max(self.now, events, likes)) + 1
 
     def features(self, posts: pd.DataFrame, params: RankingParams = RankingParams()) -> pd.DataFrame:
         """Every feature of discovery.ranker_features.FEATURES for these posts, as known now."""

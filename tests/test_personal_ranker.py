@@ -125,3 +125,14 @@ def test_evaluate_ranking_on_a_world_holds_out_the_last_30_days(demo_data_dir, c
     assert result["held_out_days"] == 30 and result["held_out_likes"] > 0
     posts = {name: r["posts"]["mean_percentile"] for name, r in result["rankers"].items()}
     assert posts["tessera"] > posts["random"] + 20
+
+
+def test_actions_after_the_ranker_was_built_still_count(world):
+    ranker = Ranker(world.store, world.now())
+    first = ranker.feed().frame.iloc[0]
+    later = world.now() + 3600  # a live world's clock moves on after the ranker was built
+    world.store.add_interactions([Interaction(InteractionKind.HIDDEN, later, post=first.pk),
+                                  Interaction(InteractionKind.SAVED, later, post=ranker.feed().frame.iloc[1].pk)])
+    ranker.reload_interactions()
+    assert first.pk not in set(ranker.feed().frame["pk"])
+    assert ranker.cutoff > later and ranker.retrain().saves == 1
