@@ -117,7 +117,7 @@ def test_a_budget_pause_longer_than_allowed_ends_the_sync_with_a_time_to_resume(
     session = harness.login()
     result = harness.sync(session, **{"sync.requests_per_day": 40})
     assert result.status == PAUSED and "Today's request budget is used up" in result.message
-    # stages 1-4 may use the whole budget; "whom they follow" (priority 3) stops at 80% of it: 32 of 40
+    # stages 1-5 may use the whole budget; "whom they follow" (priority 3) stops at 80% of it: 32 of 40
     assert result.stage == "circle" and 32 <= result.requests <= 40
     assert result.resume_at > harness.clock.now()
     assert harness.fake.problems() == []

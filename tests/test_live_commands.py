@@ -37,7 +37,7 @@ def test_login_sync_status_logout(harness, capsys):
     assert "Logged in as @me.tessera. Tessera will remember this login." in capsys.readouterr().out
     assert run(harness, "sync") == 0  # the account logged in last is the current world
     out = capsys.readouterr()
-    assert "Sync complete" in out.out and "Recent posts of the accounts you follow" in out.err
+    assert "Sync complete" in out.out and "Your home feed" in out.err
     assert run(harness, "sync-status") == 0
     status = capsys.readouterr().out
     assert "last complete sync" in status and "never" not in status and "session: saved (encrypted)" in status

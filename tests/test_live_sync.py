@@ -4,15 +4,18 @@ Instagram through a transport adapter, into a real SQLite file; then incremental
 from __future__ import annotations
 
 import logging
+from collections import Counter
 
+import pytest
 from fake_instagram import DAY, FakeAdapter, FakeWorld
-from fake_instagram.harness import baseline, differences, snapshot
+from fake_instagram.harness import Harness, baseline, differences, snapshot
+from fake_instagram.server import API_HOSTS
 
 from discovery.live.client import new_client
 from discovery.live.stages import STAGES
 from discovery.live.sync import CANCELLED, COMPLETE, SyncProgress
 from discovery.progress import CancelToken
-from discovery.ranking import Ranker
+from discovery.ranking import Ranker, RankingParams
 
 
 def followed_now(world: FakeWorld) -> set[str]:
@@ -223,3 +226,110 @@ def test_an_imported_export_becomes_the_account_world_when_the_same_person_logs_
         assert mine == {fake.accounts[pk].username for pk in followed_now(fake)}  # the export's five among them
     finally:
         opened.close()
+
+
+# --- a first sync ordered by value ------------------------------------------------------------------------
+
+
+def api_paths(harness, start: int = 0) -> list[str]:
+    return [r.path for r in harness.fake.server.log[start:] if r.host in API_HOSTS]
+
+
+def test_the_first_sync_reads_the_home_timeline_first_and_the_feed_has_posts_after_two_requests(harness):
+    from fake_instagram.server import TIMELINE_PAGE
+
+    session = harness.login()
+    start = len(harness.fake.server.log)
+    world = harness.world
+    feeds: dict[int, tuple[int, int]] = {}
+
+    def look(entry) -> None:  # before each request: the Feed as the requests before it left it
+        asked = len(api_paths(harness, start)) - 1
+        if entry.host in API_HOSTS and asked in (2, 4):
+            opened = harness.open_world()
+            try:
+                feed = Ranker(opened.store, world.now).feed(RankingParams(mode="seed")).frame
+                feeds[asked] = (len(feed), feed["author_id"].nunique())
+            finally:
+                opened.close()
+
+    harness.fake.server.on_request = look
+    result = harness.sync(session)
+    assert result.status == COMPLETE, result.message
+    pages = -(-len(world.timeline()) // TIMELINE_PAGE)
+    asked = api_paths(harness, start)
+    assert asked[:pages] == ["/api/v1/feed/timeline/"] * pages  # the whole home timeline comes first
+    assert "/api/v1/feed/timeline/" not in asked[pages:]
+    assert feeds[2][0] >= 20 and feeds[2][1] >= 12  # a first screen of the Feed, from many accounts
+    assert feeds[4][1] > feeds[2][1]
+    # profiles are read only for the followed accounts the timeline did not show
+    shown = {p.author for p in world.timeline()}
+    profiles = {path.split("/")[5] for path in asked if path.startswith("/api/v1/feed/user/")}
+    followed = set(world.accounts[world.me].follows)
+    assert profiles & followed == followed - shown
+
+
+def test_follow_lists_are_read_closest_first(harness):
+    from fake_instagram.server import LIKED_PAGE
+
+    from discovery.live.stages import LIKED_EARLY_PAGES
+
+    start = len(harness.fake.server.log)
+    assert harness.sync(harness.login()).status == COMPLETE
+    world = harness.world
+    listed = [path.split("/")[4] for path in api_paths(harness, start)
+              if path.startswith("/api/v1/friendships/") and f"/{world.me}/" not in path]
+    # the likes known when the crawl starts: the first pages of the liked feed
+    liked = Counter(p.author for p in world.liked_posts()[:LIKED_EARLY_PAGES * LIKED_PAGE])
+    counts = [liked[pk] for pk in listed]
+    assert len(listed) >= 10 and counts == sorted(counts, reverse=True) and counts[0] > counts[-1]
+    assert counts[0] == max(liked[pk] for pk in world.accounts[world.me].follows)
+
+
+def test_a_first_sync_takes_at_most_one_and_a_half_requests_per_followed_account(tmp_path):
+    """On a world of 120 followed accounts, where the fixed costs (the person's own likes and tags, the
+    hashtags) weigh what they do for a real person, and the full crawl takes more than twice as many."""
+    counts = {}
+    for stop_by_value in (True, False):
+        world = FakeWorld.generate(seed=5, following=120, others=600, likes=300)
+        harness = Harness(tmp_path / str(stop_by_value), world, tmp_path / f"{stop_by_value}.cfg")
+        harness.login()
+        start = len(harness.fake.server.log)
+        result = harness.sync(**{"sync.stop_by_value": stop_by_value, "sync.near_accounts": 120})
+        assert result.status == COMPLETE, result.message
+        assert harness.fake.problems() == []
+        counts[stop_by_value] = len(api_paths(harness, start)) / len(world.accounts[world.me].follows)
+    assert counts[True] <= 1.5 and counts[False] > 2 * counts[True]
+
+
+def test_a_sync_stopped_in_the_timeline_and_in_the_crawl_resumes_to_the_same_store(harness, tmp_path_factory):
+    expected = baseline(tmp_path_factory.mktemp("baseline"))
+    session = harness.login()
+    for stage, done in (("timeline", 24), ("circle", 10)):  # the circle's 10th list: where it looks
+        cancel = CancelToken()
+
+        def stop(event, stage=stage, done=done, cancel=cancel):
+            if event.stage_key == stage and (event.done or 0) >= done:
+                cancel.cancel()
+
+        stopped = harness.sync(session, cancel=cancel, events=_Callback(stop))
+        assert stopped.status == CANCELLED and stopped.stage == stage
+    assert harness.sync(session).status == COMPLETE
+    assert differences(snapshot(harness.root, harness.world.username), expected) == []
+
+
+def test_the_fake_answers_instagrams_suggestions_beside_a_profile_as_instagrapi_reads_them(harness):
+    from instagrapi.exceptions import InvalidTargetUser
+    from instagrapi.extractors import extract_user_short
+
+    session = harness.login()
+    world = harness.world
+    public = next(pk for pk in world.accounts[world.me].follows
+                  if not world.accounts[pk].is_private and not world.accounts[pk].deleted)
+    users = [extract_user_short(u) for u in session.client.chaining(public)["users"]]
+    assert [u.pk for u in users] == world.similar_to(public, 30) and len(users) == 30
+    assert all(u.username == world.accounts[u.pk].username for u in users)
+    private = next(pk for pk in world.accounts[world.me].follows
+                   if world.accounts[pk].is_private and not world.accounts[pk].deleted)
+    with pytest.raises(InvalidTargetUser):
+        session.client.chaining(private)

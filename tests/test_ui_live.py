@@ -230,9 +230,9 @@ def test_a_whole_sync_shows_each_stage_lands_in_the_store_and_ends_with_its_sent
         assert panel.running and panel.cancel_button.isVisible() and not panel.sync_button.isVisible()
     result = signal.args[0]
     assert result.status == COMPLETE, result.message
-    assert headlines[0] == "Stage 1 of 7: your account"
-    assert "Stage 3 of 7: posts you liked and are tagged in" in headlines
-    assert headlines[-1] == "Stage 7 of 7: top posts under your hashtags"
+    assert headlines[0] == "Stage 1 of 9: your home feed"
+    assert "Stage 4 of 9: posts you liked lately" in headlines
+    assert headlines[-1] == "Stage 9 of 9: older likes and posts you are tagged in"
     assert any("new posts" in d and "requests this hour" in d for d in details)
     assert arrived  # the main window re-ranked while posts came in
     assert panel.headline.text() == result.message and result.message.startswith("Sync complete")
@@ -244,11 +244,11 @@ def test_a_whole_sync_shows_each_stage_lands_in_the_store_and_ends_with_its_sent
 
 def test_cancel_stops_a_running_sync_and_sync_now_resumes_it_to_the_end(qtbot, harness, tasks, account):
     panel = sync_panel(qtbot, harness, tasks, account)
-    gate = Gate(harness, "/feed/user/", after=3)  # hold the fourth account of stage 4
+    gate = Gate(harness, "/feed/user/", after=3)  # hold the fourth account of stage 5
     with qtbot.waitSignal(panel.finished, timeout=WAIT) as signal:
         panel.start()
         qtbot.waitUntil(gate.reached.is_set, timeout=WAIT)
-        qtbot.waitUntil(lambda: panel.headline.text().startswith("Stage 4 of 7"), timeout=WAIT)
+        qtbot.waitUntil(lambda: panel.headline.text().startswith("Stage 5 of 9"), timeout=WAIT)
         assert panel.bar.isVisible() and " of " in panel.count.text()
         panel.cancel_button.click()
         assert not panel.cancel_button.isEnabled() and panel.headline.text().startswith("Stopping")
@@ -281,7 +281,7 @@ def test_with_nothing_saved_the_panel_asks_for_a_login(qtbot, harness, tasks):
 
 
 def test_a_challenge_in_the_middle_of_a_sync_asks_for_a_login(qtbot, harness, tasks, account):
-    harness.fake.server.inject("friendships/", "challenge")  # stage 2
+    harness.fake.server.inject("friendships/", "challenge")  # stage 3
     panel = sync_panel(qtbot, harness, tasks, account)
     asked: list[str] = []
     panel.needs_login.connect(asked.append)

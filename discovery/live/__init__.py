@@ -1,5 +1,5 @@
 """The live path: a real Instagram account through instagrapi. Login (with its second factor and challenge
-steps), secrets in the keyring, and the polite, resumable seven-stage sync into the account's world.
+steps), secrets in the keyring, and the polite, resumable sync, ordered by value, into the account's world.
 
     from discovery.live import LoginFlow, resume_session, run_sync, sync_status, logout
 """

@@ -13,6 +13,7 @@ from discovery.cli import CommandError
 from discovery.live import login as live_login
 from discovery.live.client import new_client, normalize_username, valid_username
 from discovery.live.secrets import Secrets
+from discovery.live.stages import STAGES
 from discovery.live.sync import COMPLETE, run_sync, sync_status
 from discovery.progress import CancelToken, TerminalProgress
 from discovery.settings import Settings
@@ -139,7 +140,7 @@ def run_status(args: argparse.Namespace) -> int:
     last = time.strftime("%Y-%m-%d %H:%M", time.localtime(status.last_sync)) if status.last_sync else "never"
     print(f"@{username}: last complete sync {last}")
     if status.in_progress:
-        print(f"a sync is under way: stage {status.stage_number}/7, {status.stage} "
+        print(f"a sync is under way: stage {status.stage_number}/{len(STAGES)}, {status.stage} "
               f"({status.requests_run:,} requests so far)")
     if status.blocked_until:
         until = time.strftime("%Y-%m-%d %H:%M", time.localtime(status.blocked_until))

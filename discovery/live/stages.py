@@ -1,23 +1,29 @@
-"""The seven stages of a sync, and the worklists they plan. Each stage reads its cursor, asks for one page,
+"""The nine stages of a sync, and the worklists they plan. Each stage reads its cursor, asks for one page,
 writes the page and the cursor past it in one transaction (`engine.page`), and goes on until done.
 
 Remembered across runs (sync_state, JSON): `live.checked` when each account's posts were last read,
 `live.listed` when its follow list was, `live.unavailable` accounts found private or gone, `live.hashtags`
 when each hashtag was read. A later run asks only for what is due: an account is re-read about as often as it
 posts, a follow list once a month, a hashtag once a day.
+
+The order is by value: the home timeline first (many followed accounts' posts a request: a ranked Feed in
+minutes), the first pages of my likes (they weigh closeness), profile reads only for the accounts the timeline
+did not reach, then the two-hop crawl closest first, stopping when it barely moves the top of Explore
+(`value.py`), the hashtags (many posts for Explore a request) before the accounts near me, and last the
+older likes.
 """
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-import numpy as np
+from instagrapi.extractors import extract_media_v1
 
-from discovery.graph import YEAR_SECONDS, FollowGraph
-from discovery.live import convert
+from discovery.live import convert, value
 from discovery.settings import declare
 from storage import Follow, Like
 
@@ -44,6 +50,9 @@ PAGE = 33  # posts asked per profile page (instagrapi's own default)
 MAX_PAGES_PER_ACCOUNT = 5
 FOLLOWING_PAGE = 200
 LIKED_MAX_PAGES = 100
+TIMELINE_MAX_PAGES = 500
+LIKED_EARLY_PAGES = 3  # pages of likes read early, for closeness; the rest come last
+LIKED_REST_CURSOR = "live.stage.liked_rest"
 HASHTAG_PAGE = 27
 MIN_RECHECK = 12 * 3600
 RATE_HISTORY = 60 * DAY  # posts this old or newer estimate how often an account posts
@@ -71,7 +80,63 @@ class Stage:
         return f"live.stage.{self.key}"
 
 
-# --- 1. me ----------------------------------------------------------------------------------------------
+# --- 1. the home feed ------------------------------------------------------------------------------------
+
+
+def stage_timeline(engine: SyncEngine) -> None:
+    """The home timeline: recent posts of many followed accounts a request, so the Feed fills in minutes.
+    Read down to the window (a later run: to what the last run saw); a followed account it covered is not
+    asked again in `stage_recent`."""
+    store, me = engine.store, engine.session.pk
+    cursor = engine.cursor() or {"max_id": "", "pages": 0, "posts": 0}
+    window = engine.started - engine.settings.get("sync.recent_days") * DAY
+    older = window if engine.first_run else max(window, engine.run_state["previous"])
+    while True:
+        answer = engine.call(engine.client.get_timeline_feed, "cold_start_fetch", cursor["max_id"] or None)
+        medias, following = _timeline_medias(answer)
+        posts = [convert.post(m, engine.now()) for m in medias]
+        keep = [p for p in posts if p.taken_at >= window]
+        next_id = answer.get("next_max_id") if answer.get("more_available") else None
+        done = (not next_id or not posts or all(p.taken_at < older for p in posts)
+                or cursor["pages"] + 1 >= TIMELINE_MAX_PAGES)
+        cursor = {"max_id": "" if done else next_id, "pages": cursor["pages"] + 1,
+                  "posts": cursor["posts"] + len(keep)}
+        authors = convert.authors(medias)
+        checked = engine.state("checked")
+        # A later run trusts the timeline for an account once it showed a post the last run saw already
+        # (or the timeline ended); otherwise its profile is read if due.
+        covered = engine.first_run or not next_id
+        checked.update({p.author: engine.started for p in posts
+                        if p.author in following and (covered or p.taken_at < older)})
+        with engine.page(cursor):
+            store.upsert_accounts(authors)
+            store.upsert_follows([Follow(me, pk, engine.started) for pk in sorted(following)])
+            store.upsert_posts(keep)
+            engine.set_state("checked", checked)
+        engine.new_posts += len(keep)
+        engine.images.posts(keep)
+        engine.images.avatars(authors)
+        reached = sum(1 for at in checked.values() if at == engine.started)
+        engine.emit(cursor["posts"], None, f"Feed ready: {cursor['posts']:,} posts from {reached:,} accounts")
+        if done:
+            return
+
+
+def _timeline_medias(answer: dict) -> tuple[list, set[str]]:
+    """The posts of a timeline page (no ads, no suggestion units) and the authors it says I follow."""
+    medias, following = [], set()
+    for item in answer.get("feed_items") or []:
+        raw = item.get("media_or_ad") if isinstance(item, dict) else None
+        if not isinstance(raw, dict) or raw.get("product_type") == "ad" or "user" not in raw:
+            continue
+        media = extract_media_v1(raw)
+        medias.append(media)
+        if (raw["user"].get("friendship_status") or {}).get("following"):
+            following.add(str(media.user.pk))
+    return medias, following
+
+
+# --- 2. me ----------------------------------------------------------------------------------------------
 
 
 def stage_me(engine: SyncEngine) -> None:
@@ -84,7 +149,7 @@ def stage_me(engine: SyncEngine) -> None:
     engine.emit(1, 1, f"@{me.username}: follows {me.following_count or 0:,} accounts")
 
 
-# --- 2. the accounts I follow ----------------------------------------------------------------------------
+# --- 3. the accounts I follow ----------------------------------------------------------------------------
 
 
 def stage_following(engine: SyncEngine) -> None:
@@ -127,33 +192,18 @@ def _following_count(engine: SyncEngine) -> int | None:
     return int(frame["following_count"].iloc[0])
 
 
-# --- 3. what I liked, where I am tagged ------------------------------------------------------------------
+# --- 4 and 9. what I liked, where I am tagged ------------------------------------------------------------
 
 
 def stage_liked(engine: SyncEngine) -> None:
+    """The first pages of my likes: they weigh closeness. The rest waits for `stage_liked_rest`."""
+    _liked_pages(engine, engine.cursor() or {"part": "liked", "max_id": "", "pages": 0}, LIKED_EARLY_PAGES)
+
+
+def stage_liked_rest(engine: SyncEngine) -> None:
     client, store = engine.client, engine.store
-    cursor = engine.cursor() or {"part": "liked", "max_id": "", "pages": 0}
+    cursor = _liked_pages(engine, engine.cursor() or {"part": "tagged", "max_id": "", "pages": 0})
     cutoff = engine.started - engine.settings.get("sync.liked_days") * DAY
-    known = None if engine.first_run else _liked_before(engine)
-    liked_at = None if engine.first_run else engine.started  # a later run knows a like is newer than the last
-    while cursor["part"] == "liked":
-        medias, next_id = engine.call(client.collection_medias_v1_chunk, "liked", cursor["max_id"])
-        posts = [convert.post(m, engine.now()) for m in medias if not convert.is_ad(m)]
-        authors = convert.authors([m for m in medias if not convert.is_ad(m)])
-        fresh = [p for p in posts if known is None or p.pk not in known]
-        stop = (not next_id or not medias or cursor["pages"] + 1 >= LIKED_MAX_PAGES
-                or (known is None and all(p.taken_at < cutoff for p in posts))
-                or (known is not None and len(fresh) < len(posts)))
-        cursor = {"part": "tagged" if stop else "liked", "max_id": "" if stop else next_id,
-                  "pages": 0 if stop else cursor["pages"] + 1}
-        with engine.page(cursor):
-            store.upsert_accounts(authors)
-            store.upsert_posts(posts)
-            store.add_likes([Like(p.pk, liked_at) for p in fresh])
-        engine.new_posts += len(posts)
-        engine.images.posts(posts)
-        engine.images.avatars(authors)
-        engine.emit(store.counts()["likes"], None, "liked posts")
     tag_cutoff = cutoff if engine.first_run else engine.run_state["previous"] - 7 * DAY
     while cursor["part"] == "tagged":
         medias, next_id = engine.call(client.usertag_medias_paginated_v1, engine.session.pk, 0, cursor["max_id"])
@@ -171,6 +221,36 @@ def stage_liked(engine: SyncEngine) -> None:
         engine.emit(len(store.tagged_post_ids()), None, "posts you are tagged in")
 
 
+def _liked_pages(engine: SyncEngine, cursor: dict, until: int | None = None) -> dict:
+    """Pages of my likes, back a year (a later run: down to the likes already known). With `until`, stop
+    after that many pages and hand the position over to `stage_liked_rest`, in the last page's transaction."""
+    client, store = engine.client, engine.store
+    cutoff = engine.started - engine.settings.get("sync.liked_days") * DAY
+    known = None if engine.first_run else _liked_before(engine)
+    liked_at = None if engine.first_run else engine.started  # a later run knows a like is newer than the last
+    while cursor["part"] == "liked" and (until is None or cursor["pages"] < until):
+        medias, next_id = engine.call(client.collection_medias_v1_chunk, "liked", cursor["max_id"])
+        posts = [convert.post(m, engine.now()) for m in medias if not convert.is_ad(m)]
+        authors = convert.authors([m for m in medias if not convert.is_ad(m)])
+        fresh = [p for p in posts if known is None or p.pk not in known]
+        stop = (not next_id or not medias or cursor["pages"] + 1 >= LIKED_MAX_PAGES
+                or (known is None and all(p.taken_at < cutoff for p in posts))
+                or (known is not None and len(fresh) < len(posts)))
+        cursor = {"part": "tagged" if stop else "liked", "max_id": "" if stop else next_id,
+                  "pages": 0 if stop else cursor["pages"] + 1}
+        with engine.page(cursor):
+            store.upsert_accounts(authors)
+            store.upsert_posts(posts)
+            store.add_likes([Like(p.pk, liked_at) for p in fresh])
+            if until is not None and (stop or cursor["pages"] >= until):
+                store.set_sync_cursor(LIKED_REST_CURSOR, json.dumps(cursor))
+        engine.new_posts += len(posts)
+        engine.images.posts(posts)
+        engine.images.avatars(authors)
+        engine.emit(store.counts()["likes"], None, "liked posts")
+    return cursor
+
+
 def _liked_before(engine: SyncEngine) -> set[str]:
     """Posts liked before this run: a like written by this run has liked_at equal to its start."""
     likes = engine.store.likes_frame()
@@ -178,28 +258,42 @@ def _liked_before(engine: SyncEngine) -> set[str]:
     return set(engine.store.posts_frame(post_ids=older["post_id"].tolist(), columns=["pk"])["pk"])
 
 
-# --- 4 and 6. recent posts of a list of accounts ---------------------------------------------------------
+# --- 5 and 8. recent posts of a list of accounts ---------------------------------------------------------
 
 
 def stage_recent(engine: SyncEngine) -> None:
+    """Recent posts of the followed accounts the home timeline did not reach."""
     _posts_of_accounts(engine, lambda: _due(engine, _followed(engine)))
 
 
 def stage_near(engine: SyncEngine) -> None:
-    _posts_of_accounts(engine, lambda: _due(engine, _near_accounts(engine)))
+    """Recent posts of the accounts nearest to me, nearest first, until Explore's top barely moves."""
+    def plan() -> list[str]:
+        near = value.near_accounts(engine, value.follow_graph(engine), engine.settings.get("sync.near_accounts"),
+                                   _skipped(engine))
+        return _due(engine, near)
+
+    _posts_of_accounts(engine, plan, measure=value.explore_top, size=value.TOP_POSTS)
 
 
-def _posts_of_accounts(engine: SyncEngine, plan: Callable[[], list[str]]) -> None:
+def _posts_of_accounts(engine: SyncEngine, plan: Callable[[], list[str]],
+                       measure: Callable[[SyncEngine], list[str]] | None = None, size: int = 0) -> None:
     store = engine.store
+    by_value = measure is not None and engine.settings.get("sync.stop_by_value")
     cursor = engine.cursor()
     if cursor is None:
         cursor = {"accounts": plan(), "i": 0, "max_id": "", "pages": 0}
+        if by_value:
+            cursor.update(top=measure(engine), looked=0)
         with engine.page(cursor):
             pass
-    accounts, window = cursor["accounts"], engine.started - engine.settings.get("sync.recent_days") * DAY
+    window = engine.started - engine.settings.get("sync.recent_days") * DAY
     checked = engine.state("checked")
-    while cursor["i"] < len(accounts):
-        pk = accounts[cursor["i"]]
+    while cursor["i"] < len(cursor["accounts"]):
+        if by_value and cursor["i"] - cursor["looked"] >= value.CHECK_EVERY and not cursor["max_id"]:
+            cursor = _look(engine, cursor, measure(engine), size)
+            continue
+        pk = cursor["accounts"][cursor["i"]]
         try:
             medias, next_id = engine.call(engine.client.user_medias_paginated_v1, pk, PAGE, cursor["max_id"],
                                           per_account=True)
@@ -228,7 +322,21 @@ def _posts_of_accounts(engine: SyncEngine, plan: Callable[[], list[str]]) -> Non
         engine.new_posts += len(keep)
         engine.images.posts(keep)
         engine.images.avatars(authors)
-        engine.emit(cursor["i"], len(accounts), f"{engine.new_posts:,} posts so far")
+        engine.emit(cursor["i"], len(cursor["accounts"]), f"{engine.new_posts:,} posts so far")
+
+
+def _look(engine: SyncEngine, cursor: dict, top: list[str], size: int, order: list[str] | None = None) -> dict:
+    """Compare the top of the list with the last look; when it barely moved, end the stage's worklist.
+    `order`, when given, is the new order of the accounts still to read. Written as its own step: the
+    look is a function of the store, so a resumed sync takes the same one."""
+    i = cursor["i"]
+    rest = cursor["accounts"][i:] if order is None else order
+    if value.steady(cursor["top"], top, size):
+        rest = []
+    cursor = {**cursor, "accounts": cursor["accounts"][:i] + rest, "top": top, "looked": i}
+    with engine.page(cursor):
+        pass
+    return cursor
 
 
 def _remember_unavailable(engine: SyncEngine, pk: str, reason: str) -> None:
@@ -282,45 +390,33 @@ def _due(engine: SyncEngine, pks: list[str]) -> list[str]:
     return due
 
 
-def _near_accounts(engine: SyncEngine) -> list[str]:
-    """Accounts I do not follow, the closest to me by personalized PageRank over the follow graph."""
-    wanted = engine.settings.get("sync.near_accounts")
-    store = engine.store
-    me_id = store.account_id(engine.session.pk)
-    if not wanted or me_id is None:
-        return []
-    src, dst = store.edges()
-    size = store.max_account_id() + 1
-    likes = store.likes_frame()
-    recent = likes[likes["liked_at"].isna() | (likes["liked_at"] >= engine.started - YEAR_SECONDS)]
-    like_counts = np.bincount(recent["author_id"].to_numpy(np.int64), minlength=size)[:size]
-    graph = FollowGraph.build(src, dst, me_id, size, like_counts)
-    scores = graph.pagerank()
-    accounts = store.accounts_frame()
-    skipped = _skipped(engine)
-    followed = set(graph.followed.tolist())
-    keep = accounts[(accounts["id"] != me_id) & ~accounts["id"].isin(followed) & ~accounts["is_private"].astype(bool)
-                    & ~accounts["pk"].str.startswith("u:") & ~accounts["pk"].isin(skipped)].copy()
-    keep["score"] = scores[keep["id"].to_numpy()]
-    keep = keep[keep["score"] > 0].sort_values(["score", "id"], ascending=[False, True])
-    return keep["pk"].head(wanted).tolist()
-
-
-# --- 5. whom they follow ----------------------------------------------------------------------------------
+# --- 6. whom they follow ----------------------------------------------------------------------------------
 
 
 def stage_circle(engine: SyncEngine) -> None:
+    """Whom the accounts I follow follow: the closest first (my likes of them, then PageRank over what is
+    known so far, re-ordered as lists arrive), until the accounts near me barely move."""
     store = engine.store
+    by_value = engine.settings.get("sync.stop_by_value")
     cursor = engine.cursor()
     if cursor is None:
         listed = engine.state("listed")
         stale = engine.started - engine.settings.get("sync.follows_refresh_days") * DAY
-        cursor = {"accounts": [pk for pk in _followed(engine) if listed.get(pk, 0) < stale], "i": 0}
+        graph = value.follow_graph(engine)
+        due = [pk for pk in _followed(engine) if listed.get(pk, 0) < stale]
+        cursor = {"accounts": value.closest_first(engine, due, graph), "i": 0, "looked": 0,
+                  "top": value.near_accounts(engine, graph, value.TOP_ACCOUNTS, set())}
         with engine.page(cursor):
             pass
-    accounts, cap = cursor["accounts"], engine.settings.get("sync.following_cap")
-    while cursor["i"] < len(accounts):
-        pk = accounts[cursor["i"]]
+    cap = engine.settings.get("sync.following_cap")
+    while cursor["i"] < len(cursor["accounts"]):
+        if cursor["i"] - cursor["looked"] >= value.CHECK_EVERY:
+            graph = value.follow_graph(engine)
+            top = value.near_accounts(engine, graph, value.TOP_ACCOUNTS, set())
+            order = value.closest_first(engine, cursor["accounts"][cursor["i"]:], graph)
+            cursor = _look(engine, cursor, top if by_value else [], value.TOP_ACCOUNTS, order)
+            continue
+        pk = cursor["accounts"][cursor["i"]]
         cursor = {**cursor, "i": cursor["i"] + 1}
         try:
             users, next_id = engine.call(engine.client.user_following_v1_chunk, pk, cap, "", per_account=True)
@@ -336,7 +432,7 @@ def stage_circle(engine: SyncEngine) -> None:
             store.upsert_follows([Follow(pk, t.pk, engine.started) for t in targets],
                                  complete_sources=[pk] if not next_id else ())
             engine.set_state("listed", listed)
-        engine.emit(cursor["i"], len(accounts), f"{store.counts()['follows']:,} follows known")
+        engine.emit(cursor["i"], len(cursor["accounts"]), f"{store.counts()['follows']:,} follows known")
 
 
 # --- 7. hashtags ---------------------------------------------------------------------------------------
@@ -420,10 +516,11 @@ def remaining_requests(engine: SyncEngine) -> int:
     if engine.following_estimate is None:
         engine.following_estimate = _following_count(engine) or 0
     following = engine.following_estimate
+    near = engine.settings.get("sync.near_accounts")
     estimates = {
-        "me": 1, "following": max(1, following // FOLLOWING_PAGE + 1), "liked": 5,
-        "recent": following, "circle": following,
-        "near": engine.settings.get("sync.near_accounts"), "hashtags": engine.settings.get("sync.top_hashtags"),
+        "timeline": following // 2 + 1, "me": 1, "following": max(1, following // FOLLOWING_PAGE + 1),
+        "liked": LIKED_EARLY_PAGES, "recent": following // 5, "circle": following // 3, "near": near // 3,
+        "liked_rest": 10, "hashtags": engine.settings.get("sync.top_hashtags"),
     }
     total = 0
     for stage in STAGES[number:]:
@@ -437,11 +534,13 @@ def remaining_requests(engine: SyncEngine) -> int:
 
 
 STAGES = [
-    Stage("me", "Your account", 1, 1, stage_me),
-    Stage("following", "Accounts you follow", 2, 1, stage_following),
-    Stage("liked", "Posts you liked and are tagged in", 3, 1, stage_liked),
-    Stage("recent", "Recent posts of the accounts you follow", 4, 2, stage_recent),
-    Stage("circle", "Whom they follow", 5, 3, stage_circle),
-    Stage("near", "Recent posts of accounts near you", 6, 4, stage_near),
+    Stage("timeline", "Your home feed", 1, 1, stage_timeline),
+    Stage("me", "Your account", 2, 1, stage_me),
+    Stage("following", "Accounts you follow", 3, 1, stage_following),
+    Stage("liked", "Posts you liked lately", 4, 1, stage_liked),
+    Stage("recent", "Recent posts of the accounts your feed did not show", 5, 2, stage_recent),
+    Stage("circle", "Whom they follow, closest first", 6, 3, stage_circle),
     Stage("hashtags", "Top posts under your hashtags", 7, 4, stage_hashtags),
+    Stage("near", "Recent posts of accounts near you", 8, 4, stage_near),
+    Stage("liked_rest", "Older likes and posts you are tagged in", 9, 4, stage_liked_rest),
 ]

@@ -1,10 +1,10 @@
-"""The sync: seven stages in order, each checkpointing its cursor in the store after every page, so that a
+"""The sync: nine stages in order (stages.py), each checkpointing its cursor in the store after every page, so that a
 cancel, a crash or a cool-down resumes exactly where it stopped.
 
     result = run_sync(world, session, settings, progress, cancel)
 
 A run has a fixed start time (its windows, e.g. "the last 14 days", are measured from it) and goes on, over
-as many invocations as it takes, until all seven stages are done; only then does the next run begin. Every
+as many invocations as it takes, until all the stages are done; only then does the next run begin. Every
 page's records and the cursor that points past it are written in one transaction. One request at a time,
 paced by `budget.Budget`; errors become a status and a sentence (SyncResult), never a traceback.
 """
@@ -71,7 +71,7 @@ class SyncProgress(ProgressEvent):
     stage's pages or accounts."""
 
     stage_key: str = ""
-    stage_number: int = 0  # 1..7
+    stage_number: int = 0  # 1..len(STAGES)
     stage_count: int = len(stages.STAGES)
     requests_hour: int = 0
     budget_hour: int = 0

@@ -364,7 +364,7 @@ def reels_tray_post(s, m, q, f):
     return 200, shapes.sample("reels_tray"), {}
 
 
-TIMELINE_PAGE = 8
+TIMELINE_PAGE = 12  # posts a page; Instagram sends about 10-20
 
 
 def timeline_post(s: FakeInstagram, m, q, f):
@@ -444,6 +444,19 @@ def hashtag_sections_post(s: FakeInstagram, m, q, f):
     return 200, shapes.hashtag_sections([s.media(p) for p in chunk], nxt), {}
 
 
+CHAINED = 30  # accounts suggested beside a profile
+
+
+def chaining_get(s: FakeInstagram, m, q, f):
+    account, error = _account(s, q.get("target_id", ""))
+    if error:
+        return error
+    if account.is_private:
+        return 400, {"message": "Not eligible for chaining.", "status": "fail"}, {}
+    suggested = s.world.similar_to(account.pk, CHAINED)
+    return 200, shapes.chaining([s.world.accounts[pk] for pk in suggested], s.world), {}
+
+
 V1 = "/api/v1/"
 ROUTES = [
     ("/graphql_www", False, usdid_post),
@@ -474,4 +487,5 @@ ROUTES = [
     (V1 + r"feed/liked/", True, liked_get),
     (V1 + r"usertags/(\d+)/feed/", True, usertags_get),
     (V1 + r"tags/([^/]+)/sections/", True, hashtag_sections_post),
+    (V1 + r"discover/chaining/", True, chaining_get),
 ]

@@ -223,6 +223,20 @@ def timeline(medias: list[dict], next_max_id: str | None, suggested: bool) -> di
     return body
 
 
+def chaining(accounts: list[FakeAccount], world: FakeWorld) -> dict:
+    """discover/chaining/: the accounts Instagram suggests beside a profile, each entry the sample's keys."""
+    recorded = sample("chaining")
+    entry = recorded["users"][0]
+    users = []
+    keys = ("username", "full_name", "is_private", "is_verified", "profile_pic_url", "profile_pic_id")
+    for account in accounts:
+        short = user_short(account, world)
+        following = short["friendship_status"]["following"]
+        users.append({**entry, **{k: short[k] for k in keys}, "pk": str(account.pk),
+                      "friendship_status": {**entry["friendship_status"], "following": following}})
+    return {**{k: v for k, v in recorded.items() if k != "users"}, "users": users}
+
+
 # --- login -----------------------------------------------------------------------------------------------
 
 

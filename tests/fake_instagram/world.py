@@ -19,6 +19,7 @@ TAGS = ["sunset", "coffee", "hiking", "streetphoto", "film", "design", "cats", "
         "garden", "architecture", "surf", "vinyl", "sketch", "ramen", "climbing", "bookstagram", "knit",
         "nightsky", "portrait", "mountains", "citylife", "foodie", "running", "travel", "minimal", "retro",
         "birds", "autumn"]
+TIMELINE_DAYS = 14  # how far back the home feed reaches
 PLACES = ["Harbour Front", "Old Town", "Central Park", "North Beach", "Market Hall", None, None, None]
 
 
@@ -70,6 +71,7 @@ class FakeWorld:
     _rng: np.random.Generator = field(default=None, repr=False)  # type: ignore[assignment]
     _next_post: int = 0
     _liked: set | None = field(default=None, repr=False)
+    _timeline: tuple | None = field(default=None, repr=False)
 
     # --- building ------------------------------------------------------------------------------------
 
@@ -195,11 +197,31 @@ class FakeWorld:
                  and not self.accounts[p.author].is_private and not self.accounts[p.author].deleted]
         return sorted(posts, key=lambda p: (-p.like_count, p.pk))
 
+    def similar_to(self, pk: str, count: int) -> list[str]:
+        """"Suggested for you" beside a profile: the accounts most followed by the accounts it follows."""
+        votes: dict[str, int] = {}
+        for followed in self.accounts[pk].follows:
+            for other in self.accounts[followed].follows:
+                if other != pk and not self.accounts[other].deleted:
+                    votes[other] = votes.get(other, 0) + 1
+        return sorted(votes, key=lambda other: (-votes[other], other))[:count]
+
     def timeline(self) -> list[FakePost]:
-        """The home feed: recent posts of followed accounts, roughly newest first (Instagram ranks it)."""
-        followed = [a for a in self.accounts[self.me].follows if not self.accounts[a].deleted]
-        posts = [p for a in followed for p in self.posts_of(a) if p.taken_at >= self.now - 7 * DAY]
-        return sorted(posts, key=lambda p: (-(p.taken_at + _stable(self.seed, p.pk, "rank") % (6 * 3600)), p.pk))
+        """The home feed: the posts of followed accounts from the last TIMELINE_DAYS, ranked as Instagram
+        ranks it: roughly newest first, each further post of the same author pushed back a day, so that the
+        first pages show many authors."""
+        key = (self.now, len(self.posts), tuple(self.accounts[self.me].follows))
+        if self._timeline is None or self._timeline[0] != key:
+            since, ranked = self.now - TIMELINE_DAYS * DAY, []
+            for author in self.accounts[self.me].follows:
+                if self.accounts[author].deleted:
+                    continue
+                recent = [p for p in self.posts_of(author) if p.taken_at >= since]  # newest first
+                for k, post in enumerate(recent):
+                    rank = post.taken_at + _stable(self.seed, post.pk, "rank") % (6 * 3600) - k * DAY
+                    ranked.append((-rank, post.pk, post))
+            self._timeline = (key, [post for *_, post in sorted(ranked)])
+        return self._timeline[1]
 
     # --- time passes ---------------------------------------------------------------------------------
 
