@@ -29,6 +29,8 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--open-first", action="store_true",
                         help="with --screenshot: open the first post's detail view")
     parser.add_argument("--size", default="1360x860", help="window size for --screenshot, e.g. 1360x860")
+    parser.add_argument("--theme", choices=("light", "dark"), default=None,
+                        help="light or dark for this run (default: the one chosen in View → Theme)")
     return parser.parse_args(argv)
 
 
@@ -68,12 +70,16 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.screenshot:
         window = MainWindow(root, current, settings, offline=args.offline)
+        if args.theme:
+            theme.apply(app, args.theme)
         return screenshot(app, window, Path(args.screenshot), args.tab, args.size, args.open_first)
     windows: list = []
 
     def show(opened: world.World) -> None:
         """Open a world in a fresh window (the old one, if any, is closed with its world)."""
         window = MainWindow(root, opened, settings, offline=args.offline)
+        if args.theme:
+            theme.apply(app, args.theme)
         window.switch_world.connect(lambda name: switch(window, name))
         windows.append(window)
         window.show()

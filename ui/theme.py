@@ -15,14 +15,17 @@ _LIGHT = {
     "Window": "#f4f5f7", "WindowText": "#1d1f24", "Base": "#ffffff", "AlternateBase": "#eef0f4",
     "Text": "#1d1f24", "Button": "#f7f8fa", "ButtonText": "#1d1f24", "Highlight": "#3d6fd8",
     "HighlightedText": "#ffffff", "Mid": "#d0d4dc", "Midlight": "#e4e7ed", "Dark": "#9aa1ad",
-    "PlaceholderText": "#6b7280", "ToolTipBase": "#ffffff", "ToolTipText": "#1d1f24", "Link": "#2f5fc4",
+    "PlaceholderText": "#5e6572", "ToolTipBase": "#ffffff", "ToolTipText": "#1d1f24", "Link": "#2f5fc4",
 }
 _DARK = {
     "Window": "#16181d", "WindowText": "#e6e8ec", "Base": "#1f2229", "AlternateBase": "#272b34",
-    "Text": "#e6e8ec", "Button": "#262a32", "ButtonText": "#e6e8ec", "Highlight": "#5b8cf0",
+    "Text": "#e6e8ec", "Button": "#262a32", "ButtonText": "#e6e8ec", "Highlight": "#3d6fd8",
     "HighlightedText": "#ffffff", "Mid": "#3a3f4a", "Midlight": "#2d313a", "Dark": "#0f1114",
     "PlaceholderText": "#9aa1ad", "ToolTipBase": "#272b34", "ToolTipText": "#e6e8ec", "Link": "#8fb1ff",
 }
+
+# Control outlines (fields, buttons, check boxes): at least 3:1 against Window, Base and Button.
+_OUTLINE = {False: "#7a818e", True: "#767e8c"}
 
 
 def is_dark(mode: str) -> bool:
@@ -41,7 +44,14 @@ def apply(app: QApplication, mode: str) -> None:
     for role in (QPalette.ColorRole.Text, QPalette.ColorRole.ButtonText, QPalette.ColorRole.WindowText):
         palette.setColor(QPalette.ColorGroup.Disabled, role, disabled)
     app.setPalette(palette)
-    app.setStyleSheet((RESOURCES / "style.qss").read_text(encoding="utf-8"))
+    app.setStyleSheet(style_sheet(is_dark(mode)))
+
+
+def style_sheet(dark: bool) -> str:
+    """resources/style.qss with this theme's outline colour and arrow pictures filled in."""
+    sheet = (RESOURCES / "style.qss").read_text(encoding="utf-8")
+    return (sheet.replace("@outline", _OUTLINE[dark]).replace("@mode", "dark" if dark else "light")
+            .replace("@resources", RESOURCES.as_posix()))
 
 
 def app_icon() -> QIcon:
