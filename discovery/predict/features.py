@@ -13,6 +13,7 @@ import math
 import os
 import re
 import threading
+import warnings
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -209,7 +210,7 @@ def settled_log_likes(table: pd.DataFrame, curve: AgeCurve | None = None) -> np.
 
 def expanding_stats(values: np.ndarray, authors: np.ndarray, stats: dict) -> dict[str, np.ndarray]:
     """For every row (sorted by author), each of `stats` (a function of a 2-D array: one row per author, the
-    author's earlier values in columns, no missing values in it) over the author's earlier values; NaN
+    author's earlier values in columns) over the author's earlier values; NaN
     for an author's first row. Computed a position at a time over all authors long enough: sum over
     authors of (posts squared), fast for the short histories of most authors."""
     n = len(values)
@@ -265,8 +266,9 @@ def history_features(table: pd.DataFrame, curve: AgeCurve | None = None) -> pd.D
         "median": lambda w: np.median(w, axis=1), "mean": lambda w: w.mean(axis=1),
         "std": lambda w: w.std(axis=1, ddof=1) if w.shape[1] >= 2 else np.full(len(w), np.nan),
         "q10": lambda w: np.percentile(w, 10, axis=1), "q90": lambda w: np.percentile(w, 90, axis=1)})
-    age_median = expanding_stats(np.nan_to_num(ages, nan=np.inf), authors, {
-        "age": lambda w: np.median(w, axis=1)})["age"]  # an unknown age counts as very old: rare
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # an author whose ages are all unknown: NaN
+        age_median = expanding_stats(ages, authors, {"age": lambda w: np.nanmedian(w, axis=1)})["age"]
     median = stats["median"]
     values = np.full((n, len(HISTORY_FEATURES)), np.nan)
     values[:, 0] = count
@@ -288,7 +290,7 @@ def history_features(table: pd.DataFrame, curve: AgeCurve | None = None) -> pd.D
                   for b in range(1, TREND_POSTS + 1))
         slope = -(sjy - sj * sy / m) / (sjj - sj**2 / m)  # positions count back in time
         values[:, 8] = np.where(count >= 3, slope, np.nan)
-    values[:, 9] = np.where(np.isinf(age_median), np.nan, age_median)
+    values[:, 9] = age_median
     previous = earlier(times)
     values[:, 10] = np.log1p(np.maximum(times - previous, 0) / DAY)
     first_time = times[first] if n else times

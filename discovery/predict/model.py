@@ -94,7 +94,7 @@ class Forecast:
 
     @property
     def likes(self) -> np.ndarray:
-        return np.expm1(self.point)
+        return np.maximum(np.expm1(self.point), 0.0)
 
     @property
     def likes_low(self) -> np.ndarray:
