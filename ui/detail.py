@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from discovery import text
 from discovery.browse import Browser, PostDetail, caption_tokens
 from storage import InteractionKind
+from ui.emoji import shown
 from ui.tasks import TaskRunner
 from ui.thumbnails import decode
 from ui.why_panel import plain_label
@@ -49,6 +50,7 @@ def breakable(text: str, every: int = 15) -> str:
 def caption_html(caption: str, limit: int | None = None) -> str:
     """The caption as escaped HTML with #hashtags and @mentions as internal links, its direction isolated;
     past `limit` characters it is cut, with a "Show all" link."""
+    caption = shown(caption)
     cut = limit is not None and len(caption) > limit
     parts = []
     for kind, piece in caption_tokens(caption[:limit] if cut else caption):
@@ -189,7 +191,7 @@ class DetailView(QWidget):
         self.detail = detail = self.browser.detail(post_id)
         self._opened_at = time.monotonic()
         self.browser.act(InteractionKind.OPENED, post_pk=detail.pk)
-        name = detail.full_name or ""
+        name = shown(detail.full_name or "")
         short = name if len(name) <= NAME_PREVIEW else name[:NAME_PREVIEW] + "…"
         # Usernames are letters, digits, '.' and '_': only the full name needs its direction isolated.
         self.author.setText(f"@{breakable(detail.username)}" + (f" · {isolated(breakable(short))}" if name else ""))

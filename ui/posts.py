@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QAbstractItemView, QListView, QStyle, QStyledItemD
 
 from discovery import text
 from storage import MediaType
+from ui.emoji import shown
 from ui.thumbnails import ThumbnailLoader
 
 PostRole = Qt.ItemDataRole.UserRole + 1
@@ -79,7 +80,7 @@ class PostListModel(QAbstractListModel):
         c = self._columns
         return PostItem(
             row=row, post_id=int(c["id"][row]), pk=str(c["pk"][row]), username=str(c["username"][row]),
-            full_name=str(c["full_name"][row] or ""), caption=str(c["caption"][row] or ""),
+            full_name=shown(str(c["full_name"][row] or "")), caption=shown(str(c["caption"][row] or "")),
             likes=int(c["like_count"][row]), comments=int(c["comment_count"][row]), age_s=float(c["age_s"][row]),
             media_type=int(c["media_type"][row]), carousel_count=int(c["carousel_count"][row] or 0),
             score=float(c["score"][row]) / self._top_score, source=str(c["source"][row]), tag=str(c["tag"][row] or ""),
