@@ -41,6 +41,7 @@ BENCHMARKS = [
     ("bench.bench_ui", []),
     ("bench.bench_sync_requests", []),
     ("bench.bench_import", []),
+    ("bench.bench_start", []),
 ]
 
 

@@ -12,19 +12,29 @@ import logging
 import sqlite3
 import sys
 
-from sqlalchemy.exc import DBAPIError
+from storage.errors import StoreError
 
-from storage import StoreError
-
-# Modules that register subcommands, in the order they appear in --help.
-COMMAND_MODULES = [
-    "discovery.demo.commands",
-    "discovery.commands",
-    "discovery.export.commands",
-    "discovery.predict.commands",
-    "discovery.live.commands",
-    "discovery.insights.commands",
-]
+# Every command, in --help's order: the module that registers it, and its line in --help. Only the module of
+# the command being run is imported, so that --help and each command start fast (tests/test_cli.py checks
+# this table against what the modules register).
+COMMANDS = {
+    "demo": ("discovery.demo.commands", "build the demo world (the default world when no account is connected)"),
+    "feed": ("discovery.commands", "print the ranked Feed (or Explore)"),
+    "stats": ("discovery.commands", "what the current world holds"),
+    "evaluate-ranking": ("discovery.commands", "precision@20 and NDCG@20 of every ranker, on fresh demo worlds "
+                         "against their hidden tastes (or, with --world, on your own likes)"),
+    "import": ("discovery.export.commands", "import Instagram's data export (the .zip, or the unpacked folder)"),
+    "evaluate-likes": ("discovery.predict.commands", "measure like prediction honestly against a baseline"),
+    "train-likes": ("discovery.predict.commands", "train and save the current world's like model"),
+    "predict-likes": ("discovery.predict.commands", "predict likes for candidate pictures"),
+    "best-time": ("discovery.predict.commands", "when an account's posts draw most likes"),
+    "login": ("discovery.live.commands", "log in to your Instagram account"),
+    "sync": ("discovery.live.commands", "fetch your world from Instagram (resumes where the last sync stopped)"),
+    "sync-status": ("discovery.live.commands", "the last sync, pauses and budget"),
+    "logout": ("discovery.live.commands", "forget the saved password, session and its key (keeps the posts)"),
+    "insights": ("discovery.insights.commands", "write the network picture and the engagement charts as PNG and CSV"),
+}
+COMMAND_MODULES = list(dict.fromkeys(module for module, _help in COMMANDS.values()))
 
 
 class CommandError(Exception):
@@ -35,20 +45,37 @@ class CommandError(Exception):
         self.exit_code = exit_code
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
+    """The parser for `argv`: the module of the command it names registers its commands for real; every
+    other command is a placeholder with its help line. Without `argv`, every module registers."""
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--data-dir", metavar="PATH", help="where Tessera keeps its worlds (default: the "
                         "platform's user data directory)")
     parser = argparse.ArgumentParser(prog="python -m discovery", description="Tessera, without a window.")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for name in COMMAND_MODULES:
-        importlib.import_module(name).register(subparsers, common)
+    if argv is None:
+        wanted = set(COMMAND_MODULES)
+    else:
+        named = next((word for word in argv if not word.startswith("-")), None)
+        wanted = {COMMANDS[named][0]} if named in COMMANDS else set()
+    for name, (module, help_line) in COMMANDS.items():
+        if module not in wanted:
+            subparsers.add_parser(name, help=help_line)
+        elif name == next(n for n, (m, _h) in COMMANDS.items() if m == module):
+            importlib.import_module(module).register(subparsers, common)
     return parser
+
+
+def _database_errors() -> tuple[type[BaseException], ...]:
+    """SQLite's errors, and SQLAlchemy's wrapper of them when SQLAlchemy was loaded at all."""
+    sqlalchemy_errors = sys.modules.get("sqlalchemy.exc")
+    return (sqlite3.Error,) + ((sqlalchemy_errors.DBAPIError,) if sqlalchemy_errors else ())
 
 
 def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    args = build_parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else argv
+    args = build_parser(argv).parse_args(argv)
     try:
         return int(args.run(args) or 0)
     except CommandError as exc:
@@ -65,7 +92,7 @@ def main(argv: list[str] | None = None) -> int:
         else:
             print(f"tessera: {exc.strerror or exc}; nothing half-written was kept.", file=sys.stderr)
         return 1
-    except (sqlite3.Error, DBAPIError) as exc:
+    except _database_errors() as exc:
         print(f"tessera: the database could not be read or written ({getattr(exc, 'orig', None) or exc}); "
               "nothing half-written was kept.", file=sys.stderr)
         return 1

@@ -6,8 +6,10 @@ numpy arrays or pandas frames from one query each.
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
+import re
 import sqlite3
 import threading
 import time
@@ -20,6 +22,7 @@ import pandas as pd
 from sqlalchemy import Connection, Engine, case, create_engine, event, func, select
 from sqlalchemy.dialects.sqlite import insert
 
+from storage.errors import DamagedDatabase, NewerDatabase, NotATesseraDatabase, ReadOnlyStore, StoreBusy, StoreError
 from storage.records import Account, Follow, Interaction, Like, Post
 from storage.schema import (
     AccountRow,
@@ -49,30 +52,6 @@ BUSY_TIMEOUT = float(os.environ.get("TESSERA_BUSY_TIMEOUT", "30"))
 BUSY_NOTICE = 1.0
 
 log = logging.getLogger(__name__)
-
-
-class StoreError(Exception):
-    """A problem with the database file a person can act on; str() is the sentence to show."""
-
-
-class NotATesseraDatabase(StoreError):
-    pass
-
-
-class NewerDatabase(StoreError):
-    pass
-
-
-class DamagedDatabase(StoreError):
-    pass
-
-
-class StoreBusy(StoreError):
-    pass
-
-
-class ReadOnlyStore(StoreError):
-    pass
 
 
 def _damaged(path: Path, what: str) -> DamagedDatabase:
@@ -150,12 +129,28 @@ def _scripts():
     return ScriptDirectory.from_config(_alembic_config())
 
 
+@functools.cache
+def _revisions() -> dict[str, str | None]:
+    """Each migration's revision and the one it follows, read from the files' `revision = "…"` and
+    `down_revision = …` lines, without loading alembic (tests/test_store.py checks it agrees with alembic)."""
+    found = {}
+    for script in (_MIGRATIONS / "versions").glob("*.py"):
+        text = script.read_text(encoding="utf-8")
+        revision = re.search(r"^revision\s*(?::[^=]*)?=\s*[\"']([^\"']+)[\"']", text, re.MULTILINE)
+        down = re.search(r"^down_revision\s*(?::[^=]*)?=\s*(?:[\"']([^\"']+)[\"']|None)", text, re.MULTILINE)
+        if revision and down:
+            found[revision.group(1)] = down.group(1)
+    return found
+
+
 def head_revision() -> str:
-    return _scripts().get_current_head()
+    revisions = _revisions()
+    [head] = set(revisions) - set(revisions.values())
+    return head
 
 
 def _known_revisions() -> set[str]:
-    return {rev.revision for rev in _scripts().walk_revisions()}
+    return set(_revisions())
 
 
 def inspect_file(path: Path) -> str | None:

@@ -221,3 +221,11 @@ def test_a_new_store_is_recognised_while_its_log_is_not_yet_checkpointed(tmp_pat
     with Store.open(path) as again:
         assert again.counts()["accounts"] == 1
     reader.close()
+
+
+def test_the_revisions_read_without_alembic_are_alembics():
+    from storage import store
+
+    scripts = store._scripts()
+    assert store.head_revision() == scripts.get_current_head()
+    assert store._known_revisions() == {script.revision for script in scripts.walk_revisions()}

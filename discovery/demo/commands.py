@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import argparse
 
-from discovery import paths, world
+from discovery import paths
 from discovery.cli import CommandError
-from discovery.demo.generator import DemoConfig, summarize
-from discovery.demo.install import build_demo_directory
-from discovery.demo.taste import REGIMES
+from discovery.demo.regimes import REGIMES
 from discovery.progress import TerminalProgress
 
 
@@ -30,6 +28,10 @@ def register(subparsers, common) -> None:
 
 
 def run_demo(args: argparse.Namespace) -> int:
+    from discovery import world
+    from discovery.demo.generator import DemoConfig, summarize
+    from discovery.demo.install import build_demo_directory
+
     seed = 1 if args.seed is None else args.seed
     if seed < 0:
         raise CommandError("--seed must be a whole number from 0 up.")

@@ -16,42 +16,16 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from discovery.demo import hidden
-from discovery.demo.hidden import BRAND, CELEBRITY, CREATOR, PERSON, REEL
+from discovery.demo.hidden import PERSON, REEL
 from discovery.demo.network import FollowGraph
 from discovery.demo.people import ME, Population
 from discovery.demo.posts import PostTable
+from discovery.demo.regimes import REGIMES, Regime
 
 FOLLOWED_SEEN = 0.75  # the share of followed accounts' posts the person scrolls past
 EXPLORE_SEEN = 0.04  # ... and of other accounts' posts, for the accounts they would care most about
-FOLLOW_BONUS = {PERSON: 1.8, CREATOR: 0.9, BRAND: -0.1, CELEBRITY: 0.4}  # affinity for followed accounts
 TAGGED_BONUS = 2.5
 INTEREST_NOISE = 0.6  # the person's whims: part of the truth no ranking can know
-
-
-@dataclass(frozen=True)
-class Regime:
-    """How the person's hidden taste is made: log-odds weights of what they care about."""
-
-    description: str
-    similarity: float = 1.6  # topics shared with the author
-    same_circle: float = 0.5  # the author is in the person's social circle
-    closeness: float = 0.3  # per log(1 + accounts the person follows that follow the author)
-    audience: float = 0.0  # per power of ten of the author's audience above 1,000
-    follow_bonus: tuple[float, ...] = tuple(FOLLOW_BONUS[k] for k in (PERSON, CREATOR, BRAND, CELEBRITY))
-    author_noise: float = 1.0  # scales the random part of each author's affinity
-    topic: float = 0.55  # scales the log of the person's own topic mix
-    quality: float = 0.8  # per unit of picture quality
-    popularity: float = 0.0  # per standard deviation of the post's log expected like count
-
-
-REGIMES = {
-    "default": Regime("closeness and small audiences: friends and accounts close in the graph"),
-    "popular": Regime("popular, high-engagement posts: big audiences, posts that draw many likes",
-                      similarity=0.8, same_circle=0.0, closeness=0.1, audience=0.5,
-                      follow_bonus=(0.0, 0.9, 0.5, 1.4), quality=1.2, popularity=1.0),
-    "topical": Regime("topics and hashtags more than people", similarity=0.5, same_circle=0.0, closeness=0.1,
-                      follow_bonus=(0.4, 0.4, 0.1, 0.2), author_noise=0.4, topic=1.6),
-}
 
 
 @dataclass

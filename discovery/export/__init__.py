@@ -7,27 +7,18 @@
 Every failure is an ExportError whose str() is the sentence to show; nothing is written then.
 """
 
-from discovery.export.archive import ArchiveLimits
-from discovery.export.errors import (
-    DamagedExport,
-    ExportError,
-    HtmlExport,
-    MissingFile,
-    NotAnExport,
-    UnexpectedShape,
-    UnknownOwner,
-    UnsafeArchive,
-    WrongAccount,
-)
-from discovery.export.importer import (
-    ImportSummary,
-    import_export,
-    import_into_data_dir,
-    read_export,
-    write_export,
-)
-from discovery.export.layouts import ExportData, PostRef, Relation
-from discovery.export.text import media_pk, repair_text
+from discovery.lazy import exports
+
+_MODULES = {
+    "discovery.export.archive": ["ArchiveLimits"],
+    "discovery.export.errors": ["DamagedExport", "ExportError", "HtmlExport", "MissingFile", "NotAnExport",
+                                "UnexpectedShape", "UnknownOwner", "UnsafeArchive", "WrongAccount"],
+    "discovery.export.importer": ["ImportSummary", "import_export", "import_into_data_dir", "read_export",
+                                  "write_export"],
+    "discovery.export.layouts": ["ExportData", "PostRef", "Relation"],
+    "discovery.export.text": ["media_pk", "repair_text"],
+}
+__getattr__ = exports(__name__, {name: module for module, names in _MODULES.items() for name in names})
 
 __all__ = [
     "ArchiveLimits", "DamagedExport", "ExportData", "ExportError", "HtmlExport", "ImportSummary",

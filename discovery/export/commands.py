@@ -6,8 +6,6 @@ import argparse
 
 from discovery import paths
 from discovery.cli import CommandError
-from discovery.export.errors import ExportError
-from discovery.export.importer import import_into_data_dir
 from discovery.progress import TerminalProgress
 
 
@@ -24,6 +22,9 @@ def register(subparsers, common) -> None:
 
 
 def run_import(args: argparse.Namespace) -> int:
+    from discovery.export.errors import ExportError
+    from discovery.export.importer import import_into_data_dir
+
     root = paths.data_dir(args.data_dir)
     try:
         summary = import_into_data_dir(args.path, root, args.world, TerminalProgress(),

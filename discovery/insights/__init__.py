@@ -11,11 +11,21 @@ from __future__ import annotations
 import datetime as dt
 import time
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from discovery.insights.drawing import ChartStyle, draw_chart, draw_network, save_png
-from discovery.insights.engagement import EMPTY_MESSAGE, Chart, engagement_charts
-from discovery.insights.network import Community, EgoNetwork, build_ego_network
-from discovery.world import World
+from discovery.lazy import exports
+
+if TYPE_CHECKING:
+    from discovery.insights.engagement import Chart
+    from discovery.insights.network import EgoNetwork
+    from discovery.world import World
+
+_MODULES = {
+    "discovery.insights.drawing": ["ChartStyle", "draw_chart", "draw_network", "save_png"],
+    "discovery.insights.engagement": ["EMPTY_MESSAGE", "Chart", "engagement_charts"],
+    "discovery.insights.network": ["Community", "EgoNetwork", "build_ego_network"],
+}
+__getattr__ = exports(__name__, {name: module for module, names in _MODULES.items() for name in names})
 
 NETWORK_EMPTY = ("Nobody is followed in this world yet: connect your Instagram account or import your data export, "
                  "and the map of your network appears here.")
@@ -36,6 +46,9 @@ class Insights:
 
 def compute_insights(world: World, max_nodes: int = 300, tz: str | dt.tzinfo | None = None) -> Insights:
     """Everything the Insights tab shows, for one world (this reads the store; it can take a few seconds)."""
+    from discovery.insights.engagement import EMPTY_MESSAGE, engagement_charts
+    from discovery.insights.network import build_ego_network
+
     started = time.perf_counter()
     network = build_ego_network(world.store, world.now(), max_nodes, cache_dir=world.directory / "insights")
     middle = time.perf_counter()

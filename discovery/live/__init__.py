@@ -4,24 +4,18 @@ steps), secrets in the keyring, and the polite, resumable sync, ordered by value
     from discovery.live import LoginFlow, resume_session, run_sync, sync_status, logout
 """
 
-from discovery.clock import Clock, SystemClock, VirtualClock
-from discovery.live.client import TesseraClient, describe_error, new_client
-from discovery.live.login import (
-    CHALLENGE_APPROVE,
-    CHALLENGE_CODE,
-    DONE,
-    FAILED,
-    TWO_FACTOR,
-    LiveSession,
-    LoginFlow,
-    LoginStep,
-    NeedsLogin,
-    logout,
-    resume_session,
-)
-from discovery.live.secrets import Secrets, saved_accounts
-from discovery.live.stages import STAGES
-from discovery.live.sync import SyncProgress, SyncResult, SyncStatus, run_sync, sync_status
+from discovery.lazy import exports
+
+_MODULES = {
+    "discovery.clock": ["Clock", "SystemClock", "VirtualClock"],
+    "discovery.live.client": ["TesseraClient", "describe_error", "new_client"],
+    "discovery.live.login": ["CHALLENGE_APPROVE", "CHALLENGE_CODE", "DONE", "FAILED", "TWO_FACTOR", "LiveSession",
+                             "LoginFlow", "LoginStep", "NeedsLogin", "logout", "resume_session"],
+    "discovery.live.secrets": ["Secrets", "saved_accounts"],
+    "discovery.live.stages": ["STAGES"],
+    "discovery.live.sync": ["SyncProgress", "SyncResult", "SyncStatus", "run_sync", "sync_status"],
+}
+__getattr__ = exports(__name__, {name: module for module, names in _MODULES.items() for name in names})
 
 __all__ = [
     "CHALLENGE_APPROVE", "CHALLENGE_CODE", "DONE", "FAILED", "STAGES", "TWO_FACTOR", "Clock", "LiveSession",

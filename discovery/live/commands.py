@@ -7,20 +7,25 @@ import getpass
 import signal
 import sys
 import time
+from typing import TYPE_CHECKING
 
-from discovery import paths, world
+from discovery import paths
 from discovery.cli import CommandError
-from discovery.live import login as live_login
-from discovery.live.client import new_client, normalize_username, valid_username
-from discovery.live.secrets import Secrets
-from discovery.live.stages import STAGES
-from discovery.live.sync import COMPLETE, run_sync, sync_status
 from discovery.progress import CancelToken, TerminalProgress
 from discovery.settings import Settings
 
-# Seams for tests: the client factory (to talk to the fake Instagram) and the keyring backend.
-CLIENT_FACTORY = new_client
+if TYPE_CHECKING:  # instagrapi and the store load when a command runs, not for --help
+    from discovery.live import login as live_login
+
+# Seams for tests: the client factory (to talk to the fake Instagram; None: instagrapi's) and the keyring backend.
+CLIENT_FACTORY = None
 KEYRING = None
+
+
+def _client_factory():
+    from discovery.live.client import new_client
+
+    return CLIENT_FACTORY or new_client
 
 
 def register(subparsers, common) -> None:
@@ -46,6 +51,9 @@ def register(subparsers, common) -> None:
 
 
 def _account(args: argparse.Namespace, root) -> str:
+    from discovery import world
+    from discovery.live.client import normalize_username, valid_username
+
     if args.username:
         username = normalize_username(args.username)
         if not valid_username(username):
@@ -70,7 +78,9 @@ def _ask(prompt: str) -> str:
 
 
 def interactive_login(root, username: str, remember: bool = True) -> live_login.LoginFlow:
-    flow = live_login.LoginFlow(root, remember=remember, client_factory=CLIENT_FACTORY, keyring_backend=KEYRING)
+    from discovery.live import login as live_login
+
+    flow = live_login.LoginFlow(root, remember=remember, client_factory=_client_factory(), keyring_backend=KEYRING)
     try:
         password = getpass.getpass(f"Instagram password for @{username}: ")
     except EOFError:
@@ -103,9 +113,13 @@ def run_login(args: argparse.Namespace) -> int:
 
 
 def run_sync_command(args: argparse.Namespace) -> int:
+    from discovery import world
+    from discovery.live import login as live_login
+    from discovery.live.sync import COMPLETE, run_sync
+
     root = paths.data_dir(args.data_dir)
     username = _account(args, root)
-    session = live_login.resume_session(root, username, CLIENT_FACTORY, KEYRING)
+    session = live_login.resume_session(root, username, _client_factory(), KEYRING)
     if session is None:
         if not sys.stdin.isatty():
             raise CommandError(f"Tessera is not logged in to @{username}: run `python -m discovery login "
@@ -127,6 +141,11 @@ def run_sync_command(args: argparse.Namespace) -> int:
 
 
 def run_status(args: argparse.Namespace) -> int:
+    from discovery import world
+    from discovery.live.secrets import Secrets
+    from discovery.live.stages import STAGES
+    from discovery.live.sync import sync_status
+
     root = paths.data_dir(args.data_dir)
     username = _account(args, root)
     if not world.exists(root, username):
@@ -156,6 +175,8 @@ def run_status(args: argparse.Namespace) -> int:
 
 
 def run_logout(args: argparse.Namespace) -> int:
+    from discovery.live import login as live_login
+
     root = paths.data_dir(args.data_dir)
     username = _account(args, root)
     print(live_login.logout(root, username, KEYRING))
