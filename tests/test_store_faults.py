@@ -381,6 +381,7 @@ def test_an_import_killed_midway_leaves_an_existing_world_as_it_was(root, tmp_pa
 # --- pictures ------------------------------------------------------------------------------------------------
 
 
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
 def test_a_named_pipe_is_refused_not_waited_on(root, tmp_path):
     pipe, junk = tmp_path / "candidate.jpg", tmp_path / "notes.jpg"
     os.mkfifo(pipe)
