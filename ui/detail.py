@@ -7,8 +7,8 @@ import html
 import re
 import time
 
-from PySide6.QtCore import QSize, Qt, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QPixmap
+from PySide6.QtCore import QPointF, QSize, Qt, QUrl, Signal
+from PySide6.QtGui import QColor, QDesktopServices, QPainter, QPixmap, QPolygonF
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from discovery import text
 from discovery.browse import Browser, PostDetail, caption_tokens
-from storage import InteractionKind
+from storage import InteractionKind, MediaType
 from ui.emoji import shown
 from ui.tasks import TaskRunner
 from ui.thumbnails import decode
@@ -74,6 +74,20 @@ class PictureLabel(QLabel):
         self.setMinimumSize(240, 240)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self._pixmap: QPixmap | None = None
+        self.video = False  # a video's cover: a play mark over it says the picture is not the post itself
+
+    def paintEvent(self, event) -> None:
+        super().paintEvent(event)
+        if not self.video or self._pixmap is None:
+            return
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        centre, radius = QPointF(self.rect().center()), 34.0
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QColor(0, 0, 0, 150))
+        painter.drawEllipse(centre, radius, radius)
+        painter.setBrush(QColor("white"))
+        painter.drawPolygon(QPolygonF([centre + QPointF(-11, -17), centre + QPointF(-11, 17), centre + QPointF(19, 0)]))
 
     def set_picture(self, pixmap: QPixmap | None, fallback: str = "") -> None:
         self._pixmap = pixmap
@@ -126,9 +140,13 @@ class DetailView(QWidget):
         for widget in (self.previous, self.page_label, self.next):
             paging.addWidget(widget)
         paging.addStretch(1)
+        self.video_note = plain_label()
+        self.video_note.setObjectName("hint")
+        self.video_note.setAlignment(Qt.AlignmentFlag.AlignCenter)
         left = QVBoxLayout()
         left.addWidget(self.picture, 1)
         left.addLayout(paging)
+        left.addWidget(self.video_note)
 
         back = QPushButton("← Back")
         back.setToolTip("Back to the list (Esc)")
@@ -210,6 +228,11 @@ class DetailView(QWidget):
         self.save_button.setText("Saved" if detail.saved else "Save")
         self.seen_button.setChecked(detail.seen)
         self.open_button.setEnabled(detail.url is not None)
+        video = detail.media_type == MediaType.VIDEO
+        self.picture.video = video
+        self.video_note.setVisible(video)
+        self.video_note.setText("▶ A video: this is its cover picture. “Open on instagram.com” plays it."
+                                if detail.url else "▶ A video: this is its cover picture.")
         pages = max(1, detail.carousel_count)
         self.previous.setVisible(pages > 1)
         self.next.setVisible(pages > 1)

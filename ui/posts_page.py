@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QPushButton,
     QSplitter,
     QStackedWidget,
     QTabWidget,
@@ -102,12 +103,20 @@ class PostsPage(QWidget):
         self.empty = plain_label()
         self.empty.setObjectName("emptyMessage")
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.clear_button = QPushButton("Clear filters")
+        self.clear_button.clicked.connect(self.clear_filters)
+        self.empty_page = QWidget()
+        empty_layout = QVBoxLayout(self.empty_page)
+        empty_layout.addStretch(1)
+        empty_layout.addWidget(self.empty)
+        empty_layout.addWidget(self.clear_button, 0, Qt.AlignmentFlag.AlignHCenter)
+        empty_layout.addStretch(2)
         self.detail = DetailView(browser, tasks, allow_network)
         self.detail.back.connect(self.close_detail)
         self.detail.filter_requested.connect(self.filter_by)
         self.detail.changed.connect(self.rerank)
         self.stack = QStackedWidget()
-        for widget in (self.view, self.empty, self.detail):
+        for widget in (self.view, self.empty_page, self.detail):
             self.stack.addWidget(widget)
 
         self.why = WhyPanel()
@@ -214,9 +223,12 @@ class PostsPage(QWidget):
         self._ranking_rows = [positions[i] for i in self.frame["id"].tolist()]
         self.model.set_frame(self.frame, lambda row: self.ranking.why(self._ranking_rows[row]))
         if self.stack.currentWidget() is not self.detail:
-            self.stack.setCurrentWidget(self.view if len(rows) else self.empty)
+            self.stack.setCurrentWidget(self.view if len(rows) else self.empty_page)
         if not len(rows):
-            self.empty.setText(self.ranking.message or "No post matches these filters.")
+            filtered_out = len(self.ranking) > 0
+            self.empty.setText("No post matches these filters." if filtered_out
+                               else self.ranking.message or "Nothing to show yet.")
+            self.clear_button.setVisible(filtered_out)
         self.count.setText(self._count_text(len(rows)))
         if current is not None and (row := self.model.row_of(current)) is not None:
             index = self.model.index(row)
@@ -232,7 +244,8 @@ class PostsPage(QWidget):
 
     def _failed(self, error: Exception) -> None:
         self.empty.setText(f"Ranking failed: {error}")
-        self.stack.setCurrentWidget(self.empty)
+        self.clear_button.setVisible(False)
+        self.stack.setCurrentWidget(self.empty_page)
 
     def filter_by(self, kind: str, value: str) -> None:
         """Show only this hashtag's or this author's posts (from a link in the detail view)."""
@@ -274,7 +287,7 @@ class PostsPage(QWidget):
 
     def close_detail(self) -> None:
         if self.stack.currentWidget() is self.detail:
-            self.stack.setCurrentWidget(self.view if self.model.rowCount() else self.empty)
+            self.stack.setCurrentWidget(self.view if self.model.rowCount() else self.empty_page)
             self.view.setFocus()
 
     @property
