@@ -25,7 +25,8 @@ import pandas as pd
 from discovery.predict import pixels
 
 DAY = 86400.0
-PRIOR_WEIGHT = 3.0  # how firmly the age curve is held at its prior (see AgeCurve.fit)
+PRIOR_WEIGHT = 0.3  # how firmly the age curve is held at its prior (see AgeCurve.fit)
+CURVE_DAYS = 10.0  # the age curve is fitted on counts read within this many days (later ones drift otherwise)
 MIN_AGE_DAYS = 1 / 24  # a count read within the first hour is treated as read at one hour
 TREND_POSTS = 5
 RECENT_POSTS = 3
@@ -169,7 +170,7 @@ class AgeCurve:
 
         keep = np.ones(len(table), bool) if mask is None else np.asarray(mask, bool).copy()
         age = (table["observed_at"].to_numpy(dtype=float) - table["taken_at"].to_numpy(dtype=float)) / DAY
-        keep &= ~np.isnan(age)
+        keep &= ~np.isnan(age) & (age <= CURVE_DAYS)
         rows = np.flatnonzero(keep)
         if len(rows) > limit:
             rows = np.sort(np.random.default_rng(0).choice(rows, limit, replace=False))
