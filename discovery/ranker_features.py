@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from sklearn.feature_extraction.text import CountVectorizer
 
 from discovery.graph import YEAR_SECONDS, FollowGraph, affinity_weight
 from storage import InteractionKind
@@ -32,6 +33,8 @@ FEATURES = {
     "followed_by": ("Followed by your follows", "how many accounts you follow follow the author"),
     "tag_match": ("Your hashtags", "the post's hashtags among those of posts you liked or saved"),
     "author_tags": ("Author's hashtags", "the author's usual hashtags among yours"),
+    "words": ("Your words", "the post's caption words among those of posts you liked or saved"),
+    "author_words": ("Author's words", "the author's usual caption words among yours"),
     "tags_you": ("Tags you", "you are tagged in the post"),
     "post_rate": ("Posting rate", "how many posts a week the author makes"),
     "audience": ("Audience", "log10 of the author's followers"),
@@ -54,6 +57,7 @@ class History:
     liked_posts: np.ndarray  # post ids liked before `until`
     events: pd.DataFrame  # interactions before `until`: post_id, account_id, kind, at, author_id
     interests: pd.Series  # tag -> count over posts liked, saved or tagged-in before `until`
+    word_weights: np.ndarray  # per caption word: log of how much likelier it is in those posts than in all
     pagerank: np.ndarray
 
     @property
@@ -71,7 +75,7 @@ class WorldData:
         self.until = np.inf if until is None else int(until)
         self.followed, self.followed_by = followed, followed_by
         posts = store.posts_frame(columns=["id", "author_id", "taken_at", "media_type", "like_count",
-                                           "comment_count"])
+                                           "comment_count", "caption"])
         posts = posts[posts["taken_at"] <= now]
         self.posts = posts.assign(like_count=posts["like_count"].fillna(0),
                                   comment_count=posts["comment_count"].fillna(0)).set_index("id")
@@ -95,6 +99,7 @@ class WorldData:
         self.audience[accounts["id"].to_numpy(np.int64)[known]] = np.log10(
             accounts["follower_count"].fillna(0).to_numpy(np.float64)[known] + 1)
         self._author_stats()
+        self._caption_words()
 
     def reload_events(self, store) -> None:
         """The person's actions in Tessera (hide, save, open, see fewer), each with the post's author."""
@@ -121,6 +126,21 @@ class WorldData:
         self.usual_level = np.full(self.size, np.nan)
         self.usual_level[usual.index.to_numpy()] = usual.to_numpy()
 
+    def _caption_words(self) -> None:
+        """Which words each post's caption holds (hashtags included), as a sparse 0/1 matrix, and how common
+        each word is over the posts of the coverage window."""
+        captions = self.posts["caption"].fillna("").to_numpy()
+        self.posts = self.posts.drop(columns="caption")
+        self.post_row = pd.Index(self.posts.index)
+        vectorizer = CountVectorizer(binary=True, min_df=3, max_features=30_000, dtype=np.float32,
+                                     token_pattern=r"(?u)#?\b\w\w+\b")
+        try:
+            self.words = vectorizer.fit_transform(captions).tocsr()
+        except ValueError:  # no caption has a word seen three times
+            self.words = np.zeros((len(captions), 0), np.float32)
+        window = self.posts["taken_at"].to_numpy() >= self.coverage_start()
+        self.word_share = (np.asarray(self.words[window].sum(axis=0)).ravel() + 1) / (window.sum() + 2)
+
     def coverage_start(self) -> int:
         """Since when the world holds every post of its accounts, not only the ones the person liked: older
         posts are kept only for being liked, so they cannot teach what the person passed over."""
@@ -143,6 +163,10 @@ class WorldData:
         ids = np.unique(np.concatenate([likes["post_id"].to_numpy(np.int64), saved.to_numpy(np.int64), tagged]))
         tags = self.tags[self.tags["post_id"].isin(ids)]
         interests = tags["tag"].astype(str).value_counts()
+        rows = self.post_row.get_indexer(ids)
+        rows = rows[rows >= 0]
+        liked_share = (np.asarray(self.words[rows].sum(axis=0)).ravel() + 0.1 * self.word_share) / (len(rows) + 0.1)
+        word_weights = np.log(liked_share / self.word_share) if len(rows) else np.zeros(self.words.shape[1])
         if pagerank is not None:
             pagerank = np.pad(pagerank, (0, max(0, self.size - len(pagerank))))[:self.size]
         elif self.me is not None:
@@ -150,7 +174,8 @@ class WorldData:
             pagerank = graph.pagerank()[:self.size]
         else:
             pagerank = np.zeros(self.size)
-        return History(until, like_counts, likes["post_id"].to_numpy(np.int64), events, interests, pagerank)
+        return History(until, like_counts, likes["post_id"].to_numpy(np.int64), events, interests, word_weights,
+                       pagerank)
 
 
 def feature_frame(posts: pd.DataFrame, data: WorldData, history: History, at: int,
@@ -167,6 +192,8 @@ def feature_frame(posts: pd.DataFrame, data: WorldData, history: History, at: in
     rate = data.post_rate[authors]
     tag_match = _tag_match(ids, data, history)
     author_tags = pd.Series(tag_match).groupby(authors).transform("mean").to_numpy()
+    words = _word_match(ids, data, history)
+    author_words = pd.Series(words).groupby(authors).transform("mean").to_numpy()
     media = posts["media_type"].to_numpy()
     out = pd.DataFrame({
         "comments": np.log10(posts["comment_count"].to_numpy(np.float64) + 2.0),
@@ -179,6 +206,8 @@ def feature_frame(posts: pd.DataFrame, data: WorldData, history: History, at: in
         "followed_by": np.log1p(data.followed_by[authors]),
         "tag_match": tag_match,
         "author_tags": author_tags,
+        "words": words,
+        "author_words": author_words,
         "tags_you": np.isin(ids, list(data.tagged)).astype(np.float64),
         "post_rate": rate,
         "audience": data.audience[authors],
@@ -190,6 +219,18 @@ def feature_frame(posts: pd.DataFrame, data: WorldData, history: History, at: in
         by = history.events.loc[history.events["kind"] == kind, "author_id"].dropna().astype(np.int64)
         per_author = np.bincount(by.to_numpy(), minlength=data.size)[:data.size] if len(by) else np.zeros(data.size)
         out[name] = np.log1p(per_author[authors])
+    return out
+
+
+def _word_match(ids: np.ndarray, data: WorldData, history: History) -> np.ndarray:
+    """Per post: the mean weight of its caption words (0 for a caption without known words)."""
+    rows = data.post_row.get_indexer(ids)
+    known = rows >= 0
+    out = np.zeros(len(ids))
+    if known.any() and data.words.shape[1]:
+        matrix = data.words[rows[known]]
+        n = np.asarray(matrix.sum(axis=1)).ravel()
+        out[known] = np.divide(matrix @ history.word_weights, n, out=np.zeros(len(n)), where=n > 0)
     return out
 
 

@@ -42,8 +42,10 @@ PHRASES = {
     "recency": "how new a post is", "affinity": "how often you liked the author",
     "like_rate": "the share of an author's posts you like", "relative_engagement": "posts doing better than "
     "their author's usual", "followed_by": "how many accounts you follow follow the author",
-    "tag_match": "your hashtags", "author_tags": "authors who use your hashtags", "tags_you": "posts you are "
-    "tagged in", "post_rate": "how often the author posts", "audience": "big audiences", "video": "videos",
+    "tag_match": "your hashtags", "author_tags": "authors who use your hashtags",
+    "words": "the words of posts you like", "author_words": "authors who write about what you like",
+    "tags_you": "posts you are tagged in", "post_rate": "how often the author posts", "audience": "big audiences",
+    "video": "videos",
     "carousel": "carousels",
     "author_saves": "authors whose posts you saved", "author_opens": "authors whose posts you opened",
     "author_hides": "authors whose posts you hid", "author_fewer": "authors you asked to see fewer of",
@@ -108,13 +110,13 @@ class PersonalModel:
         weakest = min(SEED_FACTORS, key=lambda name: abs(self.weights.get(name, 0.0)))
         parts = []
         if top:
-            parts.append(f"{PHRASES[top[0]]} matters most to you"
+            parts.append(f"what matters most to you is {PHRASES[top[0]]}"
                          + (f", then {PHRASES[top[1]]}" if len(top) > 1 else ""))
         against = [name for name, w in ranked[:4] if w < 0]
         if against:
-            parts.append(f"{PHRASES[against[0]]} count against a post")
+            parts.append(f"you lean away from {PHRASES[against[0]]}")
         if weakest not in top and weakest not in against:
-            parts.append(f"{PHRASES[weakest]} hardly at all")
+            parts.append(f"{PHRASES[weakest]}: hardly at all")
         sentence = f"Learned from your {source}: " + "; ".join(parts) + "."
         if self.prior_share > 0.2:
             sentence += f" With so few, the seed formula still weighs {self.prior_share:.0%}."

@@ -540,8 +540,8 @@ def combine(values: dict[str, np.ndarray], params: RankingParams) -> np.ndarray:
 # --- explanation -------------------------------------------------------------------------------------------
 
 # Features of the author rather than the post: their percentile is taken among today's authors.
-AUTHOR_FEATURES = {"pagerank", "affinity", "like_rate", "followed_by", "author_tags", "post_rate", "audience",
-                   "author_saves", "author_opens", "author_hides", "author_fewer"}
+AUTHOR_FEATURES = {"pagerank", "affinity", "like_rate", "followed_by", "author_tags", "author_words", "post_rate",
+                   "audience", "author_saves", "author_opens", "author_hides", "author_fewer"}
 PERCENTILE_TEXT = {
     "comments": "more comments than {p}% of today's posts",
     "likes": "more likes than {p}% of today's posts",
@@ -553,6 +553,8 @@ PERCENTILE_TEXT = {
     "followed_by": "followed by more of the accounts you follow than {p}% of today's authors",
     "tag_match": "closer to your hashtags than {p}% of today's posts",
     "author_tags": "the author uses your hashtags more than {p}% of today's authors",
+    "words": "closer to the words of posts you like than {p}% of today's posts",
+    "author_words": "the author writes about what you like more than {p}% of today's authors",
     "post_rate": "the author posts more often than {p}% of today's authors",
     "audience": "the author has more followers than {p}% of today's authors",
 }
