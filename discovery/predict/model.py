@@ -45,7 +45,7 @@ class ModelError(Exception):
     """A like model that cannot be trained or loaded; str() is a sentence to show."""
 
 
-MAX_ROWS = 15_000  # training rows used at most (every row with a picture among them)
+MAX_ROWS = 10_000  # training rows used at most (every row with a picture among them)
 CONTENT_STAGE = True
 QUANTILE_SPEEDUP = 3
 LEVEL_SEES_CONTENT = True

@@ -29,7 +29,7 @@ from discovery.progress import CancelToken, Progress, ProgressEvent, no_progress
 
 MAX_CANDIDATES = 8
 MAX_PICTURES = settings.declare(
-    "predict.max_pictures", int, 240, "Pictures to add for training",
+    "predict.max_pictures", int, 200, "Pictures to add for training",
     "Training measures the pictures already on disk, and draws or fetches pictures for up to this many more "
     "posts, chosen at random among the posts it learns from.", 0, 1_000_000)
 REFERENCE_POSTS = 30  # the account's usual post: the median over this many recent posts
