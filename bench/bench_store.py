@@ -1,5 +1,7 @@
 """Loading 10M follow edges from SQLite into numpy: the store's packed follow lists (one row per account,
 its targets as an int64 blob) beside one row per edge through the raw driver and through SQLAlchemy Core.
+For the store, `into_walk_s` goes on to the graph PageRank runs on (FollowGraph.build and its Walk). The
+graph is bench_pagerank's ego graph (1.5% of the accounts have known follow lists).
 
     python -m bench.bench_store [--json] [--edges N]
 """
@@ -14,8 +16,9 @@ from pathlib import Path
 import numpy as np
 import sqlalchemy as sa
 
-from bench.bench_pagerank import heavy_tailed_graph
+from bench.bench_pagerank import ego_graph
 from bench.common import arguments, report, timed
+from discovery.graph import FollowGraph
 from storage import Store
 
 
@@ -63,10 +66,7 @@ def main() -> None:
     parser = arguments(__doc__)
     parser.add_argument("--edges", type=int, default=10_000_000)
     args = parser.parse_args()
-    nodes = args.edges // 5
-    # Follow lists are known for a tenth of the accounts (the person's and second-degree ones, as a sync
-    # fetches them), 50 follows each on average; the rest appear only as targets.
-    src, dst = heavy_tailed_graph(nodes, args.edges, listed=0.1)
+    src, dst, nodes, me = ego_graph(args.edges)
     with tempfile.TemporaryDirectory() as tmp:
         store = build_store(Path(tmp) / "tessera.db", src, dst, nodes)
         rows_path = Path(tmp) / "rows.db"
@@ -77,8 +77,15 @@ def main() -> None:
                             ("one row per edge, SQLAlchemy Core", lambda: read_rows_core(rows_path))):
             seconds, (got_src, got_dst) = timed(read, repeat=2)
             assert len(got_src) == len(src), label
-            results.append({"schema": label, "edges": len(got_src), "seconds": seconds,
+            results.append({"schema": label, "edges": len(got_src), "seconds": seconds, "into_walk_s": None,
                             "file_mib": None})
+
+        def into_walk():
+            got_src, got_dst = store.edges()
+            graph = FollowGraph.build(got_src, got_dst, me, nodes, np.zeros(nodes))
+            return graph.walk
+
+        results[0]["into_walk_s"] = timed(into_walk, repeat=3)[0]
         results[0]["file_mib"] = (Path(tmp) / "tessera.db").stat().st_size / 1024**2
         results[1]["file_mib"] = results[2]["file_mib"] = rows_path.stat().st_size / 1024**2
         store.close()

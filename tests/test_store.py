@@ -229,3 +229,17 @@ def test_the_revisions_read_without_alembic_are_alembics():
     scripts = store._scripts()
     assert store.head_revision() == scripts.get_current_head()
     assert store._known_revisions() == {script.revision for script in scripts.walk_revisions()}
+
+
+def test_edges_drop_only_the_unfollowed_targets_among_many_lists(store):
+    store.upsert_accounts(accounts("me", "a", "b", "c", "d"))
+    store.upsert_follows([Follow("a", t, seen_at=100) for t in ("b", "c")], complete_sources=["a"])
+    store.upsert_follows([], complete_sources=["d"], listed_at=100)  # an empty list
+    store.upsert_follows([Follow("me", t, seen_at=100) for t in ("a", "b", "c")], complete_sources=["me"])
+    store.upsert_follows([Follow("me", t, seen_at=300) for t in ("a", "c")], complete_sources=["me"])
+    store.upsert_follows([Follow("c", "d", seen_at=50)], complete_sources=["c"])
+    ids = store.account_ids(["me", "a", "b", "c", "d"])
+    pairs = set(zip(*(a.tolist() for a in store.edges()), strict=True))
+    assert pairs == {(ids["a"], ids["b"]), (ids["a"], ids["c"]), (ids["me"], ids["a"]), (ids["me"], ids["c"]),
+                     (ids["c"], ids["d"])}
+    assert len(store.edges(include_unfollowed=True)[0]) == 6
