@@ -121,7 +121,7 @@ def test_the_like_commands_on_a_world(run, data_dir, tmp_path):
     code, out, err = run("evaluate-likes", "--data-dir", data_dir, "--json")
     assert code == 0, err
     report = json.loads(out)
-    assert report["source"] == {"world": "mine", "kind": "account"} and "pick_gain" not in report
+    assert report["source"] == {"world": "mine", "kind": "account"} and "pick" not in report
     assert report["model"]["log_mae"] < report["baseline"]["log_mae"]
 
     code, out, err = run("train-likes", "--data-dir", data_dir)

@@ -147,6 +147,7 @@ def evaluate_table(table: pd.DataFrame, popularity: F.HashtagPopularity | None =
         "age_baseline_high": trailing["high"].to_numpy() * factor,
         "predicted": forecast.likes, "low": forecast.likes_low, "high": forecast.likes_high})
     report = {
+        "n": int(scored.sum()),  # as in "settled"
         "n_test": int(scored.sum()),
         "n_authors": int(rows["author"].nunique()),
         "n_train": int((~test & (history["h_count"].to_numpy() >= 1)).sum()),
