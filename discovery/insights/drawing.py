@@ -87,13 +87,37 @@ def draw_chart(chart: Chart, style: ChartStyle, with_reading: bool = False) -> F
     """The chart's figure; `with_reading` writes its reading under it (for files saved on their own)."""
     figure, axes = _figure(style)
     DRAWERS[chart.key](axes, chart, style)
-    axes.set_title(_plain(chart.title), loc="left", fontsize=11, fontweight="bold", color=style.foreground)
+    # The title starts at the picture's left edge, not the plot's: long tick labels cannot push it out.
+    figure.suptitle(_plain(chart.title), x=0.01, ha="left", fontsize=11, fontweight="bold", color=style.foreground)
     if with_reading:
-        figure.set_figheight(figure.get_figheight() + 0.45)
-        figure.get_layout_engine().set(rect=(0, 0.1, 1, 0.9))
-        figure.text(0.01, 0.02, _plain(textwrap.fill(chart.reading, 92)), fontsize=9, color=style.foreground,
-                    va="bottom")
+        lines = _wrap_measured(figure, _plain(chart.reading), 9, 0.97)
+        extra = 0.15 + 9 * 1.25 / 72 * len(lines)  # inches: a margin and the lines
+        height = figure.get_figheight()
+        figure.set_figheight(height + extra)
+        figure.get_layout_engine().set(rect=(0, extra / (height + extra), 1, height / (height + extra)))
+        figure.text(0.01, 0.02, "\n".join(lines), fontsize=9, color=style.foreground, va="bottom")
     return figure
+
+
+def _wrap_measured(figure: Figure, value: str, fontsize: float, share: float) -> list[str]:
+    """The text broken into lines that each fit `share` of the figure's width, measured in its own font."""
+    from matplotlib.backends.backend_agg import RendererAgg  # what save_png draws with: its widths
+
+    renderer = RendererAgg(int(figure.bbox.width), int(figure.bbox.height), figure.dpi)
+    probe = figure.text(0, 0, "", fontsize=fontsize)
+    room = share * figure.bbox.width
+    lines: list[str] = []
+    line = ""
+    for word in value.split():
+        candidate = f"{line} {word}".strip()
+        probe.set_text(candidate)
+        if line and probe.get_window_extent(renderer).width > room:
+            lines.append(line)
+            line = word
+        else:
+            line = candidate
+    probe.remove()
+    return [*lines, line] if line else lines
 
 
 def save_png(figure: Figure, path: str | Path, dpi: int = 120) -> None:
@@ -203,7 +227,7 @@ def _hashtag_groups(axes: Axes, chart: Chart, style: ChartStyle) -> None:
     colours = [style.community_colour(int(g)) for g in frame["group"]]
     axes.barh(positions, lift - 1, left=1, color=colours, height=0.7)
     axes.axvline(1, color=style.foreground, linewidth=0.9)
-    axes.set_yticks(positions, [_plain(label) for label in frame["label"]], fontsize=8)
+    axes.set_yticks(positions, [_plain(textwrap.fill(label, 40)) for label in frame["label"]], fontsize=8)
     axes.xaxis.set_major_formatter(_TIMES)
     axes.set_xlabel("× the author's usual")
     axes.grid(False, axis="y")
