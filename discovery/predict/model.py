@@ -1,9 +1,15 @@
-"""The like model: gradient boosting on log likes relative to the author's baseline, with quantile models for
-an 80% interval calibrated out of fold, saved beside its feature list, training date and evaluation.
+"""The like model, in three parts, saved with its feature list, training date and evaluation:
 
-Targets and predictions live on the log scale: residual = log(1 + likes) - baseline, where the baseline is
-the author's trailing median of log(1 + likes) over earlier posts (features.Prior guesses it for an author
-without any). Likes = exp(baseline + residual) - 1.
+- an age curve (features.AgeCurve): the share of its settled likes a post holds at each age, learned from
+  posts of one author read at different ages; a count is scaled to its settled value before it is compared;
+- the level: gradient boosting on log likes once settled relative to the author's baseline (the trailing
+  median of earlier posts' settled log likes), with quantile models for an 80% interval whose margin is
+  calibrated on held-out authors (one margin for counts read young, one for settled ones);
+- the content stage (Content): what orders one author's posts, learned within authors from the post's own
+  caption, hashtags and pixels.
+
+Predicted likes at age a = exp(baseline + level + content + log share(a)) - 1; with a at the horizon (a week
+by default) that is the settled count.
 """
 
 from __future__ import annotations
