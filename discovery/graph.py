@@ -31,12 +31,21 @@ class Walk:
     transposed matrix of the edges among them in their local numbering (row = followed), so each step is a
     CSR matvec with the out-weights folded into the vector. The edge arrays are kept, not copied, for the
     final pass that gives the leaves their values. Edges need no order; duplicates add up.
+
+    Edges weigh 1, or `weights` (one per edge), or, with `reweighted` = (edge indices, weights), all weigh 1
+    but those few (the person's own): the rest then stays a pattern and costs no weight array.
     """
 
-    def __init__(self, src: np.ndarray, dst: np.ndarray, n: int, weights: np.ndarray | None = None):
+    def __init__(self, src: np.ndarray, dst: np.ndarray, n: int, weights: np.ndarray | None = None,
+                 reweighted: tuple[np.ndarray, np.ndarray] | None = None):
         self.n, self.src, self.dst = n, np.asarray(src, np.intp), np.asarray(dst, np.intp)
         self.weights = None if weights is None else np.asarray(weights, np.float64)
+        self.reweighted = None
         out_weight = _out_weight(self.src, n, self.weights)
+        if reweighted is not None and self.weights is None:
+            self.reweighted = (np.asarray(reweighted[0], np.intp), np.asarray(reweighted[1], np.float64))
+            edges, values = self.reweighted
+            np.add.at(out_weight, self.src[edges], values - 1)
         self.inner = np.flatnonzero(out_weight > 0)  # weights adding up to nothing leave a node dangling
         self.out_weight = out_weight[self.inner]
         local = np.full(n, -1, np.int32 if len(self.inner) < 2**31 else np.int64)
@@ -45,6 +54,10 @@ class Walk:
         source = local[self.src[among]]
         among = among[source >= 0]
         data = np.ones(len(among)) if self.weights is None else self.weights[among]
+        if self.reweighted is not None:
+            at = np.minimum(np.searchsorted(among, edges), max(len(among) - 1, 0))
+            inside = (among[at] == edges) if len(among) else np.zeros(len(edges), bool)
+            data[at[inside]] = values[inside]
         self.inner_t = sp.csr_matrix((data, (local[self.dst[among]], local[self.src[among]])),
                                      shape=(len(self.inner), len(self.inner)))
 
@@ -87,6 +100,8 @@ class Walk:
         pushed = pushed[self.src]
         if self.weights is not None:
             pushed *= self.weights
+        elif self.reweighted is not None:
+            pushed[self.reweighted[0]] *= self.reweighted[1]
         x = r + np.bincount(self.dst, weights=pushed, minlength=self.n)
         return x / x.sum()
 
@@ -141,7 +156,8 @@ class FollowGraph:
 
     src: np.ndarray
     dst: np.ndarray
-    weights: np.ndarray
+    mine: np.ndarray  # indices of the person's own edges, which alone do not weigh 1
+    my_weights: np.ndarray
     size: int
     me: int
     followed: np.ndarray  # ids the person follows
@@ -155,20 +171,21 @@ class FollowGraph:
         like_counts = np.pad(like_counts, (0, max(0, n - len(like_counts))))[:n]
         # The store groups edges by source, so the person's own are one run found by binary search.
         if len(src) and np.all(src[1:] >= src[:-1]):
-            mine = slice(np.searchsorted(src, me), np.searchsorted(src, me, side="right"))
+            mine = np.arange(np.searchsorted(src, me), np.searchsorted(src, me, side="right"))
         else:
             mine = np.flatnonzero(src == me)
-        weights = np.ones(len(src))
-        weights[mine] = affinity_weight(like_counts[dst[mine]])
-        return cls(src, dst, weights, n, me, np.unique(dst[mine]), like_counts)
+        my_weights = affinity_weight(like_counts[dst[mine]])
+        return cls(src, dst, mine, my_weights, n, me, np.unique(dst[mine]), like_counts)
 
     @cached_property
     def walk(self) -> Walk:
-        return Walk(self.src, self.dst, self.size, self.weights)
+        return Walk(self.src, self.dst, self.size, reweighted=(self.mine, self.my_weights))
 
     @cached_property
     def adjacency(self) -> sp.csr_matrix:
-        return adjacency_from_edges(self.src, self.dst, self.size, self.weights)
+        weights = np.ones(len(self.src))
+        weights[self.mine] = self.my_weights
+        return adjacency_from_edges(self.src, self.dst, self.size, weights)
 
     def pagerank(self, alpha: float = 0.85, tol: float = 1e-6, x0: np.ndarray | None = None) -> np.ndarray:
         restart = np.zeros(self.size)
