@@ -160,7 +160,8 @@ def test_demo_pick_builds_fresh_worlds_and_reports_the_gain(run, data_dir):  # n
     pick = json.loads(out)["pick"]
     assert set(pick) >= {"gain", "best_rate", "ceiling", "seeds", "candidates"}
     assert pick["seeds"] == 1 and pick["candidates"] == 4 and pick["trials"] == 12
-    assert pick["gain"]["low"] <= pick["gain"]["mean"] <= pick["gain"]["high"] <= pick["ceiling"] + 1e-9
+    assert pick["gain"]["low"] <= pick["gain"]["mean"] <= pick["gain"]["high"]
+    assert pick["gain"]["mean"] <= pick["ceiling"] + 1e-9  # no pick beats always picking the best
     assert not (data_dir / "worlds").exists()  # the worlds were temporary
 
 
