@@ -47,7 +47,8 @@ def test_post_model_passes_the_model_tester(qtmodeltester):
     model.set_frame(frame, lambda row: f"why {row}")
     qtmodeltester.check(model, force_py=True)
     assert model.data(model.index(1), PostRole).score == 0.5
-    assert model.data(model.index(0), Qt.ItemDataRole.ToolTipRole) == "why 0"
+    assert model.data(model.index(0), Qt.ItemDataRole.ToolTipRole).startswith("why 0\nScore 100: ")
+    assert "Score 50: " in model.data(model.index(1), Qt.ItemDataRole.ToolTipRole)  # the score pill explained
 
 
 def test_the_window_opens_on_the_demo_world_with_both_lists(window):

@@ -7,8 +7,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from PySide6.QtGui import QFontDatabase, QFontMetrics
-from PySide6.QtWidgets import QApplication
+from PySide6.QtGui import QFontDatabase, QFontMetrics, QGuiApplication
 
 KNOWN = ("Noto Color Emoji", "Apple Color Emoji", "Segoe UI Emoji", "Twemoji", "JoyPixels", "OpenMoji",
          "EmojiOne Color", "Noto Emoji", "Symbola")
@@ -33,7 +32,7 @@ def emoji_family() -> str | None:
 @cache
 def _drawable(char: str) -> bool:
     """Whether the app's own font has this symbol (many fonts draw ♥, ☀ or ✓ themselves)."""
-    return QFontMetrics(QApplication.font()).inFontUcs4(ord(char))
+    return QFontMetrics(QGuiApplication.font()).inFontUcs4(ord(char))
 
 
 def _replace(match: re.Match) -> str:
@@ -42,8 +41,9 @@ def _replace(match: re.Match) -> str:
 
 
 def shown(value: str) -> str:
-    """The text as it can be drawn here: unchanged with an emoji font, else without the emoji no font has."""
-    if not value or emoji_family() is not None:
+    """The text as it can be drawn here: unchanged with an emoji font, else without the emoji no font has.
+    Unchanged too before there is an application (fonts are not known then; nothing is drawn either)."""
+    if not value or QGuiApplication.instance() is None or emoji_family() is not None:
         return value
     cleaned = EMOJI.sub(_replace, value)
     return cleaned if cleaned == value else re.sub(r"[ \t]{2,}", " ", cleaned).strip()

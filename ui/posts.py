@@ -71,7 +71,7 @@ class PostListModel(QAbstractListModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return f"@{self._columns['username'][row]}: {self._columns['caption'][row][:80]}"
         if role == Qt.ItemDataRole.ToolTipRole:
-            return self._why(row)
+            return f"{self._why(row)}\n{score_legend(self.item(row).score)}".strip()
         if role == Qt.ItemDataRole.AccessibleTextRole:
             return f"Post by {self._columns['username'][row]}. {self._why(row)}"
         return None
@@ -94,6 +94,12 @@ class PostListModel(QAbstractListModel):
 
     def why(self, row: int) -> str:
         return self._why(row)
+
+
+def score_legend(score: float) -> str:
+    """What the number in a card's corner means."""
+    return (f"Score {score * 100:.0f}: how well this post fits you, against the best one in this list, which "
+            "scores 100.")
 
 
 GRID_CARD = QSize(232, 330)  # before the fonts are known

@@ -181,17 +181,25 @@ class ContributionBars(QWidget):
 
 
 class Heatmap(QWidget):
-    """Weekday × hour: how posting then compares with the account's usual likes."""
+    """Weekday × hour: how posting then compares with the account's usual likes, with its colour scale."""
+
+    LEGEND = 22  # pixels under the hour labels for the colour scale
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.lift = None
-        self.setMinimumSize(420, 150)
+        self.setMinimumSize(420, 150 + self.LEGEND)
         self.setToolTip("Expected likes when posting at that weekday and hour, against the account's usual")
 
     def set_times(self, best_times) -> None:
         self.lift = best_times.lift
         self.update()
+
+    def colour(self, share: float) -> QColor:
+        base, strong = self.palette().base().color(), QColor("#3d6fd8")
+        return QColor(round(base.red() + (strong.red() - base.red()) * share),
+                      round(base.green() + (strong.green() - base.green()) * share),
+                      round(base.blue() + (strong.blue() - base.blue()) * share))
 
     def paintEvent(self, _event) -> None:
         painter = QPainter(self)
@@ -202,27 +210,32 @@ class Heatmap(QWidget):
             return
         left, top = 34, 4
         cell_w = (self.width() - left - 4) / 24
-        cell_h = (self.height() - top - 18) / 7
+        cell_h = (self.height() - top - 18 - self.LEGEND) / 7
         low, high = float(self.lift.min()), float(self.lift.max())
         span = high - low or 1.0
-        base = palette.base().color()
-        strong = QColor("#3d6fd8")
         for day in range(7):
             painter.setPen(palette.text().color())
             painter.drawText(QRect(0, int(top + day * cell_h), left - 4, int(cell_h)),
                              Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, WEEKDAYS[day])
             for hour in range(24):
                 share = (float(self.lift[day, hour]) - low) / span
-                colour = QColor(
-                    round(base.red() + (strong.red() - base.red()) * share),
-                    round(base.green() + (strong.green() - base.green()) * share),
-                    round(base.blue() + (strong.blue() - base.blue()) * share))
                 painter.fillRect(QRect(int(left + hour * cell_w), int(top + day * cell_h), int(cell_w) - 1,
-                                       int(cell_h) - 1), colour)
+                                       int(cell_h) - 1), self.colour(share))
         painter.setPen(palette.placeholderText().color())
         for hour in range(0, 24, 3):
             painter.drawText(QRect(int(left + hour * cell_w), int(top + 7 * cell_h), 30, 16),
                              Qt.AlignmentFlag.AlignLeft, f"{hour:02d}")
+        # The scale: the lightest and the strongest colour, in likes against the account's usual.
+        y = int(top + 7 * cell_h) + 20
+        metrics = painter.fontMetrics()
+        low_text, high_text = f"×{low:.2f} usual likes", f"×{high:.2f}"
+        bar_left = left + metrics.horizontalAdvance(low_text) + 6
+        bar_width = max(40, min(160, self.width() - bar_left - metrics.horizontalAdvance(high_text) - 10))
+        painter.setPen(palette.text().color())
+        painter.drawText(QRect(left, y, bar_left - left - 6, 16), Qt.AlignmentFlag.AlignRight, low_text)
+        for x in range(bar_width):
+            painter.fillRect(QRect(bar_left + x, y + 3, 1, 10), self.colour(x / max(1, bar_width - 1)))
+        painter.drawText(QRect(bar_left + bar_width + 6, y, 80, 16), Qt.AlignmentFlag.AlignLeft, high_text)
 
 
 class PredictPage(QWidget):
