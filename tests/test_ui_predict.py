@@ -96,3 +96,26 @@ def test_the_horizon_setting_changes_what_is_predicted(page):
     assert day.horizon_days == 1.0
     assert "Predicted 1 day after posting" in page.warnings.text() or day.warnings
     assert sum(c.likes for c in day.candidates) < sum(c.likes for c in week.candidates)  # likes still growing
+
+
+def test_before_a_model_the_cards_show_no_numbers_of_their_own(page):
+    from discovery.predict.predictor import Predictor
+    from discovery.progress import ProgressEvent
+
+    page._training_progress(ProgressEvent("Training the like model", 2, 6))
+    assert page.training.isVisible() and page.training.value() == 2 and page.training.maximum() == 6
+    assert "usual likes are shown instead" in page.status.text()
+    page.add_demo_candidates()
+    page._predict_later.flush()
+    untrained = Predictor(page.world.store, None, page.world.now, page.world.images)
+    report = untrained.predict(page.account.currentData(), list(page.candidates.sources))
+    page._show_results(report)
+    cards = [page.results.itemAt(i).widget() for i in range(page.results.count() - 1)]
+    texts = [" ".join(label.text() for label in card.findChildren(type(page.status))) for card in cards]
+    assert len(texts) == 4 and all("No prediction yet" in t and "usually get about" in t for t in texts)
+    assert "≈" not in " ".join(texts)  # no made-up number per picture
+    page._model_ready(page.predictor.model)
+    assert not page.training.isVisible()
+    page._predict_later.flush()
+    card = page.results.itemAt(0).widget()
+    assert "likes once settled" in " ".join(label.text() for label in card.findChildren(type(page.status)))
