@@ -170,8 +170,15 @@ def test_weekday_reading_finds_the_sunday_posts(store):
             posts.append(post(f"{author}-sun{week}", author, likes=300, when=sunday))
             posts.append(post(f"{author}-tue{week}", author, likes=100, when=sunday - 5 * DAY))
     store.upsert_posts(posts)
-    reading = chart(engagement_charts(store, tz="UTC"), "engagement_by_weekday").reading
-    assert reading == "Posts on Sundays earn 3.0× the engagement of posts on Tuesdays here."
+    weekdays = chart(engagement_charts(store, tz="UTC"), "engagement_by_weekday")
+    # Likes against each author's usual, shrunk towards 1× while a weekday has few posts (8 here: halfway)
+    assert weekdays.reading == "Posts on Sundays earn 1.7× the likes of posts on Tuesdays here."
+    # the same numbers as Predict's heatmap and `best-time` over everyone: one computation serves both
+    from discovery.predict.hashtags import best_time_heatmap
+
+    times = best_time_heatmap(store, None, tz="UTC")
+    assert weekdays.frame["typical_lift"].to_numpy() == pytest.approx(times.weekday_lift)
+    assert times.best[0][0] == 6  # Sunday is the best day there too
 
 
 def test_distribution_and_likes_comments_readings(store):

@@ -51,12 +51,15 @@ def engagement_charts(store: Store, tz: str | dt.tzinfo | None = None) -> list[C
     posts = post_table(store, tz)
     if posts.empty:
         return []
+    from discovery.predict.hashtags import best_time_heatmap
+
     accounts = store.accounts_frame()[["username", "follower_count"]]
+    times = best_time_heatmap(store, None, tz)
     builders: list[Callable[[], Chart | None]] = [
         lambda: followers_distribution(accounts), lambda: likes_distribution(posts),
         lambda: likes_vs_comments(posts), lambda: rate_vs_followers(posts),
-        lambda: by_media_type(posts), lambda: by_hashtag_count(posts), lambda: by_hour(posts),
-        lambda: by_weekday(posts), lambda: hashtag_communities(posts, store.hashtags_frame()),
+        lambda: by_media_type(posts), lambda: by_hashtag_count(posts), lambda: by_hour(posts, times),
+        lambda: by_weekday(posts, times), lambda: hashtag_communities(posts, store.hashtags_frame()),
         lambda: top_posts(posts),
     ]
     return [chart for chart in (build() for build in builders) if chart is not None]
@@ -176,7 +179,8 @@ def _ratio(value: float) -> str:
     return f"{value:.0f}×" if value >= 10 else f"{value:.1f}×"
 
 
-def _compare(frame: pd.DataFrame, name: Callable[[pd.Series], str], baseline=None, topic: str = "") -> str:
+def _compare(frame: pd.DataFrame, name: Callable[[pd.Series], str], baseline=None, topic: str = "",
+             what: str = "the engagement of") -> str:
     """Best group against `baseline` (a group key; default the weakest group), among solid groups."""
     solid = frame[(frame["posts_with_lift"] >= MIN_GROUP) & (frame["typical_lift"] > 0)]
     if len(solid) < 2:
@@ -193,7 +197,7 @@ def _compare(frame: pd.DataFrame, name: Callable[[pd.Series], str], baseline=Non
     if ratio < SAME:
         return f"{topic[0].upper()}{topic[1:]} make little difference here: every group is within 5% of the others."
     other_name = name(other)
-    return f"{name(best)} earn {_ratio(ratio)} the engagement of {other_name[0].lower()}{other_name[1:]} here."
+    return f"{name(best)} earn {_ratio(ratio)} {what} {other_name[0].lower()}{other_name[1:]} here."
 
 
 def by_media_type(posts: pd.DataFrame) -> Chart:
@@ -216,19 +220,27 @@ def by_hashtag_count(posts: pd.DataFrame) -> Chart:
     return Chart("engagement_by_hashtag_count", "Engagement by number of hashtags", reading, frame, measure=LIFT)
 
 
-def by_hour(posts: pd.DataFrame) -> Chart:
+# Hour and weekday come from the one best-time computation that Predict's heatmap and `best-time` show
+# (discovery.predict.hashtags.best_time_heatmap, over everyone): likes against each author's usual.
+
+
+def by_hour(posts: pd.DataFrame, times) -> Chart:
     frame = _groups(posts, posts["hour"].to_numpy(), list(range(24)), [f"{h:02d}" for h in range(24)])
-    reading = _compare(frame, lambda row: f"Posts at {row['label']}:00–{row['label']}:59", topic="posting hours")
-    return Chart("engagement_by_hour", "Engagement by hour posted", reading, frame, measure=LIFT)
+    frame["typical_lift"] = times.hour_lift[frame["group"].to_numpy()]
+    reading = _compare(frame, lambda row: f"Posts at {row['label']}:00–{row['label']}:59", topic="posting hours",
+                       what="the likes of")
+    return Chart("engagement_by_hour", "Likes by hour posted", reading, frame, measure=LIKES_LIFT)
 
 
-def by_weekday(posts: pd.DataFrame) -> Chart:
+def by_weekday(posts: pd.DataFrame, times) -> Chart:
     frame = _groups(posts, posts["weekday"].to_numpy(), list(range(7)), list(WEEKDAYS))
-    reading = _compare(frame, lambda row: f"Posts on {row['label']}s", topic="weekdays")
-    return Chart("engagement_by_weekday", "Engagement by weekday posted", reading, frame, measure=LIFT)
+    frame["typical_lift"] = times.weekday_lift[frame["group"].to_numpy()]
+    reading = _compare(frame, lambda row: f"Posts on {row['label']}s", topic="weekdays", what="the likes of")
+    return Chart("engagement_by_weekday", "Likes by weekday posted", reading, frame, measure=LIKES_LIFT)
 
 
 LIFT = "likes + comments against the author's usual (1× = usual)"
+LIKES_LIFT = "likes against the author's usual (1× = usual)"
 
 
 # --- hashtag communities ---------------------------------------------------------------------------------------

@@ -144,6 +144,8 @@ class BestTimes:
     all_posts: int  # settled posts of everyone that informed the shape
     timezone: str
     best: tuple[tuple[int, int, float], ...]  # the top slots as (weekday, hour, lift)
+    weekday_lift: np.ndarray  # (7,) the weekday's factor in `lift` (Insights' weekday chart shows it)
+    hour_lift: np.ndarray  # (24,) the hour's factor in `lift`
 
 
 def _effects(slot: np.ndarray, residual: np.ndarray, size: int, prior: np.ndarray, smooth: bool
@@ -187,4 +189,4 @@ def best_time_heatmap(store, account_pk: str | None = None, tz: str | dt.tzinfo 
     np.add.at(own_posts, (weekday[own], hour[own]), 1)
     flat = np.argsort(-lift, axis=None, kind="stable")[:top]
     best = tuple((int(i // 24), int(i % 24), float(lift.flat[i])) for i in flat)
-    return BestTimes(lift, own_posts, int(len(posts)), str(zone), best)
+    return BestTimes(lift, own_posts, int(len(posts)), str(zone), best, np.exp(day), np.exp(hours))
