@@ -148,3 +148,23 @@ def test_names_on_the_map_overlap_no_other_name_or_node(small_window, qtbot):
             near_x = min(max(centre.x(), rect.left()), rect.right()) - centre.x()
             near_y = min(max(centre.y(), rect.top()), rect.bottom()) - centre.y()
             assert near_x ** 2 + near_y ** 2 >= (radius - 1) ** 2
+
+
+def test_the_best_time_heatmap_shows_its_colour_scale(qapp):
+    import numpy as np
+
+    from ui.predict_page import Heatmap
+
+    class Times:
+        lift = np.linspace(0.8, 1.3, 7 * 24).reshape(7, 24)
+
+    heatmap = Heatmap()
+    heatmap.resize(480, 200)
+    heatmap.set_times(Times())
+    image = heatmap.grab().toImage()
+    strong, weak = heatmap.colour(1.0), heatmap.colour(0.0)
+    legend = [image.pixelColor(x, y) for y in range(200 - Heatmap.LEGEND, 200) for x in range(480)]
+    assert strong in legend and weak in legend  # both ends of the scale are drawn under the hours
+    middle = heatmap.colour(0.5)
+    assert any(abs(c.red() - middle.red()) + abs(c.green() - middle.green()) + abs(c.blue() - middle.blue()) <= 6
+               for c in legend)  # and the way between
