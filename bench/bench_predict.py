@@ -79,7 +79,8 @@ def demo_rows(trials: int, max_pictures: int) -> tuple[list[dict], dict]:
         try:
             seconds, model = timed(lambda: PR.train_world(world, max_pictures=max_pictures))
             rows.append(row("train the demo world's model", model.n_posts, seconds,
-                            f"evaluation + final fit, pictures drawn and measured up to {max_pictures}"))
+                            f"one fit, evaluated on held-out posts; {max_pictures or PR.MAX_PICTURES.default} "
+                            "pictures drawn for training posts"))
             me = world.store.me()
             demo = [c.jpeg for c in candidate_images(world, me, CANDIDATES, seed=1)]
             photos = [phone_photo(i) for i in range(CANDIDATES)]
