@@ -15,6 +15,7 @@ The peers come with the `bench` extra: pip install -e ".[bench]".
 from __future__ import annotations
 
 import statistics
+import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -116,6 +117,17 @@ def networkx(src: np.ndarray, dst: np.ndarray, nodes: int, me: int) -> np.ndarra
     return np.fromiter((ranks[i] for i in range(nodes)), np.float64, nodes)
 
 
+def _installed(peer: Callable) -> bool:
+    """Imports the peer and runs it once outside the timings; False (said on stderr) when it is not installed."""
+    try:
+        peer(np.array([0, 1]), np.array([1, 0]), 2, 0)
+    except ImportError as exc:
+        print(f"{peer.__name__}: not installed ({exc}); pip install -e '.[bench]' brings the peers",
+              file=sys.stderr)
+        return False
+    return True
+
+
 def median_time(function: Callable[[], np.ndarray], runs: int) -> tuple[float, np.ndarray]:
     seconds, result = [], None
     for _ in range(runs):
@@ -136,14 +148,21 @@ def explore_top(ranks: np.ndarray, src: np.ndarray, dst: np.ndarray, me: int, k:
 def measure(name: str, src: np.ndarray, dst: np.ndarray, nodes: int, me: int, runs: int,
             with_networkx: bool) -> dict:
     leaves = 1 - len(np.unique(src)) / nodes
-    for peer in (sknetwork, igraph_prpack, networkx):  # imports and first calls outside the timings
-        peer(np.array([0, 1]), np.array([1, 0]), 2, 0)
+    installed = {peer: _installed(peer) for peer in (sknetwork, igraph_prpack, networkx)}
     seconds, ranks = median_time(lambda: ours(src, dst, nodes, me), runs)
     memory, _ = peak_memory_mib(lambda: ours(src, dst, nodes, me))
     peer_runs = max(1, runs // 2) | 1
-    ig_seconds, reference = median_time(lambda: igraph_prpack(src, dst, nodes, me), peer_runs)
-    sk_seconds, sk_ranks = median_time(lambda: sknetwork(src, dst, nodes, me), peer_runs)
-    nx_seconds, nx_ranks = median_time(lambda: networkx(src, dst, nodes, me), 1) if with_networkx else (None, None)
+
+    def peer_time(peer, runs: int) -> tuple[float | None, np.ndarray | None]:
+        return median_time(lambda: peer(src, dst, nodes, me), runs) if installed[peer] else (None, None)
+
+    ig_seconds, reference = peer_time(igraph_prpack, peer_runs)
+    sk_seconds, sk_ranks = peer_time(sknetwork, peer_runs)
+    nx_seconds, nx_ranks = peer_time(networkx, 1) if with_networkx else (None, None)
+    if reference is None:  # without igraph, our own solve to 1e-12 is the reference
+        restart = np.zeros(nodes)
+        restart[me] = 1.0
+        reference = Walk(src, dst, nodes).pagerank(restart, alpha=ALPHA, tol=1e-12)
 
     def l1(found: np.ndarray | None) -> float | None:
         return None if found is None else float(np.abs(found - reference).sum())
