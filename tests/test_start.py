@@ -21,7 +21,8 @@ print(" ".join(sys.modules), file=sys.stderr)
 """
 
 
-def test_the_first_painted_feed_loads_only_what_it_shows(tmp_path):
+def test_the_first_painted_feed_loads_only_what_it_shows(tmp_path, qapp):
+    # `qapp` only marks this as a Qt test: it is left out where Qt cannot run (under faketime).
     repo = Path(__file__).resolve().parents[1]
     data = tmp_path / "data"
     subprocess.run([sys.executable, "-m", "discovery", "demo", "--small", "--data-dir", str(data)], cwd=repo,
