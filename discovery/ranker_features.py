@@ -23,8 +23,8 @@ MEDIA_PHOTO, MEDIA_VIDEO, MEDIA_CAROUSEL = 1, 2, 8
 
 # name: (label, what it measures). The first five are the seed formula's factors, in its order.
 FEATURES = {
-    "comments": ("Comments", "log10(comments + 2)"),
-    "likes": ("Likes", "log10(likes + 1)"),
+    "comments": ("Comments", "log10(comments + 2), a young post's count scaled up to a settled one"),
+    "likes": ("Likes", "log10(likes + 1), a young post's count scaled up to a settled one"),
     "pagerank": ("Closeness", "personalized PageRank of the author"),
     "recency": ("Recency", "exp(−age / τ)"),
     "affinity": ("Your likes", "ln(likes you gave the author this year + 1)"),
@@ -196,8 +196,8 @@ def feature_frame(posts: pd.DataFrame, data: WorldData, history: History, at: in
     author_words = pd.Series(words).groupby(authors).transform("mean").to_numpy()
     media = posts["media_type"].to_numpy()
     out = pd.DataFrame({
-        "comments": np.log10(posts["comment_count"].to_numpy(np.float64) + 2.0),
-        "likes": np.log10(likes + 1.0),
+        "comments": np.log10(posts["comment_count"].to_numpy(np.float64) / settle + 2.0),
+        "likes": np.log10(likes / settle + 1.0),
         "pagerank": history.pagerank[authors],
         "recency": np.exp(-age / (tau_hours * 3600.0)),
         "affinity": np.log(affinity_weight(history.like_counts[authors]) + 1.0),

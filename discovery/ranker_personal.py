@@ -6,7 +6,7 @@ saved or opened it before the cutoff, a negative otherwise (posts they hid, or b
 fewer of, included). No label at or after the cutoff is read. The Feed model learns from the posts of the
 accounts followed; the Explore model from every post, without what the person's history says about each
 author (strangers have none). With few likes the seed formula is the prior: the two are blended, the
-learned part weighing n / (n + PRIOR_LIKES).
+seed formula's part fading as (PRIOR_LIKES / (n + PRIOR_LIKES))² with n positives.
 """
 
 from __future__ import annotations
@@ -26,10 +26,12 @@ from discovery.ranker_features import DAY, FEATURES, SEED_FACTORS, WorldData, fe
 from storage import InteractionKind
 
 MIN_POSITIVES = 20  # fewer than this: nothing is learned, the seed formula ranks
-PRIOR_LIKES = 40  # the seed formula weighs as much as this many likes
+PRIOR_LIKES = 30  # the seed formula's weight as a prior, in likes (see prior_share)
 WEEK = 7 * DAY
 MAX_NEGATIVES = 20_000  # per list, drawn at random: the rest adds time, not accuracy
-C = 0.3  # inverse strength of the L2 penalty
+# Inverse strength of the L2 penalty. Explore's model learns mostly from other posts than the ones it ranks
+# (the person rarely likes strangers' posts), so it is held closer to simple weights.
+C = {"feed": 0.1, "explore": 0.03}
 LOG_FEATURES = ("pagerank", "post_rate", "like_rate")  # spread over orders of magnitude
 # What the person's history says about one author: Explore's authors have none, so its model leaves them out
 # and learns from every post how closeness, hashtags and engagement go with the person's likes.
@@ -81,9 +83,10 @@ class PersonalModel:
 
     @property
     def prior_share(self) -> float:
-        """How much the seed formula still weighs (0 once there are many likes)."""
-        n = sum(self.positives.values())
-        return 1.0 if not self.learned else PRIOR_LIKES / (n + PRIOR_LIKES)
+        """How much the seed formula still weighs: a third at 20 liked posts, a tenth at about 60, under 1%
+        past 300."""
+        n = max(self.positives.values())
+        return 1.0 if not self.learned else (PRIOR_LIKES / (n + PRIOR_LIKES)) ** 2
 
     def probability(self, kind: str, features: pd.DataFrame) -> np.ndarray:
         if self.models.get(kind) is None:
@@ -118,7 +121,7 @@ class PersonalModel:
         if weakest not in top and weakest not in against:
             parts.append(f"{PHRASES[weakest]}: hardly at all")
         sentence = f"Learned from your {source}: " + "; ".join(parts) + "."
-        if self.prior_share > 0.2:
+        if self.prior_share > 0.05:
             sentence += f" With so few, the seed formula still weighs {self.prior_share:.0%}."
         return sentence
 
@@ -145,7 +148,7 @@ def train(data: WorldData, until: int, tau_hours: float = 1e5 / 3600, seed: int 
         if len(negative) > MAX_NEGATIVES:
             negative = rng.choice(negative, MAX_NEGATIVES, replace=False)
         take = np.concatenate([positive, negative])
-        pipeline = make_pipeline(StandardScaler(), LogisticRegression(C=C, max_iter=2000))
+        pipeline = make_pipeline(StandardScaler(), LogisticRegression(C=C[kind], max_iter=2000))
         with threadpool_limits(1):  # a small problem: threads only wait on each other (and on the window)
             pipeline.fit(design(rows.iloc[take], kind), labels[take])
         model.models[kind] = pipeline
