@@ -168,3 +168,18 @@ def test_the_best_time_heatmap_shows_its_colour_scale(qapp):
     middle = heatmap.colour(0.5)
     assert any(abs(c.red() - middle.red()) + abs(c.green() - middle.green()) + abs(c.blue() - middle.blue()) <= 6
                for c in legend)  # and the way between
+
+
+def test_the_filters_take_one_row_when_wide_and_two_when_narrow(small_window, qtbot):
+    feed = small_window.pages["feed"]
+
+    def rows() -> int:
+        centres = [w.mapTo(feed, w.rect().center()).y() for w in (feed.search, feed.unseen)]
+        return 1 if abs(centres[0] - centres[1]) < feed.search.height() // 2 else 2
+
+    assert rows() == 2
+    small_window.resize(1500, 800)
+    qtbot.waitUntil(lambda: rows() == 1)
+    small_window.resize(SMALL)
+    qtbot.waitUntil(lambda: rows() == 2)
+    assert small_window.size() == SMALL

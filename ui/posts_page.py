@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from PySide6.QtCore import QByteArray, QDate, QItemSelectionModel, Qt, Signal
+from PySide6.QtCore import QByteArray, QDate, QItemSelectionModel, QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -84,7 +84,7 @@ class PostsPage(QWidget):
             self.filters.addWidget(widget)
         self.filters.setStretch(0, 1)
         # Dates, unseen, order and layout: on the same row when the page is wide enough, else on a second one.
-        self.more_filters = QWidget()
+        self.more_filters = _Squeezable()
         more = QHBoxLayout(self.more_filters)
         more.setContentsMargins(0, 0, 0, 0)
         for widget in (self.dates, self.since, self.until, self.unseen):
@@ -339,6 +339,14 @@ class PostsPage(QWidget):
         if not self.dates.isChecked():
             self.until.setDate(QDate(today.year, today.month, today.day))
             self.since.setDate(QDate(today.year, today.month, today.day).addDays(-7))
+
+
+class _Squeezable(QWidget):
+    """The second group of filters asks for no minimum width, so that the row it sits on never holds the
+    window wider than asked: the page moves it to its own row as soon as it is squeezed."""
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(0, super().minimumSizeHint().height())
 
 
 def _epoch(date: QDate) -> int:
