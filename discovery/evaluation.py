@@ -241,6 +241,7 @@ def evaluate_holdout(world: World, params: RankingParams | None = None, days: in
     followed = ranker.followed[posts["author_id"].to_numpy()]
     scores = {}
     if model.learned:
+        # Both lists on one scale (the models' probabilities): the held-out likes span followed and others.
         scores["tessera"] = np.where(followed, model.probability("feed", features),
                                      model.probability("explore", features))
     seed = {k: features[k].to_numpy() for k in ("comments", "likes", "pagerank", "recency", "affinity")}

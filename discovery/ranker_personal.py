@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import average_precision_score
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from threadpoolctl import threadpool_limits
@@ -28,6 +29,7 @@ from storage import InteractionKind
 MIN_POSITIVES = 20  # fewer than this: nothing is learned, the seed formula ranks
 PRIOR_LIKES = 30  # the seed formula's weight as a prior, in likes (see prior_share)
 WEEK = 7 * DAY
+LIKE_RATE_WEIGHTS = (0.0, 0.25, 0.5, 1.0, 2.0)
 MAX_NEGATIVES = 20_000  # per list, drawn at random: the rest adds time, not accuracy
 # Inverse strength of the L2 penalty. Explore's model learns mostly from other posts than the ones it ranks
 # (the person rarely likes strangers' posts), so it is held closer to simple weights.
@@ -76,6 +78,7 @@ class PersonalModel:
     seconds: float = 0.0
     rows: int = 0
     weights: dict = field(default_factory=dict)  # feature -> standardized coefficient (feed model first)
+    like_rate_weight: float = 0.0  # Feed: weight of the author's like share beside the model (percentiles)
 
     @property
     def learned(self) -> bool:
@@ -87,6 +90,15 @@ class PersonalModel:
         past 300."""
         n = max(self.positives.values())
         return 1.0 if not self.learned else (PRIOR_LIKES / (n + PRIOR_LIKES)) ** 2
+
+    def score(self, kind: str, features: pd.DataFrame) -> np.ndarray:
+        """The learned score of each candidate of one list (Feed: the model's percentile and the author's
+        like share's, as weighed in training; Explore: the model's probability)."""
+        probability = self.probability(kind, features)
+        if kind != "feed" or not self.like_rate_weight or len(features) == 0:
+            return probability
+        weight = self.like_rate_weight
+        return (percentile(probability) + weight * percentile(features["like_rate"].to_numpy())) / (1 + weight)
 
     def probability(self, kind: str, features: pd.DataFrame) -> np.ndarray:
         if self.models.get(kind) is None:
@@ -129,7 +141,7 @@ class PersonalModel:
 def train(data: WorldData, until: int, tau_hours: float = 1e5 / 3600, seed: int = 0) -> PersonalModel:
     """Learn from the person's history before `until` (see the module's description)."""
     started = time.perf_counter()
-    rows, labels, lists = _training_rows(data, until, tau_hours)
+    rows, labels, lists, weeks = _training_rows(data, until, tau_hours)
     events = data.events[data.events["at"] < until]
     counts = {kind: int((events["kind"] == kind).sum()) for kind in (InteractionKind.SAVED, InteractionKind.OPENED)}
     model = PersonalModel({"feed": None, "explore": None}, {"feed": 0, "explore": 0},
@@ -148,11 +160,10 @@ def train(data: WorldData, until: int, tau_hours: float = 1e5 / 3600, seed: int 
         if len(negative) > MAX_NEGATIVES:
             negative = rng.choice(negative, MAX_NEGATIVES, replace=False)
         take = np.concatenate([positive, negative])
-        pipeline = make_pipeline(StandardScaler(), LogisticRegression(C=C[kind], max_iter=2000))
-        with threadpool_limits(1):  # a small problem: threads only wait on each other (and on the window)
-            pipeline.fit(design(rows.iloc[take], kind), labels[take])
-        model.models[kind] = pipeline
+        model.models[kind] = _fit(rows.iloc[take], labels[take], kind)
         model.rows += len(take)
+        if kind == "feed":
+            model.like_rate_weight = _like_rate_weight(rows[mine], labels[mine], weeks[mine])
     kind = "feed" if model.models["feed"] is not None else "explore"
     if model.models[kind] is not None:
         model.weights = dict(zip(INPUTS[kind], model.models[kind][-1].coef_[0].tolist(), strict=True))
@@ -160,8 +171,34 @@ def train(data: WorldData, until: int, tau_hours: float = 1e5 / 3600, seed: int 
     return model
 
 
+def _fit(rows: pd.DataFrame, labels: np.ndarray, kind: str):
+    pipeline = make_pipeline(StandardScaler(), LogisticRegression(C=C[kind], max_iter=2000))
+    with threadpool_limits(1):  # a small problem: threads only wait on each other (and on the window)
+        return pipeline.fit(design(rows, kind), labels)
+
+
+def _like_rate_weight(rows: pd.DataFrame, labels: np.ndarray, weeks: np.ndarray) -> float:
+    """How much the Feed leans on the share of each author's posts the person liked, beside the model:
+    the weight that best ranks the person's likes of the latest week, by a model that has not seen it."""
+    latest = weeks == 0
+    if labels[latest].sum() < 5 or labels[~latest].sum() < MIN_POSITIVES:
+        return 0.0
+    probability = _fit(rows[~latest], labels[~latest], "feed").predict_proba(design(rows[latest], "feed"))[:, 1]
+    model, rate = percentile(probability), percentile(rows.loc[latest, "like_rate"].to_numpy())
+    quality = {w: average_precision_score(labels[latest], model + w * rate) for w in LIKE_RATE_WEIGHTS}
+    return max(LIKE_RATE_WEIGHTS, key=lambda w: (quality[w], -w))
+
+
+def percentile(values: np.ndarray) -> np.ndarray:
+    """Each value's rank among `values`, from 0 (lowest) to 1 (highest); ties share their mean rank."""
+    if len(values) < 2:
+        return np.ones(len(values))
+    return (pd.Series(values).rank(method="average").to_numpy() - 1) / (len(values) - 1)
+
+
 def _training_rows(data: WorldData, until: int, tau_hours: float):
-    """(features, label, "feed" | "explore") of every post in the weeks before `until`."""
+    """(features, label, "feed" | "explore", weeks before the cutoff) of every post in the weeks before
+    `until`."""
     start = data.coverage_start()
     end = until - DAY  # the last day's likes are still coming in: leave it out
     posts = data.posts.reset_index()
@@ -171,7 +208,7 @@ def _training_rows(data: WorldData, until: int, tau_hours: float):
     events = data.events[data.events["at"] < until]
     taken = events["kind"].isin([InteractionKind.SAVED, InteractionKind.OPENED]) & events["post_id"].notna()
     positive |= set(events.loc[taken, "post_id"].astype(np.int64).tolist())
-    frames, labels, lists = [], [], []
+    frames, labels, lists, weeks = [], [], [], []
     week_end = end
     while week_end - WEEK >= start - WEEK / 2:
         week_start = week_end - WEEK
@@ -182,7 +219,9 @@ def _training_rows(data: WorldData, until: int, tau_hours: float):
             labels.append(week["id"].isin(positive).to_numpy())
             followed = data.followed[week["author_id"].to_numpy(np.int64)]
             lists.append(np.where(followed, "feed", "explore"))
+            weeks.append(np.full(len(week), len(frames) - 1))
         week_end = week_start
     if not frames:
-        return None, None, None
-    return (pd.concat(frames, ignore_index=True), np.concatenate(labels), np.concatenate(lists))
+        return None, None, None, None
+    return (pd.concat(frames, ignore_index=True), np.concatenate(labels), np.concatenate(lists),
+            np.concatenate(weeks))

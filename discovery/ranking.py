@@ -355,7 +355,7 @@ class Ranker:
         formula's while the model rests on few likes), with every feature as an `f_` column."""
         candidates = candidates.drop_duplicates("id")
         features = self.features(candidates, params)
-        probability = model.probability(kind, features)
+        probability = model.score(kind, features)
         share = model.prior_share
         if share > 0 and len(candidates):
             seed = combine({k: features[k].to_numpy() for k in FACTORS if kind == "feed" or k != "affinity"},
