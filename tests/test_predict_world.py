@@ -4,9 +4,11 @@ likes grow with followers and with the brightness of the picture, peak in the ev
 
 from __future__ import annotations
 
+import copy
 import io
 import math
 
+import joblib
 import numpy as np
 import pandas as pd
 import pytest
@@ -111,6 +113,45 @@ def test_a_broken_model_file_is_a_sentence(tmp_path):
     with pytest.raises(M.ModelError, match=r"cannot be read .* it will be retrained\.$"):
         M.load(path)
     assert M.load(tmp_path / "absent.joblib") is None
+
+
+def older_files(model: M.LikeModel) -> dict[str, object]:
+    """What older Tessera wrote: the bare model object without a format, with one calibration margin and
+    without the level's own feature list; a file of the previous format; and the current format holding a
+    model whose calibration is shaped as older code shaped it (the crash once seen in the Predict tab)."""
+    bare = copy.copy(model)
+    vars(bare).update(calibration=0.2, version=2)
+    del vars(bare)["level_features"]
+    reshaped = copy.copy(model)
+    reshaped.calibration = 0.2
+    return {"bare object": bare, "previous format": {"format": M.VERSION - 1, "model": copy.copy(model)},
+            "older shape": {"format": M.VERSION, "model": reshaped}}
+
+
+def test_a_model_saved_by_older_code_is_set_aside_with_a_sentence_and_retrained(trained, tmp_path):
+    _, model = trained
+    world = build_world(tmp_path)
+    try:
+        path = PR.model_file(world)
+        path.parent.mkdir(parents=True)
+        for kind, saved in older_files(model).items():
+            joblib.dump(saved, path)
+            with pytest.raises(M.ModelError, match=r"^The saved like model .* it will be retrained\.$"):
+                M.load(path)
+            report = PR.Predictor.for_world(world).predict("1000", [picture(np.random.default_rng(5), 0.5)],
+                                                           when=NOW)
+            assert not report.has_model, kind
+            assert report.warnings[0].endswith("it will be retrained.")
+            assert report.warnings[1].startswith("No like model yet")
+        said = []
+        retrained = PR.ensure_model(world, progress=said.append)
+        assert said[0].stage.startswith("The saved like model") and said[0].stage.endswith("retrained.")
+        assert retrained is not None and M.load(path).trained_at == retrained.trained_at
+        report = PR.Predictor.for_world(world).predict("1000", [picture(np.random.default_rng(5), 0.5)],
+                                                       when=NOW)
+        assert report.has_model and report.candidates[0].likes > 0
+    finally:
+        world.close()
 
 
 def test_eight_candidates_are_ranked_with_intervals_and_contributions(trained):

@@ -288,6 +288,8 @@ def run_predict(args) -> int:
                              "source": s.source} for s in suggestions]})
         return code
     if not report.has_model:
+        if predictor.model_note:
+            print(predictor.model_note)
         print("No like model yet for this world: train it with `python -m discovery train-likes` (or open the "
               "Predict tab). Until then no picture gets a prediction of its own.")
         if usual:

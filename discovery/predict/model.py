@@ -17,7 +17,7 @@ from __future__ import annotations
 import os
 import warnings
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 
 import joblib
@@ -30,7 +30,7 @@ from discovery import settings
 from discovery.predict import features as F
 from discovery.progress import CancelToken, Progress, ProgressEvent, no_progress
 
-VERSION = 2
+VERSION = 3  # the saved file's format: raise it whenever LikeModel or a part it holds changes shape
 LOW, HIGH = 0.1, 0.9  # the 80% interval
 LITTLE_HISTORY = 5  # fewer earlier posts than this: a warning and a wider interval
 MIN_TRAINING_POSTS = 30
@@ -205,7 +205,6 @@ class LikeModel:
     horizon_days: float = 7.0
     seed: int = 0
     evaluation: dict | None = None
-    version: int = VERSION
 
     def _content(self, X: pd.DataFrame) -> np.ndarray:
         return np.zeros(len(X)) if self.content is None else self.content.predict(X)
@@ -356,25 +355,46 @@ def model_path(world_directory: Path) -> Path:
 
 
 def save(model: LikeModel, path: Path) -> None:
-    """Write atomically: a crash leaves the previous model in place."""
+    """Write atomically, with the format version: a crash leaves the previous model in place."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + f".{os.getpid()}.tmp")
-    joblib.dump(model, tmp, compress=3)
+    joblib.dump({"format": VERSION, "model": model}, tmp, compress=3)
     os.replace(tmp, path)
 
 
 def load(path: Path) -> LikeModel | None:
-    """The saved model, or None when there is none or it was written by another version of Tessera."""
+    """The saved model, or None when there is none. A file that cannot be read, was written in another
+    format or does not work with this code raises ModelError with a sentence: the model is then retrained."""
     if not path.exists():
         return None
     try:
-        model = joblib.load(path)
+        saved = joblib.load(path)
     except Exception as exc:  # unpickling fails in many ways when versions differ; retrain then
         raise ModelError(f"The saved like model {path} cannot be read ({type(exc).__name__}); "
                          "it will be retrained.") from None
-    if not isinstance(model, LikeModel) or getattr(model, "version", None) != VERSION:
-        return None
+    if not isinstance(saved, dict) or saved.get("format") != VERSION or not isinstance(saved.get("model"),
+                                                                                         LikeModel):
+        raise ModelError(f"The saved like model {path} was written by another version of Tessera; "
+                         "it will be retrained.")
+    model = saved["model"]
+    try:
+        _check(model)
+    except Exception as exc:
+        raise ModelError(f"The saved like model {path} does not work with this version of Tessera "
+                         f"({type(exc).__name__}); it will be retrained.") from None
     return model
+
+
+def _check(model: LikeModel) -> None:
+    """Raise unless every part is there and a prediction runs (a file can match the format and still hold
+    parts that older or newer code shaped differently)."""
+    missing = [f.name for f in fields(model) if f.name not in vars(model)]
+    if missing:
+        raise AttributeError(", ".join(missing))
+    row = pd.DataFrame([model.reference]).reindex(columns=model.features)
+    point, low, high = model.residuals(row, np.array([True]))
+    if not (np.isfinite(point).all() and (low <= point).all() and (point <= high).all()):
+        raise ValueError("a prediction outside its interval")
 
 
 def posts_with_likes(store) -> int:

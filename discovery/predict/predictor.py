@@ -101,16 +101,19 @@ class Predictor:
     now: Callable[[], int]  # the world's clock
     images: object | None = None  # storage.ImageCache: pictures of stored posts
     pixel_cache: F.PixelCache = field(default_factory=lambda: F.PixelCache(None))
+    model_note: str | None = None  # why a saved model was set aside (it is retrained)
 
     @classmethod
     def for_world(cls, world, model: M.LikeModel | None = None) -> Predictor:
-        """With the world's saved model (None when not trained yet; predictions then use the baseline)."""
+        """With the world's saved model (None when not trained yet, or when the saved one cannot be used:
+        predictions then use the baseline, and model_note says why)."""
+        note = None
         if model is None:
             try:
                 model = M.load(model_file(world))
-            except M.ModelError:
-                model = None
-        return cls(world.store, model, world.now, world.images, F.PixelCache(pixel_cache_file(world)))
+            except M.ModelError as exc:
+                note = str(exc)
+        return cls(world.store, model, world.now, world.images, F.PixelCache(pixel_cache_file(world)), note)
 
     def account_posts(self, account_pk: str, before: int | None = None) -> pd.DataFrame:
         account_id = self.store.account_id(account_pk)
@@ -164,6 +167,8 @@ class Predictor:
         if len(past):
             low, high = _empirical_interval(past, base[0])
             usual = (float(np.expm1(base[0])), float(max(np.expm1(low), 0.0)), float(np.expm1(high)))
+        if model is None and self.model_note:
+            warnings.append(self.model_note)
         if model is None:
             warnings.append("No like model yet: it has not been trained on this world, so no picture has a "
                             "prediction of its own. " + (
@@ -415,8 +420,9 @@ def ensure_model(world, progress: Progress = no_progress, cancel: CancelToken | 
     world has too few posts to train one."""
     try:
         model = M.load(model_file(world))
-    except M.ModelError:
+    except M.ModelError as exc:
         model = None
+        progress(ProgressEvent(str(exc), 0, None))
     if not M.retrain_due(model, world.store, min_new_posts):
         return model
     try:
