@@ -10,3 +10,5 @@ Modules, each importable alone:
     hashtags    hashtag suggestions (HashtagIndex) and the best-time heatmap
     commands    evaluate-likes, train-likes, predict-likes, best-time
 """
+
+MAX_CANDIDATES = 8  # pictures per prediction (here so that `predict-likes --help` names it without numpy)

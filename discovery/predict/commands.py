@@ -7,18 +7,16 @@ import json
 import math
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from discovery import paths, text
-from discovery import world as worlds
 from discovery.cli import CommandError
-from discovery.predict import evaluate as E
-from discovery.predict import features as F
-from discovery.predict import hashtags as H
-from discovery.predict import model as M
-from discovery.predict import predictor as PR
-from discovery.predict import table as T
+from discovery.predict import MAX_CANDIDATES
 from discovery.progress import TerminalProgress
+
+if TYPE_CHECKING:  # the model, the store and their libraries load when a command runs, not for --help
+    from discovery.world import World
 
 NO_MODEL = 3  # predict-likes' exit code while the world has no like model yet
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -57,7 +55,7 @@ def register(subparsers, common) -> None:
     p.set_defaults(run=run_train)
 
     p = subparsers.add_parser("predict-likes", parents=[common], help="predict likes for candidate pictures")
-    p.add_argument("images", nargs="+", metavar="IMAGE", help=f"1 to {PR.MAX_CANDIDATES} picture files")
+    p.add_argument("images", nargs="+", metavar="IMAGE", help=f"1 to {MAX_CANDIDATES} picture files")
     p.add_argument("--account", help="username or pk (default: me)")
     p.add_argument("--caption", default="", help="the caption, hashtags included")
     p.add_argument("--when", help="posting time, ISO 8601 (default: now)")
@@ -75,7 +73,9 @@ def register(subparsers, common) -> None:
 # --- helpers -----------------------------------------------------------------------------------------------
 
 
-def open_world(args) -> worlds.World:
+def open_world(args) -> World:
+    from discovery import world as worlds
+
     root = paths.data_dir(args.data_dir)
     name = worlds.current_name(root)
     if not worlds.exists(root, name):
@@ -84,7 +84,7 @@ def open_world(args) -> worlds.World:
     return worlds.World.open(root, name)
 
 
-def resolve_account(world: worlds.World, account: str | None) -> str:
+def resolve_account(world: World, account: str | None) -> str:
     if not account:
         me = world.store.me()
         if me is None:
@@ -138,6 +138,8 @@ def run_demo_pick(args, progress) -> dict:
     import numpy as np
 
     from discovery.demo import DemoConfig, ensure_demo_world
+    from discovery.predict import evaluate as E
+    from discovery.predict import predictor as PR
 
     if args.seeds < 1:
         raise CommandError("--seeds must be at least 1.")
@@ -165,6 +167,12 @@ def run_demo_pick(args, progress) -> dict:
 
 
 def run_evaluate(args) -> int:
+    from discovery.predict import evaluate as E
+    from discovery.predict import features as F
+    from discovery.predict import model as M
+    from discovery.predict import predictor as PR
+    from discovery.predict import table as T
+
     progress = TerminalProgress()
     if args.demo_pick:
         report = run_demo_pick(args, progress)
@@ -218,6 +226,10 @@ def run_evaluate(args) -> int:
 
 
 def run_train(args) -> int:
+    from discovery.predict import evaluate as E
+    from discovery.predict import model as M
+    from discovery.predict import predictor as PR
+
     world = open_world(args)
     try:
         model = PR.train_world(world, TerminalProgress(), seed=args.seed)
@@ -253,6 +265,9 @@ def _parse_when(value: str | None) -> int | None:
 
 
 def run_predict(args) -> int:
+    from discovery.predict import hashtags as H
+    from discovery.predict import predictor as PR
+
     when = _parse_when(args.when)
     world = open_world(args)
     try:
@@ -324,6 +339,8 @@ def run_predict(args) -> int:
 
 
 def run_best_time(args) -> int:
+    from discovery.predict import hashtags as H
+
     if args.timezone:
         try:
             ZoneInfo(args.timezone)

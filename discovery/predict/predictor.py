@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from discovery import settings
+from discovery.predict import MAX_CANDIDATES
 from discovery.predict import evaluate as E
 from discovery.predict import features as F
 from discovery.predict import model as M
@@ -27,7 +28,6 @@ from discovery.predict import pixels as P
 from discovery.predict import table as T
 from discovery.progress import CancelToken, Progress, ProgressEvent, no_progress
 
-MAX_CANDIDATES = 8
 MAX_PICTURES = settings.declare(
     "predict.max_pictures", int, 200, "Pictures to add for training",
     "Training measures the pictures already on disk, and draws or fetches pictures for up to this many more "
