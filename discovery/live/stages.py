@@ -2,8 +2,9 @@
 writes the page and the cursor past it in one transaction (`engine.page`), and goes on until done.
 
 Remembered across runs (sync_state, JSON): `live.checked` when each account's posts were last read,
-`live.listed` when its follow list was, `live.unavailable` accounts found private or gone, `live.hashtags`
-when each hashtag was read. A later run asks only for what is due: an account is re-read about as often as it
+`live.listed` when its follow list was, `live.deferred` the lists and posts a stage left unread when it
+stopped by value, `live.unavailable` accounts found private or gone, `live.hashtags` when each hashtag was
+read. A later run asks only for what is due: an account is re-read about as often as it
 posts, a follow list once a month, a hashtag once a day.
 
 The order is by value: the home timeline first (many followed accounts' posts a request: a ranked Feed in
@@ -271,27 +272,27 @@ def stage_near(engine: SyncEngine) -> None:
     def plan() -> list[str]:
         near = value.near_accounts(engine, value.follow_graph(engine), engine.settings.get("sync.near_accounts"),
                                    _skipped(engine))
-        return _due(engine, near)
+        return _due(engine, near, engine.state("deferred").get("posts"))
 
-    _posts_of_accounts(engine, plan, measure=value.explore_top, size=value.TOP_POSTS)
+    _posts_of_accounts(engine, plan, measure=value.explore_top, size=value.TOP_POSTS, kind="posts")
 
 
 def _posts_of_accounts(engine: SyncEngine, plan: Callable[[], list[str]],
-                       measure: Callable[[SyncEngine], list[str]] | None = None, size: int = 0) -> None:
+                       measure: Callable[[SyncEngine], list[str]] | None = None, size: int = 0,
+                       kind: str = "") -> None:
     store = engine.store
     by_value = measure is not None and engine.settings.get("sync.stop_by_value")
     cursor = engine.cursor()
     if cursor is None:
-        cursor = {"accounts": plan(), "i": 0, "max_id": "", "pages": 0}
-        if by_value:
-            cursor.update(top=measure(engine), looked=0)
+        cursor = {"accounts": plan(), "i": 0, "max_id": "", "pages": 0, "looked": 0,
+                  "top": measure(engine) if by_value else []}
         with engine.page(cursor):
             pass
     window = engine.started - engine.settings.get("sync.recent_days") * DAY
     checked = engine.state("checked")
     while cursor["i"] < len(cursor["accounts"]):
         if by_value and cursor["i"] - cursor["looked"] >= value.CHECK_EVERY and not cursor["max_id"]:
-            cursor = _look(engine, cursor, measure(engine), size)
+            cursor = _look(engine, cursor, measure(engine), size, kind)
             continue
         pk = cursor["accounts"][cursor["i"]]
         try:
@@ -325,17 +326,21 @@ def _posts_of_accounts(engine: SyncEngine, plan: Callable[[], list[str]],
         engine.emit(cursor["i"], len(cursor["accounts"]), f"{engine.new_posts:,} posts so far")
 
 
-def _look(engine: SyncEngine, cursor: dict, top: list[str], size: int, order: list[str] | None = None) -> dict:
-    """Compare the top of the list with the last look; when it barely moved, end the stage's worklist.
-    `order`, when given, is the new order of the accounts still to read. Written as its own step: the
-    look is a function of the store, so a resumed sync takes the same one."""
+def _look(engine: SyncEngine, cursor: dict, top: list[str], size: int, kind: str,
+          order: list[str] | None = None) -> dict:
+    """Compare the top of the list with the last look; when it barely moved, end the stage's worklist and
+    remember the accounts left unread as deferred (`kind`: their "lists" or their "posts"), to be weighed
+    again when a read of them would be due. `order`, when given, is the new order of the accounts still to
+    read. Written as its own step: the look is a function of the store, so a resumed sync takes the same."""
     i = cursor["i"]
     rest = cursor["accounts"][i:] if order is None else order
+    deferred = engine.state("deferred")
     if value.steady(cursor["top"], top, size):
+        deferred[kind] = {**deferred.get(kind, {}), **dict.fromkeys(rest, engine.started)}
         rest = []
     cursor = {**cursor, "accounts": cursor["accounts"][:i] + rest, "top": top, "looked": i}
     with engine.page(cursor):
-        pass
+        engine.set_state("deferred", deferred)
     return cursor
 
 
@@ -366,9 +371,10 @@ def _followed(engine: SyncEngine) -> list[str]:
     return [pk for pk in accounts["pk"] if pk not in skipped and not pk.startswith("u:")]
 
 
-def _due(engine: SyncEngine, pks: list[str]) -> list[str]:
-    """The accounts whose posts are due a re-read: never read, or read longer ago than they usually post."""
-    checked = engine.state("checked")
+def _due(engine: SyncEngine, pks: list[str], deferred: dict | None = None) -> list[str]:
+    """The accounts whose posts are due a re-read: never read, or read longer ago than they usually post.
+    An account `deferred` (left unread when a stage stopped by value) counts as read then."""
+    checked = {**(deferred or {}), **engine.state("checked")}
     if not checked:
         return pks
     store, now = engine.store, engine.started
@@ -400,7 +406,7 @@ def stage_circle(engine: SyncEngine) -> None:
     by_value = engine.settings.get("sync.stop_by_value")
     cursor = engine.cursor()
     if cursor is None:
-        listed = engine.state("listed")
+        listed = {**engine.state("deferred").get("lists", {}), **engine.state("listed")}
         stale = engine.started - engine.settings.get("sync.follows_refresh_days") * DAY
         graph = value.follow_graph(engine)
         due = [pk for pk in _followed(engine) if listed.get(pk, 0) < stale]
@@ -414,7 +420,7 @@ def stage_circle(engine: SyncEngine) -> None:
             graph = value.follow_graph(engine)
             top = value.near_accounts(engine, graph, value.TOP_ACCOUNTS, set())
             order = value.closest_first(engine, cursor["accounts"][cursor["i"]:], graph)
-            cursor = _look(engine, cursor, top if by_value else [], value.TOP_ACCOUNTS, order)
+            cursor = _look(engine, cursor, top if by_value else [], value.TOP_ACCOUNTS, "lists", order)
             continue
         pk = cursor["accounts"][cursor["i"]]
         cursor = {**cursor, "i": cursor["i"] + 1}

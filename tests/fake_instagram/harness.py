@@ -135,7 +135,7 @@ def snapshot(root: Path, username: str) -> dict:
             tagged = rows("SELECT p.pk FROM tagged_in t JOIN posts p ON p.id = t.post_id")
             tags = rows("SELECT p.pk, h.tag FROM post_hashtags h JOIN posts p ON p.id = h.post_id")
             states = dict(rows("SELECT stage, cursor FROM sync_state WHERE stage IN "
-                               "('live.checked', 'live.listed', 'live.unavailable', 'live.hashtags')"))
+                               "('live.checked', 'live.listed', 'live.deferred', 'live.unavailable', 'live.hashtags')"))
         finally:
             conn.close()
         pks = dict(zip(opened.store.accounts_frame()["id"], opened.store.accounts_frame()["pk"], strict=True))
