@@ -4,6 +4,7 @@ other like commands) run through the real command line."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -126,7 +127,15 @@ def test_the_like_commands_on_a_world(run, data_dir, tmp_path):
 
     code, out, err = run("train-likes", "--data-dir", data_dir)
     assert code == 0, err
-    assert out.startswith("trained on 114 posts of 9 accounts")
+    assert out.startswith("Trained on 114 posts of 9 accounts")
+    # In words; the metric names only behind --json.
+    assert re.search(r"typical error: \d+% of the likes", out)
+    assert re.search(r"own posts in the right order \d+% of the time", out)
+    assert re.search(r"\d+% of actual counts fall within the predicted range", out)
+    assert not re.search(r"mape|mdape|pairwise|coverage80", out)
+    code, out, err = run("train-likes", "--data-dir", data_dir, "--json")
+    assert code == 0, err
+    assert {"mape", "mdape", "pairwise", "coverage80"} <= set(json.loads(out)["evaluation"]["model"])
 
     images = []
     for i, level in enumerate((0.1, 0.9)):
@@ -141,10 +150,26 @@ def test_the_like_commands_on_a_world(run, data_dir, tmp_path):
     assert {h["tag"] for h in result["hashtags"]} == set(VOCABULARY) - {"sun"}  # all the store's others
     code, out, _ = run("predict-likes", "--data-dir", data_dir, images[0])
     assert code == 0 and out.splitlines()[1].startswith("  1. candidate0.jpg:")
+    lines = out.splitlines()
+    tags = lines[lines.index("Hashtags to try, with how many posts in this world carry each and their usual "
+                             "likes:") + 1:]
+    assert len(tags) == len(VOCABULARY)
+    assert all(re.fullmatch(r"  #\w+ +on +\d+ posts?, usually [\d.]+k? likes", line) for line in tags)
 
     code, out, _ = run("best-time", "--data-dir", data_dir, "--account", "user2", "--timezone", "UTC",
                        "--json")
     assert code == 0 and len(json.loads(out)["lift"]) == 7
+    code, out, _ = run("best-time", "--data-dir", data_dir, "--account", "user2", "--timezone", "UTC")
+    lines = out.splitlines()
+    header = lines.index("       00-03  03-06  06-09  09-12  12-15  15-18  18-21  21-24")
+    rows = lines[header + 1:header + 8]
+    assert [row[:3] for row in rows] == ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+    # Aligned under the header: one cell of 7 characters per block of hours.
+    assert all(len(row) == len(lines[header]) == 5 + 8 * 7 for row in rows)
+    assert all(re.fullmatch(r" +[-+]\d+%", row[i:i + 7]) for row in rows for i in range(5, len(row), 7))
+    best = lines[lines.index("Best hours to post:") + 1:][:3]
+    assert all(re.fullmatch(r"  \w+day +\d\d:00  (\d+% (more|fewer) likes than usual|as many likes as usual)",
+                            line) for line in best)
     code, _, err = run("best-time", "--data-dir", data_dir, "--timezone", "Mars/Olympus")
     assert code == 1 and "not a time zone name" in err
     code, _, err = run("predict-likes", "--data-dir", data_dir, images[0], "--account", "nobody")

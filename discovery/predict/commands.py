@@ -20,6 +20,7 @@ if TYPE_CHECKING:  # the model, the store and their libraries load when a comman
 
 NO_MODEL = 3  # predict-likes' exit code while the world has no like model yet
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
 def register(subparsers, common) -> None:
@@ -51,7 +52,8 @@ def register(subparsers, common) -> None:
     p = subparsers.add_parser("train-likes", parents=[common],
                               help="train and save the current world's like model")
     p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--json", action="store_true", help="print the model's summary as JSON")
+    p.add_argument("--json", action="store_true", help="print the model's summary and its exact test metrics "
+                   "(mape, mdape, pairwise, coverage80 …) as JSON")
     p.set_defaults(run=run_train)
 
     p = subparsers.add_parser("predict-likes", parents=[common], help="predict likes for candidate pictures")
@@ -241,11 +243,14 @@ def run_train(args) -> int:
     if args.json:
         _dump(summary)
     else:
-        print(f"trained on {summary['posts']:,} posts of {summary['authors']:,} accounts, "
+        print(f"Trained on {summary['posts']:,} posts of {summary['authors']:,} accounts, "
               f"{len(summary['features'])} features; saved to {PR.model_file(world)}")
+        print()
         if model.evaluation:
-            print()
-            print(E.format_table(model.evaluation))
+            print("\n".join(E.in_words(model.evaluation)))
+            print("The exact metrics: train-likes --json.")
+        else:
+            print("Too few posts to test it on posts it had not seen.")
     return 0
 
 
@@ -330,8 +335,13 @@ def run_predict(args) -> int:
         print(f"  {c.rank}. {c.name}: {text.compact(c.likes)} likes (80%: {text.compact(c.low)}–"
               f"{text.compact(c.high)})" + (f"  [{why}]" if why else ""))
     if suggestions:
-        print("hashtags: " + "  ".join(f"#{s.tag} ({s.posts}, ~{text.compact(s.typical_likes)})"
-                                       for s in suggestions))
+        print("Hashtags to try, with how many posts in this world carry each and their usual likes:")
+        width = max(len(s.tag) for s in suggestions) + 1
+        counts = [text.plural(s.posts, "post") for s in suggestions]
+        for s, count in zip(suggestions, counts, strict=True):
+            likes = "no like counts" if s.typical_likes != s.typical_likes else \
+                f"usually {text.compact(s.typical_likes)} likes"
+            print(f"  #{s.tag:<{width}} on {count:>{max(map(len, counts))}}, {likes}")
     return code
 
 
@@ -357,11 +367,36 @@ def run_best_time(args) -> int:
                "own_posts": times.own_posts.tolist(), "all_posts": times.all_posts,
                "best": [{"weekday": w, "hour": h, "lift": v} for w, h, v in times.best]})
         return 0
-    print(f"likes relative to usual, by weekday and hour ({times.timezone}); "
-          f"{int(times.own_posts.sum())} own posts, {times.all_posts} in all")
-    print("      " + "".join(f"{h:>4}" for h in range(0, 24, 2)))
-    for w in range(7):
-        print(f"{WEEKDAYS[w]:<6}" + "".join(f"{times.lift[w, h]:4.2f}"[:4].rjust(4) for h in range(0, 24, 2)))
-    print("best: " + ", ".join(f"{WEEKDAYS[w]} {h:02d}:00 (x{v:.2f})" for w, h, v in times.best))
+    for line in best_time_lines(times):
+        print(line)
     return 0
 
+
+HOUR_BLOCK = 3  # hours per column of best-time's table
+
+
+def best_time_lines(times) -> list[str]:
+    """The weekday x hour grid as a table a person can read: weekdays down, the day in blocks of three hours
+    across, each cell the likes against the account's usual; then the best hours in words."""
+    own = int(times.own_posts.sum())
+    lines = [f"How many more (+) or fewer (-) likes than the account's usual post draws, by weekday and time "
+             f"of day ({times.timezone}):", ""]
+    blocks = range(0, 24, HOUR_BLOCK)
+    lines.append("     " + "".join(f"  {h:02d}-{h + HOUR_BLOCK:02d}" for h in blocks))
+    for w in range(7):
+        cells = (f"{(times.lift[w, h:h + HOUR_BLOCK].mean() - 1) * 100:+.0f}%" for h in blocks)
+        lines.append(f"{WEEKDAYS[w]:<5}" + "".join(f"{c:>7}" for c in cells))
+    lines.append("")
+    lines.append("Best hours to post:")
+    lines += [f"  {DAYS[w]:<9} {h:02d}:00  {_against_usual(v)}" for w, h, v in times.best]
+    source = (f"{text.plural(own, 'post')} of this account" if own else "no posts of this account")
+    lines.append(f"From {source} and {text.plural(times.all_posts, 'post')} in all, counted once settled; "
+                 "the hour-by-hour figures: best-time --json.")
+    return lines
+
+
+def _against_usual(lift: float) -> str:
+    percent = round((lift - 1) * 100)
+    if percent == 0:
+        return "as many likes as usual"
+    return f"{abs(percent)}% {'more' if percent > 0 else 'fewer'} likes than usual"

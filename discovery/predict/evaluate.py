@@ -208,6 +208,31 @@ def pick_summary(picked: np.ndarray, best: np.ndarray, hits: np.ndarray, seeds: 
                      "seeds": seeds, "candidates": candidates, "trials": int(len(gains))}}
 
 
+def in_words(report: dict) -> list[str]:
+    """An evaluation report for a person: how far off a typical prediction is, how often an account's own
+    posts come out in the right order, and how often the range holds the actual count (the exact metrics
+    are the report itself)."""
+    model, usual = report["model"], report["age_baseline"]
+
+    def pct(value: float) -> str:
+        return "–" if value != value else f"{value * 100:.0f}%"
+
+    lines = [f"Tested on each account's {TEST_POSTS} newest posts, which training did not see "
+             f"({report['n_test']:,} posts of {report['n_authors']:,} accounts):",
+             f"  typical error: {pct(model['mdape'])} of the likes (half the predictions are closer; on average "
+             f"{pct(model['mape'])})",
+             f"    (guessing each account's usual likes instead: {pct(usual['mdape'])})",
+             f"  puts an account's own posts in the right order {pct(model['pairwise'])} of the time "
+             "(a coin toss: 50%)",
+             f"  {pct(model['coverage80'])} of actual counts fall within the predicted range (it aims at 80%)"]
+    settled = report.get("settled", {})
+    if "model" in settled and settled["n"] != report["n_test"]:
+        lines.append(f"  counted {settled['days']:g} or more days after posting ({settled['n']:,} posts): typical "
+                     f"error {pct(settled['model']['mdape'])}, right order {pct(settled['model']['pairwise'])}"
+                     " of the time")
+    return lines
+
+
 def format_table(report: dict) -> str:
     """The report as a small text table: one row per metric; baseline, age-aware baseline and model side by
     side, for all test posts and for those counted once settled."""
