@@ -20,6 +20,7 @@ from __future__ import annotations
 import heapq
 import threading
 from collections import Counter, deque
+from collections.abc import Callable
 from dataclasses import dataclass, fields, replace
 
 import numpy as np
@@ -192,8 +193,15 @@ class Ranker:
     trained on first use (`personal`), again after RETRAIN_EVERY new actions, and by `retrain()`."""
 
     def __init__(self, store: Store, now: int, warm_start: np.ndarray | None = None,
-                 history_until: int | None = None):
+                 history_until: int | None = None, background_training: bool = False):
         self.store = store
+        # With background_training, a learned ranking asked for before the model is ready is ranked by the
+        # seed formula (its Ranking.mode says "seed") while a thread trains; `on_trained(model)` is then
+        # called on that thread, e.g. to rank again.
+        self.background_training = background_training
+        self.on_trained: Callable[[PersonalModel], None] | None = None
+        self._training: threading.Thread | None = None
+        self._start_lock = threading.Lock()
         self.now = now
         self.history_until = int(history_until) if history_until is not None else None
         self._last_pagerank = warm_start  # the last PageRank vector: the next one converges from there
@@ -343,8 +351,33 @@ class Ranker:
             history = self._history
         return feature_frame(posts, data, history, self.now, params.tau_hours)
 
+    @property
+    def trained(self) -> bool:
+        """Whether the learned model is ready (ranking in learned mode will not wait for training)."""
+        return self._personal is not None
+
+    def _trained_now(self, model: PersonalModel) -> None:
+        if self.on_trained is not None:
+            self.on_trained(model)
+
+    def train_in_background(self, done: Callable[[PersonalModel], None] | None = None) -> threading.Thread:
+        """Train the learned model, if it is missing or stale, on a daemon thread; `done(model)` follows there."""
+        def run() -> None:
+            model = self.personal
+            if done is not None:
+                done(model)
+
+        thread = threading.Thread(target=run, name="tessera-ranker-training", daemon=True)
+        thread.start()
+        return thread
+
     def _learned(self, params: RankingParams) -> PersonalModel | None:
         if params.effective_mode() != "learned":
+            return None
+        if self.background_training and self._personal is None:
+            with self._start_lock:  # not self._lock: the training thread holds that one while it trains
+                if self._training is None or not self._training.is_alive():
+                    self._training = self.train_in_background(self._trained_now)
             return None
         model = self.personal
         return model if model.learned else None

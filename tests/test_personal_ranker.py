@@ -136,3 +136,14 @@ def test_actions_after_the_ranker_was_built_still_count(world):
     ranker.reload_interactions()
     assert first.pk not in set(ranker.feed().frame["pk"])
     assert ranker.cutoff > later and ranker.retrain().saves == 1
+
+
+def test_background_training_ranks_by_the_seed_formula_until_the_model_is_ready(world):
+    ranker = Ranker(world.store, world.now(), background_training=True)
+    ready = []
+    ranker.on_trained = ready.append
+    first = ranker.feed()
+    assert first.mode == "seed"  # asked before the model was ready: the seed formula ranked
+    ranker._training.join(timeout=60)
+    assert ranker.trained and ready and ready[0].learned
+    assert ranker.feed().mode == "learned"
