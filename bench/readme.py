@@ -98,7 +98,7 @@ def stamp(extra: str = "") -> str:
 
 def ranking_section() -> str:
     [result] = run_json(["-m", "discovery", "evaluate-ranking", "--seeds", str(RANKING_SEEDS), "--regimes", "all",
-                         "--json"])
+                         "--fresh", "--json"])
     parts = [stamp(f"mean ± sd over demo worlds of seeds 1–{RANKING_SEEDS}, precision@20 and NDCG@20 against "
                    "each world's hidden taste")]
     for regime, found in result["regimes"].items():
@@ -172,10 +172,10 @@ SECTIONS: dict[str, Callable[[], str | None]] = {
 
 
 def replace_section(text: str, name: str, body: str) -> str:
-    pattern = re.compile(rf"(<!-- figures:{name} -->\n).*?(\n<!-- /figures:{name} -->)", re.DOTALL)
+    pattern = re.compile(rf"(<!-- figures:{name} -->\n).*?(<!-- /figures:{name} -->)", re.DOTALL)
     if not pattern.search(text):
         raise SystemExit(f"README has no <!-- figures:{name} --> … <!-- /figures:{name} --> markers")
-    return pattern.sub(lambda m: m.group(1) + body + m.group(2), text)
+    return pattern.sub(lambda m: m.group(1) + body + "\n" + m.group(2), text)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -183,16 +183,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", nargs="+", choices=sorted(SECTIONS), help="refresh only these sections")
     parser.add_argument("--dry-run", action="store_true", help="print the sections instead of writing README")
     args = parser.parse_args(argv)
-    text = README.read_text(encoding="utf-8")
     for name in args.only or SECTIONS:
         body = SECTIONS[name]()
         if body is None:
             continue
         if args.dry_run:
             print(f"<!-- figures:{name} -->\n{body}\n<!-- /figures:{name} -->\n")
-        else:
-            text = replace_section(text, name, body)
-            README.write_text(text, encoding="utf-8")  # after each section: a later failure keeps the earlier
+        else:  # section by section: a later failure keeps the earlier ones
+            text = replace_section(README.read_text(encoding="utf-8"), name, body)
+            README.write_text(text, encoding="utf-8")
     return 0
 
 

@@ -16,6 +16,11 @@ REAL_DATA = REPO.parent / "shared" / "data"  # only tests marked realdata may re
 
 
 def pytest_collection_modifyitems(config, items):
+    _skip_realdata_without_the_data(items)
+    _leave_out_qt_without_pytest_qt(config, items)
+
+
+def _skip_realdata_without_the_data(items) -> None:
     if REAL_DATA.is_dir():
         return
     skip = pytest.mark.skip(reason=f"realdata: the public data set is not at {REAL_DATA}")
@@ -81,7 +86,7 @@ def _qt_off(config) -> bool:
     return not plugins.hasplugin("pytest-qt") or plugins.is_blocked("pytestqt")
 
 
-def pytest_collection_modifyitems(config, items):
+def _leave_out_qt_without_pytest_qt(config, items) -> None:
     """Without pytest-qt, the tests that need a Qt application are left out, and the summary says so."""
     if not _qt_off(config):
         return
