@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -16,6 +18,9 @@ from discovery.ranking import Ranker, Ranking, RankingParams
 from discovery.settings import Settings
 from discovery.world import World
 from storage import Interaction, InteractionKind, MediaType
+
+if TYPE_CHECKING:
+    from discovery.ranker_personal import PersonalModel
 
 log = logging.getLogger(__name__)
 
@@ -62,21 +67,61 @@ class PostDetail:
     url: str | None
 
 
-class Browser:
-    """One world as the window sees it: a Ranker, the settings, the person's actions."""
+LEARNING_NOTE = "Ranking with the seed formula while Tessera learns from your likes…"
+SEED_NOTE = ("Ranked by the seed formula: closeness × recency × comments × likes × how often you liked the "
+             "author, each counted once.")
+MANUAL_NOTE = "Ranked by the seed formula's factors, each switched on or off and weighted by you below."
 
-    def __init__(self, world: World, settings: Settings | None = None):
+
+class Browser:
+    """One world as the window sees it: a Ranker, the settings, the person's actions.
+
+    With `background_training`, a learned ranking never waits for the model: the seed formula ranks until it
+    is trained (after the first ranking, a reload, or many new actions), then `on_trained(model)` is called
+    on the training thread (the window relays it to the GUI thread and ranks again)."""
+
+    def __init__(self, world: World, settings: Settings | None = None, background_training: bool = False):
         self.world = world
         self.settings = settings or Settings(paths.settings_path(world.directory.parent.parent))
-        self.ranker = Ranker(world.store, world.now())
+        self.background_training = background_training
+        self.on_trained: Callable[[PersonalModel], None] | None = None
+        self.ranker = self._ranker()
+
+    def _ranker(self, warm_start: np.ndarray | None = None) -> Ranker:
+        ranker = Ranker(self.world.store, self.world.now(), warm_start=warm_start,
+                        background_training=self.background_training)
+        ranker.on_trained = lambda model: self._trained(ranker, model)
+        return ranker
+
+    def _trained(self, ranker: Ranker, model: PersonalModel) -> None:
+        if ranker is self.ranker and self.on_trained is not None:  # a replaced Ranker's model is not shown
+            self.on_trained(model)
 
     def params(self) -> RankingParams:
         return RankingParams.from_settings(self.settings)
 
+    @property
+    def learning(self) -> bool:
+        """Whether the seed formula ranks now only because the learned model is still training."""
+        return (self.background_training and self.params().effective_mode() == "learned"
+                and not self.ranker.trained)
+
+    def ranking_note(self) -> str:
+        """What ranks the lists, in words: the learned summary, or which formula and why."""
+        mode = self.params().effective_mode()
+        if mode == "manual":
+            return MANUAL_NOTE
+        if mode == "seed":
+            return SEED_NOTE
+        if not self.ranker.trained:  # never train here: this runs on the GUI thread
+            return LEARNING_NOTE
+        return self.ranker.learned_summary
+
     def reload(self) -> None:
         """New data arrived (sync, import): read the world again. A new Ranker replaces the old one in one
-        step, so a ranking running meanwhile on another thread keeps a consistent (older) picture."""
-        self.ranker = Ranker(self.world.store, self.world.now(), warm_start=self.ranker.pagerank)
+        step, so a ranking running meanwhile on another thread keeps a consistent (older) picture. Its model
+        is trained again on the next learned ranking."""
+        self.ranker = self._ranker(warm_start=self.ranker.pagerank)
 
     def rank(self, kind: str, params: RankingParams | None = None) -> Ranking:
         params = params or self.params()

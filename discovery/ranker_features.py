@@ -71,15 +71,19 @@ class WorldData:
 
     def __init__(self, store, size: int, me: int | None, src: np.ndarray, dst: np.ndarray,
                  followed: np.ndarray, followed_by: np.ndarray, now: int, until: int | None = None):
-        self.size, self.me, self.src, self.dst, self.now = size, me, src, dst, now
+        # Accounts a sync added after the Ranker read the world (ids from `size` on) are left out until it
+        # reads it again: its arrays, and the features, are sized to what it read.
+        known = (src < size) & (dst < size)
+        self.size, self.me, self.src, self.dst, self.now = size, me, src[known], dst[known], now
         self.until = np.inf if until is None else int(until)
         self.followed, self.followed_by = followed, followed_by
         posts = store.posts_frame(columns=["id", "author_id", "taken_at", "media_type", "like_count",
                                            "comment_count", "caption"])
-        posts = posts[posts["taken_at"] <= now]
+        posts = posts[(posts["taken_at"] <= now) & (posts["author_id"] < size)]
         self.posts = posts.assign(like_count=posts["like_count"].fillna(0),
                                   comment_count=posts["comment_count"].fillna(0)).set_index("id")
         likes = store.likes_frame()
+        likes = likes[likes["author_id"] < size]
         # An export can lack the time of a like: count it as liked a day after the post went up.
         taken = self.posts["taken_at"].reindex(likes["post_id"]).to_numpy(np.float64)
         likes["at"] = likes["liked_at"].to_numpy(np.float64)

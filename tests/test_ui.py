@@ -23,6 +23,8 @@ def open_window(qtbot, data_dir) -> MainWindow:
     window.resize(1200, 800)
     window.show()
     window.start()
+    # The seed formula ranks first while the learned model trains; then both lists rank again with it.
+    qtbot.waitUntil(lambda: all(p.ranking.mode == "learned" for p in window.pages.values()), timeout=60_000)
     return window
 
 

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from discovery.browse import Browser
+from discovery.browse import LEARNING_NOTE, Browser
 from discovery.settings import Settings
 from discovery.world import World
 from ui import theme
@@ -51,6 +51,7 @@ DEMO_BANNER = ("You are looking at a generated demo world: every account and pos
 class MainWindow(QMainWindow):
     ready = Signal()  # every tab has its first ranking
     switch_world = Signal(str)  # open another world (after an import or a login) in a new window
+    trained = Signal(object)  # the learned ranking model is ready (emitted on the training thread)
 
     def __init__(self, root: Path, world: World, settings: Settings, tasks: TaskRunner | None = None,
                  offline: bool = False, live_seams: dict | None = None, parent: QWidget | None = None):
@@ -62,7 +63,10 @@ class MainWindow(QMainWindow):
         self.offline = offline
         self.live_seams = dict(live_seams or {})  # tests: client_factory / keyring_backend
         self.state = QSettings(str(root / "window.ini"), QSettings.Format.IniFormat)
-        self.browser = Browser(world, settings)
+        # The first lists never wait for the learned model: the seed formula ranks while it trains.
+        self.browser = Browser(world, settings, background_training=True)
+        self.browser.on_trained = self._deliver_trained
+        self.trained.connect(self._model_trained)
         self.loader = ThumbnailLoader(parent=self)
         self.setWindowIcon(theme.app_icon())
         self.setWindowTitle(f"Tessera — {world.title}")
@@ -262,6 +266,17 @@ class MainWindow(QMainWindow):
         for page in self.pages.values():
             page.rerank()
 
+    def _deliver_trained(self, model) -> None:
+        """On the training thread: hand the news to the GUI thread (a queued signal; no widget is touched)."""
+        try:
+            self.trained.emit(model)
+        except RuntimeError:  # the window closed while the model trained
+            pass
+
+    def _model_trained(self, _model) -> None:
+        """On the GUI thread: the learned model is ready; both lists rank with it."""
+        self._rerank_all()
+
     def refresh_everything(self) -> None:
         """The lists, the Insights pictures and the like model (a sync finished, or r was pressed)."""
         self.refresh()
@@ -372,7 +387,9 @@ class MainWindow(QMainWindow):
             last = sync_status(self.world, self.settings).last_sync
             synced = "last synced " + time.strftime("%Y-%m-%d %H:%M", time.localtime(last)) if last else "never synced"
         network = "offline" if self.offline or self.world.kind != "account" else "online when syncing"
-        self.status.setText(f"{synced} · {counts['posts']:,} posts · {counts['accounts']:,} accounts · {network}")
+        learning = f" · {LEARNING_NOTE}" if self.browser.learning else ""
+        self.status.setText(f"{synced} · {counts['posts']:,} posts · {counts['accounts']:,} accounts · {network}"
+                            f"{learning}")
 
     def show_shortcuts(self) -> None:
         dialog = QDialog(self)

@@ -189,6 +189,7 @@ class PostsPage(QWidget):
 
     def _show_ranking(self, ranking: Ranking) -> None:
         self.ranking = ranking
+        self.panel.set_note(self.browser.ranking_note())
         if self.hashtag.count() == 0:
             self._fill_hashtags()
         self.apply_filter()
