@@ -113,9 +113,8 @@ class Browser:
             return MANUAL_NOTE
         if mode == "seed":
             return SEED_NOTE
-        if not self.ranker.trained:  # never train here: this runs on the GUI thread
-            return LEARNING_NOTE
-        return self.ranker.learned_summary
+        model = self.ranker.current_model  # never train here: this runs on the GUI thread
+        return LEARNING_NOTE if model is None else model.summary()
 
     def reload(self) -> None:
         """New data arrived (sync, import): read the world again. A new Ranker replaces the old one in one

@@ -206,7 +206,9 @@ class Ranker:
         self.history_until = int(history_until) if history_until is not None else None
         self._last_pagerank = warm_start  # the last PageRank vector: the next one converges from there
         self._lock = threading.RLock()
+        self._train_lock = threading.Lock()  # one training at a time; it does not hold self._lock meanwhile
         self._personal: PersonalModel | None = None
+        self._stale = False  # many new actions since the model was trained: train again, rank with it meanwhile
         self._data: WorldData | None = None
         self._history = None
         self._trained_actions = 0
@@ -291,7 +293,7 @@ class Ranker:
                 self._data.reload_events(self.store)
                 self._history = None  # the author counts of saves, hides... change at once
                 if len(events) - self._trained_actions >= RETRAIN_EVERY:
-                    self._personal = None
+                    self._stale = True
         posts = events[events["post_id"].notna()]
         authors = events[events["account_id"].notna()]
         self.hidden = set(posts.loc[posts["kind"] == InteractionKind.HIDDEN, "post_id"].astype(np.int64))
@@ -306,18 +308,26 @@ class Ranker:
     def personal(self) -> PersonalModel:
         """The person's learned model, trained now if it is missing or stale (1-2 s on the demo world)."""
         with self._lock:
-            if self._personal is None:
+            if self._personal is not None and not self._stale:
+                return self._personal
+        with self._train_lock:
+            with self._lock:
+                if self._personal is not None and not self._stale:
+                    return self._personal  # another thread trained it meanwhile
                 data = self._world_data()
-                self._personal = train(data, self.cutoff)
-                self._trained_actions = len(data.events)
-            return self._personal
+                cutoff, actions = self.cutoff, len(data.events)
+            # Outside self._lock: new actions are recorded and rankings go on while the model trains.
+            model = train(data, cutoff)
+            with self._lock:
+                self._personal, self._trained_actions, self._stale = model, actions, False
+            return model
 
     def retrain(self) -> PersonalModel:
         """Train the learned model again (after a sync, an import, or many new actions); call it off the
         GUI thread. Rankings in progress keep the model they started with."""
         with self._lock:
-            self._personal = None
-            return self.personal
+            self._stale = True
+        return self.personal
 
     @property
     def learned_summary(self) -> str:
@@ -352,6 +362,12 @@ class Ranker:
         return feature_frame(posts, data, history, self.now, params.tau_hours)
 
     @property
+    def current_model(self) -> PersonalModel | None:
+        """The learned model that ranks now, without training for it (None before the first training; a
+        stale one while its successor trains)."""
+        return self._personal
+
+    @property
     def trained(self) -> bool:
         """Whether the learned model is ready (ranking in learned mode will not wait for training)."""
         return self._personal is not None
@@ -374,11 +390,12 @@ class Ranker:
     def _learned(self, params: RankingParams) -> PersonalModel | None:
         if params.effective_mode() != "learned":
             return None
-        if self.background_training and self._personal is None:
-            with self._start_lock:  # not self._lock: the training thread holds that one while it trains
+        if self.background_training and (self._personal is None or self._stale):
+            with self._start_lock:
                 if self._training is None or not self._training.is_alive():
                     self._training = self.train_in_background(self._trained_now)
-            return None
+            model = self._personal  # a stale model ranks until the new one is ready
+            return model if model is not None and model.learned else None
         model = self.personal
         return model if model.learned else None
 

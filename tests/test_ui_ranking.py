@@ -141,15 +141,18 @@ def test_the_why_panel_shows_percentiles_not_raw_values(window):
 def test_new_actions_and_new_data_retrain_and_rank_again(window, qtbot):
     feed = window.pages["feed"]
     browser = window.browser
-    first = browser.ranker.personal
+    first = browser.ranker.current_model
+    note = feed.panel.note.text()
     pks = [feed.model.item(row).pk for row in range(RETRAIN_EVERY)]
     for pk in pks:  # opening enough posts makes the model stale
         browser.act(InteractionKind.OPENED, post_pk=pk)
-    assert not browser.ranker.trained
-    window._rerank_all()
-    assert feed.panel.note.text() == LEARNING_NOTE
-    qtbot.waitUntil(lambda: all_learned(window), timeout=TRAINED)
-    assert browser.ranker.personal is not first and browser.ranker.personal.opens > first.opens
+    window._rerank_all()  # starts training again; the stale model ranks meanwhile, no flip to the seed formula
+    assert feed.ranking.mode == "learned" and feed.panel.note.text() == note
+    before = feed.ranking
+    qtbot.waitUntil(lambda: browser.ranker.current_model is not first and feed.ranking is not before,
+                    timeout=TRAINED)
+    assert feed.ranking.mode == "learned" and browser.ranker.current_model.opens > first.opens
+    assert feed.panel.note.text() == browser.ranker.current_model.summary()
 
     old = browser.ranker
     window.refresh()  # a sync or an import brought new data: a new ranker, trained again in the background
