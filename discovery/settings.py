@@ -1,8 +1,10 @@
 """Settings are declared once (key, type, default, description, bounds); validation, persistence and the
-settings UI all come from the declaration. Each module declares its own, e.g. `ranking.tau_seconds`."""
+settings UI all come from the declaration. Each module declares its own, e.g. `ranking.tau_seconds`, and is
+listed in DECLARING_MODULES: packages load lazily, so a setting is found even before its module is used."""
 
 from __future__ import annotations
 
+import importlib
 import json
 import logging
 import os
@@ -49,6 +51,31 @@ class Setting:
 
 
 REGISTRY: dict[str, Setting] = {}
+# The modules that declare each group's settings (a test checks this against the source). Packages load
+# lazily, so a group's modules are imported when one of its settings is first asked for.
+DECLARING_MODULES = {
+    "ranking": ("discovery.ranking",),
+    "sync": ("discovery.live.budget", "discovery.live.images", "discovery.live.stages", "discovery.live.sync",
+             "discovery.live.value"),
+    "predict": ("discovery.predict.model", "discovery.predict.predictor"),
+    "insights": ("discovery.insights.network",),
+}
+
+
+def declare_group(group: str) -> None:
+    for name in DECLARING_MODULES.get(group, ()):
+        importlib.import_module(name)
+
+
+def declare_everything() -> None:
+    for group in DECLARING_MODULES:
+        declare_group(group)
+
+
+def lookup(key: str) -> Setting:
+    if key not in REGISTRY:
+        declare_group(key.split(".", 1)[0])
+    return REGISTRY[key]
 
 
 def declare(key: str, type_: type, default: Any, label: str, description: str = "",
@@ -60,6 +87,7 @@ def declare(key: str, type_: type, default: Any, label: str, description: str = 
 
 
 def declared(group: str) -> list[Setting]:
+    declare_group(group)
     return [s for s in REGISTRY.values() if s.group == group]
 
 
@@ -78,7 +106,7 @@ class Settings:
                 self._values = {}
 
     def get(self, key: str) -> Any:
-        setting = REGISTRY[key]
+        setting = lookup(key)
         if key not in self._values:
             return setting.default
         try:
@@ -88,7 +116,7 @@ class Settings:
             return setting.default
 
     def set(self, key: str, value: Any) -> None:
-        self._values[key] = REGISTRY[key].validate(value)
+        self._values[key] = lookup(key).validate(value)
 
     def reset(self, group: str) -> None:
         for setting in declared(group):

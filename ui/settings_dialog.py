@@ -4,8 +4,6 @@ settings live in the Ranking panel beside the lists, where moving them re-ranks 
 
 from __future__ import annotations
 
-import importlib
-
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -19,12 +17,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from discovery.settings import Setting, Settings, declared
+from discovery.settings import Setting, Settings, declare_everything, declared
 from ui.why_panel import plain_label
 
 PAGES = (("sync", "Sync"), ("predict", "Like prediction"), ("insights", "Insights"))
 # The packages whose modules declare those settings (a page shows what has been declared, so they come first).
-DECLARING_MODULES = ("discovery.live", "discovery.predict.predictor", "discovery.insights")
 LARGEST = 1_000_000_000  # the bound of a spin box whose setting declares none
 UNITS = {"_seconds": " s", "_minutes": " min", "_hours": " h", "_days": " days"}  # by the key's ending
 
@@ -32,8 +29,7 @@ UNITS = {"_seconds": " s", "_minutes": " min", "_hours": " h", "_days": " days"}
 class SettingsDialog(QDialog):
     def __init__(self, settings: Settings, parent: QWidget | None = None):
         super().__init__(parent)
-        for name in DECLARING_MODULES:
-            importlib.import_module(name)
+        declare_everything()
         self.settings = settings
         self.editors: dict[str, QWidget] = {}
         self.setWindowTitle("Settings")
