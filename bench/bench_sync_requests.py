@@ -7,9 +7,10 @@ Requests are counted at the transport (login excluded; pictures are CDN download
 
 Per size: the first sync (target <= 1.5 requests per followed account) and the next day's (<= 0.3); when the
 Feed has its first ranked page (FEED_PAGE posts); the share of followed accounts that posted in the Feed's
-window with posts in the Feed after 30 requests; and the overlap of Explore's top 20 after 300 requests with
-the top 20 of the full crawl. The peer is that full crawl: the same first sync without stopping by value
-(every follow list, all 300 accounts near you). Both lists rank by the seed formula at the sync's start.
+window with posts in the Feed after 30 requests; and the overlap of Explore's top 20 after 300 requests (and
+at the end of the sync) with the top 20 of the full crawl. The peer is that full crawl: the same first sync
+without stopping by value (every follow list, all 300 accounts near you). Both lists rank by the seed formula
+at the sync's start.
 
     python -m bench.bench_sync_requests [--sizes 150 300 600] [--images] [--json]
 """
@@ -50,6 +51,7 @@ class Probe:
         self.feed_page: tuple[int, float] | None = None
         self.coverage: float | None = None
         self.explore: list[str] | None = None
+        self.explore_end: list[str] = []
         harness.fake.server.on_request = self
 
     def __call__(self, entry) -> None:
@@ -71,8 +73,9 @@ class Probe:
         self.harness.fake.server.on_request = None
         if self.coverage is None:
             self.coverage = self._look(lambda ranker: feed_coverage(self.harness.world, ranker))
+        self.explore_end = self._look(explore_top)
         if self.explore is None:
-            self.explore = self._look(explore_top)
+            self.explore = self.explore_end
 
 
 def look(harness: Harness, now: int, function):
@@ -141,6 +144,7 @@ def one_size(following: int, images: bool, directory: Path) -> dict:
         "first_feed_page_requests": page_requests, "first_feed_page_minutes": page_minutes,
         "feed_coverage_at_30": probe.coverage,
         "explore_overlap_at_300": len(set(probe.explore) & set(full_top)) / max(1, len(full_top)),
+        "explore overlap at the end": len(set(probe.explore_end) & set(full_top)) / max(1, len(full_top)),
         "first hours at pace": hours, "full crawl per followed (peer)": full_requests / followed,
         "pictures": result.images, "bench s": time.perf_counter() - wall,
         "first by stage": by_stage(result), "next day by stage": by_stage(next_result),
