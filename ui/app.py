@@ -188,9 +188,16 @@ def screenshot(app, window, path: Path, tab: str | None, size: str, open_first: 
     if tab is not None:
         index = TAB_NAMES.index(tab.partition("-")[0])
         window.tabs.setCurrentIndex(min(index, window.tabs.count() - 1))
+    trained: list = []
+    window.trained.connect(trained.append)
     window.show()
     window.start()
     wait_until(app, lambda: not window._pending_first and not window.tasks.busy)
+    if window.browser.learning:  # the first lists come from the seed formula: show the learned ones
+        wait_until(app, lambda: bool(trained), timeout=300)
+        for _ in range(5):  # the re-rank the model's arrival queued
+            app.processEvents()
+        wait_until(app, lambda: not window.tasks.busy)
     if open_first:
         window.current_page().open_row(0)
         wait_until(app, lambda: not window.tasks.busy)
