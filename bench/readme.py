@@ -108,24 +108,29 @@ def ranking_section() -> str:
         chosen = ["tessera", "seed_formula", *dict.fromkeys(best.values()), "chronological", "random"]
         rows = []
         for name in chosen:
-            label = name + (" (best single factor)" if name in best.values() else "")
+            lists = " and ".join(kind.title() for kind in ("feed", "explore") if best[kind] == name)
+            label = f"`{name}`" + (f" (best single factor on {lists})" if lists else "")
             cells = [spread(rankers[name].get(kind, {}).get(measure)) for kind in ("feed", "explore")
                      for measure in ("p20", "ndcg20")]
-            rows.append([f"`{label}`", *cells])
-        parts += [f"**Taste regime `{regime}`**", "",
+            rows.append([label, *cells])
+        parts += ["", f"**Taste regime `{regime}`**", "",
                   table(["ranker", "Feed P@20", "Feed NDCG@20", "Explore P@20", "Explore NDCG@20"], rows), ""]
     return "\n".join(parts).rstrip()
 
 
 LIKE_MEASURES = [("mape", "MAPE"), ("mdape", "median APE"), ("log_mae", "log-MAE"), ("spearman", "Spearman"),
                  ("pairwise", "pairwise order within an author"), ("coverage80", "80% interval coverage")]
+PERCENT = {"mape", "mdape", "pairwise", "coverage80"}
 LIKE_ROWS = [("baseline", "author's trailing median"), ("age_baseline", "age-aware baseline"),
              ("model", "Tessera")]
 
 
 def likes_table(found: dict) -> str:
     measures = [(key, label) for key, label in LIKE_MEASURES if any(key in found.get(r, {}) for r, _ in LIKE_ROWS)]
-    rows = [[label, *(found[key].get(m) for m, _ in measures)] for key, label in LIKE_ROWS if key in found]
+    def cell(measure: str, value: Any) -> str:
+        return f"{value:.1%}" if measure in PERCENT and value is not None else number(value)
+
+    rows = [[label, *(cell(m, found[key].get(m)) for m, _ in measures)] for key, label in LIKE_ROWS if key in found]
     return table(["", *(label for _, label in measures)], rows)
 
 
