@@ -62,7 +62,7 @@ def open_world(args: argparse.Namespace) -> World:
 
         return ensure_demo_world(root, progress=TerminalProgress())
     if not world.exists(root, name):
-        known = sorted(p.name for p in paths.worlds_dir(root).glob("*") if (p / "tessera.db").exists())
+        known = world.names(root)  # worlds being built are not listed
         raise CommandError(f"there is no world named {name!r} in {root}"
                            + (f" (worlds: {', '.join(known)})." if known else "."))
     return world.World.open(root, name)

@@ -67,3 +67,14 @@ def test_a_setting_is_found_before_its_module_is_imported():
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "300"
+
+
+def test_a_missing_world_is_named_with_the_worlds_there_but_not_those_being_built(tmp_path, capsys):
+    from storage import Store
+
+    worlds = tmp_path / "worlds"
+    Store.open(worlds / "alice" / "tessera.db").close()
+    Store.open(worlds / ".building-1-x" / "tessera.db").close()  # another import's world, not yet in place
+    assert cli.main(["stats", "--data-dir", str(tmp_path), "--world", "nobody"]) != 0
+    err = capsys.readouterr().err
+    assert "no world named 'nobody'" in err and "(worlds: alice)" in err and ".building" not in err
