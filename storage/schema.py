@@ -76,6 +76,15 @@ class PostRow(Base):
     )
 
 
+class LikeCountRow(Base):
+    """A post's like count as one sync read it: one row per post per read, the growth of its likes."""
+
+    __tablename__ = "like_counts"
+    post_id: Mapped[int] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"), primary_key=True)
+    observed_at: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    like_count: Mapped[int] = mapped_column(BigInteger)
+
+
 class PostHashtagRow(Base):
     __tablename__ = "post_hashtags"
     post_id: Mapped[int] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"), primary_key=True)

@@ -28,6 +28,7 @@ from storage.schema import (
     AccountRow,
     FollowListRow,
     InteractionRow,
+    LikeCountRow,
     Meta,
     MyLikeRow,
     PostHashtagRow,
@@ -562,8 +563,11 @@ class Store:
 
     # --- posts ---------------------------------------------------------------------------------------
 
-    def upsert_posts(self, posts: Iterable[Post]) -> None:
-        """Insert posts or refresh their counts; a stub (no taken_at) never overwrites a full post."""
+    def upsert_posts(self, posts: Iterable[Post], like_series: bool = False) -> None:
+        """Insert posts or refresh their counts; a stub (no taken_at) never overwrites a full post.
+
+        With `like_series` (a sync's reads), each post's like count is also kept as read at its fetched_at
+        in like_counts, so that the growth of its likes can be learned."""
         posts = list(posts)
         if not posts:
             return
@@ -602,6 +606,15 @@ class Store:
                 rows_ = [{"post_id": i, key: v} for i, v in sorted(rows_)]
                 for chunk in _chunks(rows_, CHUNK):
                     conn.execute(insert(model).on_conflict_do_nothing(), list(chunk))
+            if like_series:
+                reads = {(ids[p.pk], int(p.fetched_at)): int(p.like_count) for p in posts
+                         if p.taken_at is not None and p.like_count is not None and p.fetched_at is not None}
+                rows_ = [{"post_id": i, "observed_at": at, "like_count": n} for (i, at), n in sorted(reads.items())]
+                series = insert(LikeCountRow.__table__)
+                series = series.on_conflict_do_update(index_elements=["post_id", "observed_at"],
+                                                      set_={"like_count": series.excluded.like_count})
+                for chunk in _chunks(rows_, CHUNK):
+                    conn.execute(series, list(chunk))
 
     def post_ids(self, pks: Iterable[str], conn: Connection | None = None) -> dict[str, int]:
         pks = list(dict.fromkeys(pks))
@@ -634,6 +647,15 @@ class Store:
                 sql += f" AND {name} IN (SELECT value FROM json_each(?))"
                 params.append("[" + ",".join(map(str, values)) + "]")
         return self._sql_frame(sql, params, cols)
+
+    def like_counts_frame(self, post_ids: Sequence[int] | None = None) -> pd.DataFrame:
+        """Every like count a sync read: post_id, observed_at, like_count (by post, then time)."""
+        sql, params = "SELECT post_id, observed_at, like_count FROM like_counts", []
+        if post_ids is not None:
+            sql += " WHERE post_id IN (SELECT value FROM json_each(?))"
+            params.append("[" + ",".join(str(int(v)) for v in post_ids) + "]")
+        return self._sql_frame(sql + " ORDER BY post_id, observed_at", params,
+                               ["post_id", "observed_at", "like_count"])
 
     def hashtags_frame(self, post_ids: Sequence[int] | None = None) -> pd.DataFrame:
         sql, params = "SELECT post_id, tag FROM post_hashtags", []

@@ -112,7 +112,7 @@ def stage_timeline(engine: SyncEngine) -> None:
         with engine.page(cursor):
             store.upsert_accounts(authors)
             store.upsert_follows([Follow(me, pk, engine.started) for pk in sorted(following)])
-            store.upsert_posts(keep)
+            store.upsert_posts(keep, like_series=True)
             engine.set_state("checked", checked)
         engine.new_posts += len(keep)
         engine.images.posts(keep)
@@ -214,7 +214,7 @@ def stage_liked_rest(engine: SyncEngine) -> None:
         cursor = {"part": "done" if stop else "tagged", "max_id": "" if stop else next_id, "pages": 0}
         with engine.page(cursor):
             store.upsert_accounts(authors)
-            store.upsert_posts(posts)
+            store.upsert_posts(posts, like_series=True)
             store.add_tagged([p.pk for p in posts])
         engine.new_posts += len(posts)
         engine.images.posts(posts)
@@ -241,7 +241,7 @@ def _liked_pages(engine: SyncEngine, cursor: dict, until: int | None = None) -> 
                   "pages": 0 if stop else cursor["pages"] + 1}
         with engine.page(cursor):
             store.upsert_accounts(authors)
-            store.upsert_posts(posts)
+            store.upsert_posts(posts, like_series=True)
             store.add_likes([Like(p.pk, liked_at) for p in fresh])
             if until is not None and (stop or cursor["pages"] >= until):
                 store.set_sync_cursor(LIKED_REST_CURSOR, json.dumps(cursor))
@@ -317,7 +317,7 @@ def _posts_of_accounts(engine: SyncEngine, plan: Callable[[], list[str]],
         authors = convert.authors(medias)
         with engine.page(cursor):
             store.upsert_accounts(authors)
-            store.upsert_posts(keep)
+            store.upsert_posts(keep, like_series=True)
             if not more:
                 engine.set_state("checked", checked)
         engine.new_posts += len(keep)
@@ -467,7 +467,7 @@ def stage_hashtags(engine: SyncEngine) -> None:
         authors = convert.authors([m for m in medias if str(m.pk) in {p.pk for p in posts}])
         with engine.page(cursor):
             store.upsert_accounts(authors)
-            store.upsert_posts(posts)
+            store.upsert_posts(posts, like_series=True)
             engine.set_state("hashtags", read)
         engine.new_posts += len(posts)
         engine.images.posts(posts)

@@ -109,16 +109,18 @@ def age_factor(factors: pd.Series, age_days: np.ndarray) -> np.ndarray:
 
 def evaluate_table(table: pd.DataFrame, popularity: F.HashtagPopularity | None = None,
                    pixel_vectors=None, seed: int = 0, progress: Progress = no_progress,
-                   cancel: CancelToken | None = None) -> tuple[dict, M.LikeModel, pd.DataFrame]:
+                   cancel: CancelToken | None = None, series: pd.DataFrame | None = None
+                   ) -> tuple[dict, M.LikeModel, pd.DataFrame]:
     """Evaluate on a post table by the protocol above.
 
     Returns the report (JSON-ready), the model trained for it (on the non-test posts) and one row per scored
     test post: author, post, taken_at, likes, age_days, baseline / baseline_low / baseline_high,
     age_baseline / age_baseline_low / age_baseline_high and predicted / low / high. Without `popularity`,
-    hashtag popularity is counted on the training posts only."""
+    hashtag popularity is counted on the training posts only. `series`: like counts read by syncs (post,
+    observed_at, likes); the age curve learns from those of training posts (never a test post's)."""
     test = test_mask(table)
     progress(ProgressEvent("Computing features", 0, 1))
-    curve = F.AgeCurve.fit(table, ~test)
+    curve = F.AgeCurve.fit(table, ~test, series=series)
     history = F.history_features(table, curve)
     scored = test & (history["h_count"].to_numpy() >= 1)
     if not scored.any():

@@ -27,6 +27,7 @@ from discovery.predict import pixels
 DAY = 86400.0
 PRIOR_WEIGHT = 0.3  # how firmly the age curve is held at its prior (see AgeCurve.fit)
 CURVE_DAYS = 10.0  # the age curve is fitted on counts read within this many days (later ones drift otherwise)
+MIN_SERIES_READS = 30  # reads of posts read at several ages needed to learn the age curve from them
 MIN_AGE_DAYS = 1 / 24  # a count read within the first hour is treated as read at one hour
 TREND_POSTS = 5
 RECENT_POSTS = 3
@@ -163,19 +164,43 @@ class AgeCurve:
         return float(self.tau * (-math.log(1 - share)) ** (1 / self.shape))
 
     @classmethod
-    def fit(cls, table: pd.DataFrame, mask: np.ndarray | None = None, limit: int = 60_000) -> AgeCurve:
+    def fit(cls, table: pd.DataFrame, mask: np.ndarray | None = None, limit: int = 60_000,
+            series: pd.DataFrame | None = None) -> AgeCurve:
         """Fitted on the rows in `mask` (default all) with a known age; the default curve when the ages
-        within authors do not vary."""
-        from scipy.optimize import least_squares
+        within authors do not vary.
 
+        `series` holds like counts read by syncs (post, observed_at, likes). Where at least MIN_SERIES_READS
+        of them are reads of posts in `mask` read at two or more ages, the curve is learned from how each of
+        those posts' own count grew, which a single snapshot can only guess from different posts."""
         keep = np.ones(len(table), bool) if mask is None else np.asarray(mask, bool).copy()
+        if series is not None and len(series):
+            reads = series.merge(table.loc[keep, ["post", "taken_at"]], on="post")
+            age = (reads["observed_at"].to_numpy(dtype=float) - reads["taken_at"].to_numpy(dtype=float)) / DAY
+            reads = reads[(age >= 0) & (age <= CURVE_DAYS)]
+            reads = reads[reads.groupby("post")["observed_at"].transform("nunique").to_numpy() >= 2]
+            if len(reads) > limit:
+                posts = reads["post"].unique()
+                chosen = np.random.default_rng(0).choice(posts, max(1, len(posts) * limit // len(reads)), False)
+                reads = reads[reads["post"].isin(chosen)]
+            if len(reads) >= MIN_SERIES_READS:
+                codes, _ = pd.factorize(reads["post"].to_numpy())
+                age = (reads["observed_at"].to_numpy(dtype=float) - reads["taken_at"].to_numpy(dtype=float)) / DAY
+                return cls._fit(age, log_likes(reads["likes"].to_numpy()), codes)
         age = (table["observed_at"].to_numpy(dtype=float) - table["taken_at"].to_numpy(dtype=float)) / DAY
         keep &= ~np.isnan(age) & (age <= CURVE_DAYS)
         rows = np.flatnonzero(keep)
         if len(rows) > limit:
             rows = np.sort(np.random.default_rng(0).choice(rows, limit, replace=False))
         codes, _ = pd.factorize(table["author"].to_numpy()[rows])
-        age, y = age[rows], log_likes(table["likes"].to_numpy()[rows])
+        return cls._fit(age[rows], log_likes(table["likes"].to_numpy()[rows]), codes)
+
+    @classmethod
+    def _fit(cls, age: np.ndarray, y: np.ndarray, codes: np.ndarray) -> AgeCurve:
+        """The curve that best explains log likes `y` read at `age` days, each group's (`codes`: an author,
+        or one post read several times) own level taken out."""
+        from scipy.optimize import least_squares
+
+        rows = np.arange(len(y))
         size = np.bincount(codes).astype(float)
         if len(rows) < 30 or np.all(size < 2):
             return cls()

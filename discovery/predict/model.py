@@ -292,17 +292,18 @@ def _calibration(X: pd.DataFrame, residual: np.ndarray, groups: np.ndarray, youn
 
 def fit(table: pd.DataFrame, popularity: F.HashtagPopularity,
         pixel_vectors: Sequence[np.ndarray | None] | None = None, *, train_mask: np.ndarray | None = None,
-        history: pd.DataFrame | None = None, curve: F.AgeCurve | None = None, seed: int = 0,
-        horizon_days: float = 7.0, trained_at: int | None = None, progress: Progress = no_progress,
+        history: pd.DataFrame | None = None, curve: F.AgeCurve | None = None,
+        series: pd.DataFrame | None = None, seed: int = 0, horizon_days: float = 7.0, trained_at: int | None = None, progress: Progress = no_progress,
         cancel: CancelToken | None = None) -> LikeModel:
     """Train on the rows of a post table in `train_mask` (default all) that have at least one earlier post.
 
-    The age curve is fitted on those rows first (unless given); `history` must have been computed with the
+    The age curve is fitted on those rows first (unless given), from the like counts syncs read of them
+    (`series`, see features.AgeCurve.fit) where there are enough; `history` must have been computed with the
     same curve. Features of every row come from earlier rows of the same author only (see
     features.history_features)."""
     cancel = cancel or CancelToken()
     mask = np.ones(len(table), bool) if train_mask is None else np.asarray(train_mask, bool).copy()
-    curve = F.AgeCurve.fit(table, mask) if curve is None else curve
+    curve = F.AgeCurve.fit(table, mask, series=series) if curve is None else curve
     history = F.history_features(table, curve) if history is None else history
     mask &= history["h_count"].to_numpy() >= 1
     if mask.sum() < MIN_TRAINING_POSTS:

@@ -245,3 +245,14 @@ def from_store(store: Store, images: ImageCache | None = None, author_ids=None) 
         "image": _image_files(images, posts["pk"].astype(str).tolist(), posts["image_path"].tolist()),
     })
     return finish(table, posts["id"].to_numpy())
+
+
+def like_series(store: Store, table: pd.DataFrame) -> pd.DataFrame:
+    """The like counts syncs read of the table's posts: post, observed_at, likes (empty when none)."""
+    reads = store.like_counts_frame()
+    ids = store.post_ids(table["post"].tolist()) if len(reads) else {}
+    pk = pd.Series(list(ids.keys()), index=list(ids.values()), dtype=object)
+    reads = reads[reads["post_id"].isin(pk.index)]
+    return pd.DataFrame({"post": pk.reindex(reads["post_id"]).to_numpy(),
+                         "observed_at": reads["observed_at"].to_numpy(dtype=float),
+                         "likes": reads["like_count"].to_numpy(dtype=float)})
