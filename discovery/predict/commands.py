@@ -191,6 +191,7 @@ def run_evaluate(args) -> int:
             raise CommandError(f"The hashtag list {args.hashtag_prior} cannot be read ({exc}).") from None
     world = None
     vectors = None
+    series = None
     try:
         if args.dataset:
             try:
@@ -201,12 +202,13 @@ def run_evaluate(args) -> int:
         else:
             world = open_world(args)
             table, vectors = PR.world_table(world, progress)
+            series = T.like_series(world.store, table)
             source = {"world": world.name, "kind": world.kind}
         if args.authors:
             table, vectors = E.sample_authors(table, vectors, args.authors, args.seed)
         try:
             report, model, predictions = E.evaluate_table(table, popularity, vectors, seed=args.seed,
-                                                          progress=progress)
+                                                          progress=progress, series=series)
         except M.ModelError as exc:
             raise CommandError(str(exc)) from None
         report["source"] = source

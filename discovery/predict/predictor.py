@@ -354,13 +354,14 @@ def train_world(world, progress: Progress = no_progress, cancel: CancelToken | N
     test: trained on all of them, without an evaluation."""
     cancel = cancel or CancelToken()
     table, vectors = world_table(world, progress, cancel, max_pictures, seed)
+    series = T.like_series(world.store, table)
     try:
         evaluation, model, _ = E.evaluate_table(table, None, vectors, seed=seed, progress=progress,
-                                                cancel=cancel)
+                                                cancel=cancel, series=series)
     except M.ModelError:
         evaluation = None
         popularity = F.HashtagPopularity.from_posts(table["hashtags"])
-        model = M.fit(table, popularity, vectors, seed=seed, progress=progress, cancel=cancel)
+        model = M.fit(table, popularity, vectors, series=series, seed=seed, progress=progress, cancel=cancel)
     model.horizon_days = horizon_days or M.HORIZON.default
     model.trained_at = int(world.now())
     model.n_posts = int(len(table))
