@@ -3,7 +3,6 @@ and where each picture comes from. The app calls this; tests call it directly.""
 
 from __future__ import annotations
 
-import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -21,8 +20,6 @@ from storage import Interaction, InteractionKind, MediaType
 
 if TYPE_CHECKING:
     from discovery.ranker_personal import PersonalModel
-
-log = logging.getLogger(__name__)
 
 MEDIA_CHOICES = {"all": None, "photo": MediaType.PHOTO, "video": MediaType.VIDEO, "carousel": MediaType.CAROUSEL}
 TOKEN = re.compile(r"([#@][\w.]+)", re.UNICODE)
@@ -169,35 +166,11 @@ class Browser:
 
     def image_path(self, post_pk: str, allow_network: bool = False) -> Path | None:
         """The post's picture on disk: cached, drawn (demo world) or, when allowed, downloaded."""
-        cached = self.world.images.get(post_pk)
-        if cached is not None:
-            return cached
-        if self.world.kind == "demo":
-            from discovery.demo import post_image
-
-            return post_image(self.world, post_pk)
-        if allow_network:
-            return _download(self.world, post_pk)
-        return None
+        return self.world.pictures.post(post_pk, allow_network=allow_network)
 
     def carousel_path(self, post_pk: str, page: int, allow_network: bool = False) -> Path | None:
         """Picture `page` of a carousel (0 is the cover, the one a sync downloads)."""
-        if page == 0:
-            return self.image_path(post_pk, allow_network)
-        cached = self.world.images.get(f"{post_pk}_{page}")
-        if cached is not None or self.world.kind != "demo":
-            return cached
-        from discovery.demo import post_image
-
-        return post_image(self.world, post_pk, slide=page)
-
-    def avatar_path(self, account_pk: str) -> Path | None:
-        cached = self.world.images.get(f"avatar_{account_pk}")
-        if cached is not None or self.world.kind != "demo":
-            return cached
-        from discovery.demo import avatar_image
-
-        return avatar_image(self.world, account_pk)
+        return self.world.pictures.post(post_pk, page, allow_network)
 
 
 def apply_filter(frame: pd.DataFrame, post_filter: PostFilter, ranker: Ranker) -> pd.DataFrame:
@@ -249,13 +222,3 @@ def _followed_by(ranker: Ranker, author_id: int) -> list[int]:
     column = ranker.graph.adjacency[:, author_id].tocoo().row
     mine = column[ranker.followed[column]]
     return sorted(mine.tolist(), key=lambda i: -ranker.pagerank[i])
-
-
-def _download(world: World, post_pk: str) -> Path | None:
-    from discovery.live.images import fetch_post_image  # here: the live path imports instagrapi
-
-    try:
-        return fetch_post_image(world, post_pk)
-    except Exception as exc:  # a picture that cannot be fetched stays a placeholder
-        log.info("picture of %s not fetched: %s", post_pk, exc)
-        return None

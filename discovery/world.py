@@ -9,22 +9,48 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from enum import StrEnum
 from pathlib import Path
 
 from discovery import paths
 from discovery.clock import Clock, SystemClock, VirtualClock
+from discovery.pictures import CachedPictures, DownloadedPictures, DrawnPictures, PictureSource
 from storage import ImageCache, Store
 
 DEMO = "demo"
+KIND_KEY = "world_kind"  # the store's meta key
+
+
+class WorldKind(StrEnum):
+    DEMO = "demo"  # generated; lives at a fixed moment and draws its pictures
+    ACCOUNT = "account"  # a connected Instagram account: syncs, downloads pictures
+    EXPORT = "export"  # an imported data export: offline
+
+    @classmethod
+    def of(cls, store: Store, name: str) -> WorldKind:
+        """The kind a store records; a store from before kinds were recorded is the demo world by its name."""
+        return cls(store.meta(KIND_KEY, cls.DEMO if name == DEMO else cls.ACCOUNT))
+
+    def record(self, store: Store) -> None:
+        store.set_meta(KIND_KEY, self.value)
 
 
 @dataclass
 class World:
+    """An open world. Its kind is read once, when it opens, and decides where its pictures come from."""
+
     name: str
     directory: Path
     store: Store
     images: ImageCache
     clock: Clock = field(default_factory=SystemClock)
+    kind: WorldKind = WorldKind.ACCOUNT
+    pictures: PictureSource = field(init=False)
+
+    def __post_init__(self) -> None:
+        source = {WorldKind.DEMO: DrawnPictures, WorldKind.ACCOUNT: DownloadedPictures}.get(self.kind,
+                                                                                            CachedPictures)
+        self.pictures = source(self)
 
     @classmethod
     def open(cls, root: Path, name: str, clock: Clock | None = None) -> World:
@@ -33,16 +59,16 @@ class World:
         fixed = store.meta("clock")
         clock = VirtualClock(int(fixed)) if fixed else (clock or SystemClock())
         store.now = clock.now
-        return cls(name, directory, store, ImageCache(directory / "images"), clock)
+        return cls(name, directory, store, ImageCache(directory / "images"), clock, WorldKind.of(store, name))
 
-    @property
-    def kind(self) -> str:
-        """"demo", "account" (a connected Instagram account) or "export" (an imported data export)."""
-        return self.store.meta("world_kind", "demo" if self.name == DEMO else "account")
+    def reread_kind(self) -> None:
+        """After an import made this open world an export's: the one change of kind while a world is open."""
+        self.kind = WorldKind.of(self.store, self.name)
+        self.__post_init__()
 
     @property
     def title(self) -> str:
-        if self.kind == "demo":
+        if self.kind is WorldKind.DEMO:
             return "Demo world"
         me = self.store.me()
         username = self.store.accounts_frame([self.store.account_id(me)])["username"] if me else None

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from discovery.browse import LEARNING_NOTE, Browser
 from discovery.settings import Settings
-from discovery.world import World
+from discovery.world import World, WorldKind
 from ui import theme
 from ui.lazy_tab import LazyTab
 from ui.posts_page import PostsPage
@@ -122,12 +122,12 @@ class MainWindow(QMainWindow):
         self.import_button = QPushButton("Import data export…")
         for button in (self.connect_button, self.import_button):
             row.addWidget(button)
-        banner.setVisible(self.world.kind == "demo")
+        banner.setVisible(self.world.kind is WorldKind.DEMO)
         return banner
 
     def _sync_panel(self) -> QWidget | None:
         """The sync panel, for a connected account's world only."""
-        if self.world.kind != "account":
+        if self.world.kind is not WorldKind.ACCOUNT:
             return None
         from ui.sync_panel import SyncPanel
 
@@ -152,7 +152,7 @@ class MainWindow(QMainWindow):
         self.logout_action = QAction("Log &out", self)
         self.logout_action.triggered.connect(self.log_out)
         for action in (self.sync_action, self.logout_action):
-            action.setVisible(self.world.kind == "account")
+            action.setVisible(self.world.kind is WorldKind.ACCOUNT)
             file_menu.addAction(action)
         worlds_menu = file_menu.addMenu("Open &world")
         worlds_menu.aboutToShow.connect(lambda: self._fill_worlds_menu(worlds_menu))
@@ -310,7 +310,7 @@ class MainWindow(QMainWindow):
     def connect_account(self) -> None:
         from ui.login_dialog import LoginDialog
 
-        username = self.world.name if self.world.kind == "account" else ""
+        username = self.world.name if self.world.kind is WorldKind.ACCOUNT else ""
         dialog = LoginDialog(self.root, self.tasks, self, username=username, clock=self.world.clock,
                              **self.live_seams)
         logged_in: list[str] = []
@@ -377,16 +377,16 @@ class MainWindow(QMainWindow):
 
     def _update_status(self, _rows: int = 0) -> None:
         counts = self.world.store.counts()
-        if self.world.kind == "demo":
+        if self.world.kind is WorldKind.DEMO:
             synced = "demo world, generated on this computer"
-        elif self.world.kind == "export":
+        elif self.world.kind is WorldKind.EXPORT:
             synced = "imported from a data export"
         else:
             from discovery.live import sync_status
 
             last = sync_status(self.world, self.settings).last_sync
             synced = "last synced " + time.strftime("%Y-%m-%d %H:%M", time.localtime(last)) if last else "never synced"
-        network = "offline" if self.offline or self.world.kind != "account" else "online when syncing"
+        network = "offline" if self.offline or self.world.kind is not WorldKind.ACCOUNT else "online when syncing"
         learning = f" · {LEARNING_NOTE}" if self.browser.learning else ""
         self.status.setText(f"{synced} · {counts['posts']:,} posts · {counts['accounts']:,} accounts · {network}"
                             f"{learning}")

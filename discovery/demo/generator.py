@@ -32,9 +32,10 @@ from discovery.demo.posts import (
 from discovery.demo.taste import INTEREST_NOISE, REGIMES, calibrate, draw_likes, make_taste, set_popularity
 from discovery.demo.vocabulary import TOPICS
 from discovery.progress import CancelToken, Progress, ProgressEvent, no_progress
+from discovery.world import KIND_KEY, WorldKind
 from storage import Account, Like, MediaType, Post, Store
 
-GENERATOR_VERSION = "1"
+GENERATOR_VERSION = "2"
 # The demo world's "now": a Friday evening in late November 2026 (UTC). Ranking uses it, not the wall clock.
 DEMO_CLOCK = int(datetime(2026, 11, 20, 19, 30, tzinfo=UTC).timestamp())
 STAGE = "Building the demo world"
@@ -171,7 +172,7 @@ def build_demo_world(store: Store, config: DemoConfig = DemoConfig(), progress: 
                         for pk, at in zip(post_pks[liked].tolist(), liked_at[liked].tolist(), strict=True))
         store.add_tagged(post_pks[stored.tags_me].tolist())
         store.set_me(pop.pk[ME])
-        for key, value in (("world_kind", "demo"), ("clock", str(config.clock)),
+        for key, value in ((KIND_KEY, WorldKind.DEMO.value), ("clock", str(config.clock)),
                            ("demo.seed", str(config.seed)), ("demo.config", config.to_json()),
                            ("demo.generator", GENERATOR_VERSION)):
             store.set_meta(key, value)

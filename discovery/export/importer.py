@@ -176,12 +176,15 @@ def import_export(path: str | Path, world: worlds.World | Store, progress: Progr
     ExportError (str() is the sentence to show) or Cancelled; either way the store is as it was.
     """
     store = world.store if isinstance(world, worlds.World) else world
-    if isinstance(world, worlds.World) and world.kind == "demo":
+    if isinstance(world, worlds.World) and world.kind is worlds.WorldKind.DEMO:
         raise _demo_error()
     _refuse_demo(store)
     cancel = cancel or CancelToken()
     data = read_export(path, progress, cancel, limits, now=int(store.now()))
-    return write_export(data, store, progress, cancel, username=username)
+    summary = write_export(data, store, progress, cancel, username=username)
+    if isinstance(world, worlds.World):
+        world.reread_kind()
+    return summary
 
 
 def import_into_data_dir(path: str | Path, root: Path, world_name: str | None = None,
@@ -265,7 +268,7 @@ def _write_export(data: ExportData, store: Store, progress: Progress, cancel: Ca
     progress(ProgressEvent(WRITING, 0, steps, "accounts"))
     with store.transaction():
         if new_world:
-            store.set_meta("world_kind", "export")
+            worlds.WorldKind.EXPORT.record(store)
         if my_pk is None:
             store.set_me(me)
         store.upsert_accounts(records.accounts)
@@ -390,7 +393,7 @@ def _unknown_owner(data: ExportData) -> UnknownOwner:
 
 
 def _refuse_demo(store: Store) -> None:
-    if store.meta("world_kind") == "demo":
+    if worlds.WorldKind.of(store, "") is worlds.WorldKind.DEMO:
         raise _demo_error()
 
 

@@ -63,7 +63,7 @@ def _account(args: argparse.Namespace, root) -> str:
     if name != world.DEMO and world.exists(root, name):
         opened = world.World.open(root, name)
         try:
-            if opened.kind == "account":
+            if opened.kind is world.WorldKind.ACCOUNT:
                 return name
         finally:
             opened.close()

@@ -298,7 +298,7 @@ def open_account_world(root: Path, username: str, pk: str | None, clock: Clock |
     world = worlds.World.open(root, username, clock)
     try:
         store = world.store
-        store.set_meta("world_kind", "account")
+        worlds.WorldKind.ACCOUNT.record(store)
         store.set_meta("account", username)
         if pk:
             store.set_me(pk)

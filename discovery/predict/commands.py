@@ -174,6 +174,7 @@ def run_evaluate(args) -> int:
     from discovery.predict import model as M
     from discovery.predict import predictor as PR
     from discovery.predict import table as T
+    from discovery.world import WorldKind
 
     progress = TerminalProgress()
     if args.demo_pick:
@@ -212,7 +213,7 @@ def run_evaluate(args) -> int:
         except M.ModelError as exc:
             raise CommandError(str(exc)) from None
         report["source"] = source
-        if world is not None and world.kind == "demo":
+        if world is not None and world.kind is WorldKind.DEMO:
             report.update(PR.demo_pick_gain(world, model, args.pick_trials, args.seed, progress))
     finally:
         if world is not None:

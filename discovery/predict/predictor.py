@@ -27,6 +27,7 @@ from discovery.predict import model as M
 from discovery.predict import pixels as P
 from discovery.predict import table as T
 from discovery.progress import CancelToken, Progress, ProgressEvent, no_progress
+from discovery.world import WorldKind
 
 MAX_PICTURES = settings.declare(
     "predict.max_pictures", int, 200, "Pictures to add for training",
@@ -293,18 +294,10 @@ def pixel_cache_file(world) -> Path:
     return Path(world.directory) / "models" / "pixels.json"
 
 
-def picture_file(world, post_pk: str, known: str | None) -> str | None:
-    """A stored post's picture on disk: the cached file, or for the demo world the picture drawn now."""
-    if known:
-        return known
-    if world.kind == "demo":
-        from discovery.demo import post_image  # only the demo world draws its pictures
-
-        try:
-            return str(post_image(world, post_pk))
-        except LookupError:
-            return None
-    return None
+def picture_file(world, post_pk: str) -> str | None:
+    """A stored post's picture on disk, from the world's picture source (the demo world draws it now)."""
+    path = world.pictures.post(post_pk)
+    return None if path is None else str(path)
 
 
 def world_table(world, progress: Progress = no_progress, cancel: CancelToken | None = None,
@@ -327,7 +320,7 @@ def world_table(world, progress: Progress = no_progress, cancel: CancelToken | N
         posts = table["post"].to_numpy()
         # Drawing and encoding spend most of their time in Pillow, which lets other threads run meanwhile.
         with ThreadPoolExecutor(max_workers=2) as pool:
-            files = pool.map(lambda i: picture_file(world, posts[i], None), chosen)
+            files = pool.map(lambda i: picture_file(world, posts[i]), chosen)
             for done, (i, file) in enumerate(zip(chosen, files, strict=True)):
                 if done % 16 == 0:
                     cancel.check()
@@ -378,7 +371,7 @@ def demo_pick_trials(world, model: M.LikeModel, trials: int = 200, seed: int = 0
     the pick's and the best candidate's expected likes over the candidates' mean, and whether the pick
     was the best; empty arrays for a world that is not a demo world."""
     empty = {"picked": np.zeros(0), "best": np.zeros(0), "hits": np.zeros(0, bool)}
-    if world.kind != "demo" or trials <= 0:
+    if world.kind is not WorldKind.DEMO or trials <= 0:
         return empty
     from discovery.demo import candidate_images
 
