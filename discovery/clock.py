@@ -13,6 +13,8 @@ from zoneinfo import ZoneInfo
 
 from discovery.progress import CancelToken
 
+DAY = 86_400  # seconds
+
 
 class Clock(Protocol):
     def now(self) -> float: ...

@@ -21,6 +21,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from discovery.clock import DAY
 from discovery.progress import Progress, ProgressEvent, no_progress
 from discovery.ranker_features import FEATURES
 from discovery.ranking import Ranker, RankingParams, _diversify_frame
@@ -29,7 +30,6 @@ from discovery.world import World
 K = 20
 RANDOM_DRAWS = 50
 LISTS = ("feed", "explore")
-DAY = 86_400
 
 
 def precision_at(interest: np.ndarray, relevant_cut: float, k: int = K) -> float:

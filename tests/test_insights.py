@@ -7,13 +7,13 @@ import numpy as np
 import pytest
 
 from discovery import world
+from discovery.clock import DAY
 from discovery.insights import compute_insights, draw_chart, draw_network, engagement_charts
 from discovery.insights.drawing import ChartStyle
 from discovery.insights.network import backbone, build_ego_network
 from storage import Account, Follow, MediaType, Post, Store
 
 NOW = 1_800_000_000
-DAY = 86400
 SUNDAY_NOON = 1_799_582_400  # 2027-01-10 12:00 UTC, a Sunday
 
 

@@ -10,14 +10,13 @@ import numpy as np
 import pytest
 
 from discovery import cli
+from discovery.clock import DAY
 from discovery.evaluation import evaluate_demo_world, ranker_names
 from discovery.ranker_features import FEATURES, WorldData
 from discovery.ranker_personal import train
 from discovery.ranking import Ranker, RankingParams
 from discovery.world import DEMO, World
 from storage import Interaction, InteractionKind, Like
-
-DAY = 86_400
 
 
 @pytest.fixture

@@ -15,12 +15,12 @@ from conftest import REAL_DATA
 from test_predict_evaluate import run  # noqa: F401 (a fixture)
 from test_predict_world import build_world, picture
 
+from discovery.clock import DAY
 from discovery.predict import evaluate as E
 from discovery.predict import features as F
 from discovery.predict import model as M
 from discovery.predict import table as T
 
-DAY = 86400
 T0 = 1_700_000_000
 LIKES = Path(__file__).resolve().parent / "fixtures" / "likes"  # written by fixtures/make_likes.py
 

@@ -10,11 +10,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from discovery.clock import DAY
 from discovery.predict import evaluate as E
 from discovery.predict import features as F
 from discovery.predict import table as T
 
-DAY = 86400
 T0 = 1_700_000_000
 LIKES_CSV = Path(__file__).resolve().parent / "fixtures" / "likes" / "posts.csv"  # by fixtures/make_likes.py
 

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from discovery.clock import DAY
 from discovery.predict import features as F
 from discovery.predict import hashtags as H
 from discovery.predict import pixels
@@ -15,7 +16,6 @@ from discovery.world import World
 from storage.records import Account, Post
 
 NOW = 1_790_000_000  # a fixed moment
-DAY = 86400
 
 
 def jpeg(colour) -> bytes:

@@ -7,12 +7,12 @@ from dataclasses import dataclass, fields
 
 import numpy as np
 
+from discovery.clock import DAY
 from discovery.demo import hidden
 from discovery.demo.hidden import BRAND, CAROUSEL, CELEBRITY, CREATOR, PERSON, PHOTO, REEL, VIDEO
 from discovery.demo.people import Population
 from discovery.demo.vocabulary import TOPICS
 
-DAY = 86_400
 # Media mix by author kind: photo, carousel, feed video, reel.
 MEDIA_MIX = {PERSON: [0.62, 0.24, 0.04, 0.10], CREATOR: [0.40, 0.30, 0.05, 0.25],
              BRAND: [0.38, 0.30, 0.07, 0.25], CELEBRITY: [0.45, 0.25, 0.05, 0.25]}

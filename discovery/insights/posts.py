@@ -17,10 +17,9 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from discovery.clock import timezone
+from discovery.clock import DAY, timezone
 from storage import MediaType, Store
 
-DAY = 86400
 SETTLED_DAYS = 2.0
 MIN_AUTHOR_POSTS = 3
 KINDS = ("photo", "carousel", "video", "reel")

@@ -11,12 +11,11 @@ import json
 import random
 from dataclasses import dataclass
 
-from discovery.clock import Clock
+from discovery.clock import DAY, Clock
 from discovery.settings import Settings, declare
 from storage import Store
 
 HOUR = 3600
-DAY = 86400
 STATE_KEY = "live.budget"
 
 declare("sync.requests_per_hour", int, 180, "Requests per hour",

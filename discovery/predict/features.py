@@ -22,9 +22,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from discovery.clock import DAY
 from discovery.predict import pixels
 
-DAY = 86400.0
 PRIOR_WEIGHT = 0.3  # how firmly the age curve is held at its prior (see AgeCurve.fit)
 CURVE_DAYS = 10.0  # the age curve is fitted on counts read within this many days (later ones drift otherwise)
 MIN_SERIES_READS = 30  # reads of posts read at several ages needed to learn the age curve from them

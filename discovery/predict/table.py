@@ -23,6 +23,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from discovery.clock import DAY
 from storage import ImageCache, Store
 
 COLUMNS = ["author", "post", "taken_at", "order", "likes", "observed_at", "followers", "following",
@@ -33,7 +34,6 @@ NUMERIC = {"taken_at", "order", "likes", "observed_at", "followers", "following"
 REQUIRED_CSV = ("alias", "date", "numberLikes")
 # Instagram opened in October 2010; earlier dates in a dataset are placeholders (1970-01-01 in gvsi).
 EARLIEST = 1_285_000_000
-DAY = 86400
 
 HASHTAG = re.compile(r"#(\w+)", re.UNICODE)
 SAFE_KEY = re.compile(r"[A-Za-z0-9_.-]+")  # a key the image cache files under its own name

@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-DAY = 86400
+from discovery.clock import DAY
+
 # 2026-11-23 12:00 UTC: "today" for the tests.
 NOW = 1795435200
 
