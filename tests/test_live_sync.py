@@ -237,17 +237,19 @@ def api_paths(harness, start: int = 0) -> list[str]:
     return [r.path for r in harness.fake.server.log[start:] if r.host in API_HOSTS]
 
 
-def test_the_first_sync_reads_the_home_timeline_first_and_the_feed_has_posts_after_two_requests(harness):
+def test_the_first_sync_reads_my_account_then_the_home_timeline_and_the_feed_has_posts_after_three_requests(
+        harness):
     from fake_instagram.server import TIMELINE_PAGE
 
     session = harness.login()
+    events: list = []
     start = len(harness.fake.server.log)
     world = harness.world
     feeds: dict[int, tuple[int, int]] = {}
 
     def look(entry) -> None:  # before each request: the Feed as the requests before it left it
         asked = len(api_paths(harness, start)) - 1
-        if entry.host in API_HOSTS and asked in (2, 4):
+        if entry.host in API_HOSTS and asked in (3, 5):
             opened = harness.open_world()
             try:
                 feed = Ranker(opened.store, world.now).feed(RankingParams(mode="seed")).frame
@@ -256,14 +258,22 @@ def test_the_first_sync_reads_the_home_timeline_first_and_the_feed_has_posts_aft
                 opened.close()
 
     harness.fake.server.on_request = look
-    result = harness.sync(session)
+    result = harness.sync(session, events=events)
     assert result.status == COMPLETE, result.message
     pages = -(-len(world.timeline()) // TIMELINE_PAGE)
     asked = api_paths(harness, start)
-    assert asked[:pages] == ["/api/v1/feed/timeline/"] * pages  # the whole home timeline comes first
-    assert "/api/v1/feed/timeline/" not in asked[pages:]
-    assert feeds[2][0] >= 20 and feeds[2][1] >= 12  # a first screen of the Feed, from many accounts
-    assert feeds[4][1] > feeds[2][1]
+    assert asked[0] == f"/api/v1/users/{world.me}/info/"  # how many I follow, for "of the 30 you follow"
+    assert asked[1:pages + 1] == ["/api/v1/feed/timeline/"] * pages  # then the whole home timeline
+    assert "/api/v1/feed/timeline/" not in asked[pages + 1:]
+    assert feeds[3][0] >= 20 and feeds[3][1] >= 12  # a first screen of the Feed, from many accounts
+    assert feeds[5][1] > feeds[3][1]
+    # the panel's sentence says what the person has, of how many followed, as the Feed fills
+    following = len(world.accounts[world.me].follows)
+    haves = [e.have for e in events if e.stage_key == "timeline" and e.have]
+    assert haves and all(h.startswith("Feed ready: ") and f" of the {following} accounts you follow" in h
+                         for h in haves)
+    counts = [int(h.split(" posts from ")[1].split(" of ")[0]) for h in haves]
+    assert counts == sorted(counts) and counts[-1] > counts[0]
     # profiles are read only for the followed accounts the timeline did not show
     shown = {p.author for p in world.timeline()}
     profiles = {path.split("/")[5] for path in asked if path.startswith("/api/v1/feed/user/")}

@@ -7,7 +7,8 @@ stopped by value, `live.unavailable` accounts found private or gone, `live.hasht
 read. A later run asks only for what is due: an account is re-read about as often as it
 posts, a follow list once a month, a hashtag once a day.
 
-The order is by value: the home timeline first (many followed accounts' posts a request: a ranked Feed in
+The order is by value: my account first (one request: how many accounts I follow, so the panel can say "of
+the 300 you follow"), then the home timeline (many followed accounts' posts a request: a ranked Feed in
 minutes), the first pages of my likes (they weigh closeness), profile reads only for the accounts the timeline
 did not reach, then the two-hop crawl closest first, stopping when it barely moves the top of Explore
 (`value.py`), the hashtags (many posts for Explore a request) before the accounts near me, and last the
@@ -81,7 +82,7 @@ class Stage:
         return f"live.stage.{self.key}"
 
 
-# --- 1. the home feed ------------------------------------------------------------------------------------
+# --- 2. the home feed ------------------------------------------------------------------------------------
 
 
 def stage_timeline(engine: SyncEngine) -> None:
@@ -117,8 +118,7 @@ def stage_timeline(engine: SyncEngine) -> None:
         engine.new_posts += len(keep)
         engine.images.posts(keep)
         engine.images.avatars(authors)
-        reached = sum(1 for at in checked.values() if at == engine.started)
-        engine.emit(cursor["posts"], None, f"Feed ready: {cursor['posts']:,} posts from {reached:,} accounts")
+        engine.emit(cursor["posts"], None, "posts in your feed")
         if done:
             return
 
@@ -137,7 +137,7 @@ def _timeline_medias(answer: dict) -> tuple[list, set[str]]:
     return medias, following
 
 
-# --- 2. me ----------------------------------------------------------------------------------------------
+# --- 1. me ----------------------------------------------------------------------------------------------
 
 
 def stage_me(engine: SyncEngine) -> None:
@@ -515,6 +515,24 @@ def convert_row(row):
                    is_verified=bool(row.is_verified), profile_pic_url=row.profile_pic_url)
 
 
+def have(engine: SyncEngine) -> str:
+    """What the person has now: "Feed ready: 212 posts from 143 of the 300 accounts you follow" (without "of
+    the 300" until my account's following count is known), "" before the Feed has a post."""
+    store = engine.store
+    me_id = store.account_id(engine.session.pk)
+    if me_id is None:
+        return ""
+    src, dst = store.edges()
+    followed = dst[src == me_id].tolist()
+    since = engine.started - engine.settings.get("ranking.window_days") * DAY
+    authors = store.posts_frame(since=since, author_ids=followed, columns=["author_id"])["author_id"]
+    if authors.empty:
+        return ""
+    following = _following_count(engine)
+    of = f" of the {following:,}" if following else ""
+    return f"Feed ready: {len(authors):,} posts from {authors.nunique():,}{of} accounts you follow"
+
+
 def remaining_requests(engine: SyncEngine) -> int:
     """A rough count of the requests this run still needs, for the ETA."""
     number = engine.run_state.get("stage", 0)
@@ -540,8 +558,8 @@ def remaining_requests(engine: SyncEngine) -> int:
 
 
 STAGES = [
-    Stage("timeline", "Your home feed", 1, 1, stage_timeline),
-    Stage("me", "Your account", 2, 1, stage_me),
+    Stage("me", "Your account", 1, 1, stage_me),
+    Stage("timeline", "Your home feed", 2, 1, stage_timeline),
     Stage("following", "Accounts you follow", 3, 1, stage_following),
     Stage("liked", "Posts you liked lately", 4, 1, stage_liked),
     Stage("recent", "Recent posts of the accounts your feed did not show", 5, 2, stage_recent),
