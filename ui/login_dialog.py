@@ -31,8 +31,8 @@ from discovery.live.login import (
     LoginStep,
     logout,
 )
+from ui.labels import plain_label
 from ui.tasks import TaskRunner
-from ui.why_panel import plain_label
 
 INTRO = ("Tessera logs in as you to read whom you follow, the posts you liked and the recent posts around "
          "you. It only reads; it never posts, likes or follows.")

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from discovery.ranking import FACTORS, RankingParams
 from discovery.settings import REGISTRY, Setting, Settings
-from ui.why_panel import plain_label
+from ui.labels import plain_label
 
 FLOAT_STEPS = 100  # a float slider moves in hundredths of its range
 MODE_LABELS = {"learned": "Learned from your likes", "seed": "Seed formula", "manual": "Manual"}

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from discovery.settings import Setting, Settings, declare_everything, declared
-from ui.why_panel import plain_label
+from ui.labels import plain_label
 
 PAGES = (("sync", "Sync"), ("predict", "Like prediction"), ("insights", "Insights"))
 # The packages whose modules declare those settings (a page shows what has been declared, so they come first).

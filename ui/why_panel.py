@@ -8,18 +8,10 @@ from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QProgressBar, QVBoxLa
 
 from discovery.ranker_features import FEATURES, SEED_FACTORS
 from discovery.ranking import Ranking
+from ui.labels import plain_label
 
 MAX_EXTRA = 6  # learned mode: besides the seed's five factors, the few other features that stand out
 NEGATIVE = {"author_hides", "author_fewer"}  # said whenever they apply: they push a post down
-
-
-def plain_label(text: str = "", parent: QWidget | None = None, wrap: bool = True) -> QLabel:
-    """A label that never interprets its text as HTML (captions and names are untrusted)."""
-    label = QLabel(parent)
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    label.setText(text)
-    label.setWordWrap(wrap)
-    return label
 
 
 class WhyPanel(QFrame):
