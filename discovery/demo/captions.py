@@ -60,18 +60,20 @@ def write_text(rng: np.random.Generator, pop: Population, graph: FollowGraph, po
     circles = _circle_members(pop)
     has_location = (rng.random(n) < LOCATION_SHARE[pop.kind[posts.author]]).tolist()
     authors, topics, kinds = posts.author.tolist(), posts.topic.tolist(), pop.kind[posts.author].tolist()
+    scene_of = posts.scene.tolist()
     n_mentions, n_hashtags = posts.n_mentions.tolist(), posts.n_hashtags.tolist()
     tags_me = posts.tags_me.tolist()
     brand_tags: dict[int, str] = {}
     out = Text([], [], [], [])
     for i in range(n):
         author, topic, row, kind = authors[i], TOPICS[topics[i]], u[i], kinds[i]
+        scene = topic.scenes[scene_of[i] % len(topic.scenes)]  # the caption talks about what the picture shows
         mentioned = _mentions(row, author, n_mentions[i], pop, lists, circles)
         if tags_me[i] and row[11] < 0.6:
             mentioned = [ME, *mentioned[:1]]
         handles = [pop.username[m] for m in mentioned]
         location = LOCATIONS[int(row[10] * len(LOCATIONS))] if has_location[i] else None
-        tags = _hashtags(topic, n_hashtags[i], topic_order[i], generic_order[i])
+        tags = _hashtags(topic, scene, n_hashtags[i], topic_order[i], generic_order[i])
         if kind == BRAND and tags:
             if author not in brand_tags:
                 brand_tags[author] = ascii_handle(pop.full_name[author])
@@ -81,7 +83,7 @@ def write_text(rng: np.random.Generator, pop: Population, graph: FollowGraph, po
             friend, rest = "@" + handles[0], handles[1:]
         else:
             friend, rest = FIRST_NAMES[int(row[9] * len(FIRST_NAMES))], handles
-        text = _sentence(template, row, topic, friend, location)
+        text = _sentence(template, row, topic, scene, friend, location)
         if rest:
             text = _with_mentions(text, rest, row[8])
         out.captions.append(_with_hashtags(text, tags, kind, row[7]))
@@ -96,8 +98,8 @@ def _template(row: list[float], kind: int) -> str:
     return lines[int(row[0] * len(lines))]
 
 
-def _sentence(template: str, row: list[float], topic, friend: str, location: str | None) -> str:
-    nouns, adjectives = topic.nouns, topic.adjectives
+def _sentence(template: str, row: list[float], topic, scene, friend: str, location: str | None) -> str:
+    nouns, adjectives = scene.nouns, scene.adjectives or topic.adjectives
     noun = nouns[int(row[1] * len(nouns))]
     adjective = adjectives[int(row[2] * len(adjectives))]
     text = template.format(
@@ -129,9 +131,12 @@ def _with_hashtags(text: str, tags: list[str], kind: int, u: float) -> str:
     return f"{text}{separator}{block}" if text else block
 
 
-def _hashtags(topic, count: int, topic_order: list[int], generic_order: list[int]) -> list[str]:
+def _hashtags(topic, scene, count: int, topic_order: list[int], generic_order: list[int]) -> list[str]:
+    """The scene's own tags first, then the topic's that name no other scene of it, then generic ones."""
     from_topic = min(len(topic.hashtags), count - count // 6)  # generic tags only in long lists
-    tags = [topic.hashtags[j] for j in topic_order if j < len(topic.hashtags)][:from_topic]
+    others = {t for s in topic.scenes if s is not scene for t in s.tags} - set(scene.tags)
+    shuffled = [topic.hashtags[j] for j in topic_order if j < len(topic.hashtags)]
+    tags = list(dict.fromkeys([*scene.tags, *(t for t in shuffled if t not in others)]))[:from_topic]
     tags += [GENERIC_HASHTAGS[j] for j in generic_order[:count - from_topic]]
     return tags
 

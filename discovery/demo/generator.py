@@ -35,7 +35,7 @@ from discovery.progress import CancelToken, Progress, ProgressEvent, no_progress
 from discovery.world import KIND_KEY, WorldKind
 from storage import Account, Like, MediaType, Post, Store
 
-GENERATOR_VERSION = "1"
+GENERATOR_VERSION = "3"  # captions follow the picture's scene
 # The demo world's "now": a Friday evening in late November 2026 (UTC). Ranking uses it, not the wall clock.
 DEMO_CLOCK = int(datetime(2026, 11, 20, 19, 30, tzinfo=UTC).timestamp())
 STAGE = "Building the demo world"

@@ -42,7 +42,7 @@ class PictureStyle:
     @property
     def scene_name(self) -> str:
         scenes = TOPICS[self.topic].scenes
-        return scenes[self.scene % len(scenes)]
+        return scenes[self.scene % len(scenes)].painter
 
     def quality(self) -> float:
         """This picture's term in the hidden like model (log scale)."""
@@ -86,8 +86,14 @@ def draw_picture(style: PictureStyle, size: tuple[int, int] = (LONG_SIDE, LONG_S
     exposure = np.clip((0.15 + 0.7 * style.brightness) / max(luma.mean[0] / 255, 0.02), 0.5, 2.2)
     spread = np.clip((0.05 + 0.2 * style.contrast) / max(exposure * luma.stddev[0] / 255, 0.01), 0.3, 3.0)
     image = ImageEnhance.Brightness(image).enhance(float(exposure))
-    image = ImageEnhance.Color(image).enhance(0.0 if style.mono else 0.15 + 1.5 * style.saturation)
-    return ImageEnhance.Contrast(image).enhance(float(spread))
+    image = ImageEnhance.Contrast(image).enhance(float(spread))
+    if style.mono:
+        return ImageEnhance.Color(image).enhance(0.0)
+    # Colour likewise, last (contrast changes it): grey streets and red tracks alike go to a mean HSV
+    # saturation of 0.06 + 0.6 * saturation.
+    chroma = ImageStat.Stat(image.reduce(8).convert("HSV")).mean[1] / 255
+    return ImageEnhance.Color(image).enhance(float(np.clip((0.06 + 0.6 * style.saturation) / max(chroma, 0.02),
+                                                           0.15, 3.0)))
 
 
 def encode_jpeg(image: Image.Image, quality: int = JPEG_QUALITY) -> bytes:

@@ -11,6 +11,20 @@ from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
+class Scene:
+    """A kind of picture within a topic, and the words a caption over it uses."""
+
+    painter: str  # a key of discovery.demo.scenes.PAINTERS
+    nouns: tuple[str, ...]  # what the picture shows, as a caption names it
+    tags: tuple[str, ...] = ()  # hashtags naming what it shows; they come before the topic's own
+    adjectives: tuple[str, ...] = ()  # the topic's when empty
+
+
+def scenes(*rows: tuple) -> tuple[Scene, ...]:
+    return tuple(Scene(*row) for row in rows)
+
+
+@dataclass(frozen=True)
 class Topic:
     name: str
     hashtags: tuple[str, ...]
@@ -19,7 +33,7 @@ class Topic:
     places: tuple[str, ...]  # "at the {place}"
     emoji: tuple[str, ...]
     palette: tuple[tuple[int, int, int], ...]  # background light, background deep, main, accent, dark
-    scenes: tuple[str, ...]  # picture kinds drawn by discovery.demo.pictures
+    scenes: tuple[Scene, ...]  # the kinds of picture posted on this topic
     appeal: float  # how much a post on this topic draws likes, all else equal (hidden model)
     brand_words: tuple[str, ...]  # how a brand in this topic ends its name: "Roasters", "Cycles"
     mono_share: float = 0.03  # share of black-and-white pictures
@@ -35,7 +49,14 @@ TOPICS: tuple[Topic, ...] = (
           ("crag", "gym", "sea cliffs", "boulder field", "north face"),
           ("🧗", "🪨", "⛰️", "🔥"),
           ((238, 214, 186), (199, 120, 84), (176, 86, 52), (64, 168, 196), (58, 44, 40)),
-          ("wall", "mountains"), 1.00, ("Climbing", "Holds", "Vertical"), 0.05),
+          scenes(
+              ("wall", ("boulder", "project", "crimp", "sloper", "overhang", "roof problem", "gym session"),
+               ("bouldering", "climbingwall")),
+              ("crag", ("route", "crag", "multipitch", "send", "top-out", "sport route"),
+               ("rockclimbing", "outdoorclimbing", "multipitch")),
+              ("boulder", ("boulder", "highball", "top-out", "problem", "send"), ("boulder", "bouldering")),
+              ("mountains", ("approach", "alpine start", "ridge", "summit view"), ("alpine",))),
+          1.00, ("Climbing", "Holds", "Vertical"), 0.05),
     Topic("coffee",
           ("coffee", "specialtycoffee", "latteart", "espresso", "coffeetime", "pourover", "flatwhite",
            "baristalife", "coffeelover", "v60", "coffeeshop", "homebarista", "butfirstcoffee", "cortado"),
@@ -45,7 +66,15 @@ TOPICS: tuple[Topic, ...] = (
           ("corner café", "roastery", "kitchen counter", "window seat", "market stall"),
           ("☕", "🤎", "✨", "🥐"),
           ((244, 228, 206), (150, 98, 64), (110, 66, 42), (214, 160, 92), (44, 30, 24)),
-          ("cup", "bokeh"), 1.05, ("Roasters", "Coffee Co.", "Espresso Bar"), 0.04),
+          scenes(
+              ("cup", ("flat white", "cortado", "latte", "morning cup", "cappuccino"),
+               ("flatwhite", "cortado", "coffeetime")),
+              ("latte", ("latte art", "rosetta", "flat white", "oat latte"), ("latteart", "baristalife")),
+              ("pourover", ("pour-over", "filter brew", "V60", "slow brew"), ("pourover", "v60")),
+              ("beans", ("roast", "Ethiopian natural", "new beans", "fresh bag", "single origin"),
+               ("specialtycoffee", "coffeelover")),
+              ("espresso", ("espresso", "crema", "double shot", "ristretto"), ("espresso", "homebarista"))),
+          1.05, ("Roasters", "Coffee Co.", "Espresso Bar"), 0.04),
     Topic("street photography",
           ("streetphotography", "streetphoto", "urbanphotography", "blackandwhite", "bnw", "streetlife",
            "candid", "citylife", "lightandshadow", "35mm", "streetshot", "everydayeverywhere",
@@ -56,7 +85,13 @@ TOPICS: tuple[Topic, ...] = (
           ("old town", "metro station", "harbour front", "flower market", "main square"),
           ("📷", "🌆", "🖤", "🚶"),
           ((226, 222, 214), (92, 104, 122), (48, 56, 70), (232, 176, 72), (22, 24, 28)),
-          ("street", "facade"), 0.95, ("Camera Co.", "Optics", "Lens Works"), 0.40),
+          scenes(
+              ("street", ("shadow", "passer-by", "long shadow", "corner", "evening walk"),
+               ("lightandshadow", "shadowplay")),
+              ("crossing", ("crossing", "rush hour", "zebra crossing", "red coat"), ("streetlife", "citylife")),
+              ("rain", ("umbrella", "reflection", "rainy night", "puddle"), ("streetphoto", "candid")),
+              ("stairs", ("staircase", "silhouette", "steps", "light and shadow"), ("shadowplay", "streetshot"))),
+          0.95, ("Camera Co.", "Optics", "Lens Works"), 0.40),
     Topic("cooking",
           ("homecooking", "foodie", "recipe", "cooking", "dinnerideas", "pasta", "homemade",
            "foodphotography", "eatwell", "vegetarian", "sundaylunch", "bakingday", "sourdough",
@@ -67,7 +102,22 @@ TOPICS: tuple[Topic, ...] = (
           ("kitchen", "farmers market", "dinner table", "garden", "allotment"),
           ("🍝", "🍅", "🥘", "😋", "🌿"),
           ((250, 236, 214), (222, 120, 82), (204, 62, 48), (112, 160, 72), (60, 36, 30)),
-          ("plate", "table"), 1.10, ("Kitchen", "Pantry", "Provisions"), 0.02),
+          scenes(
+              ("pasta", ("pasta", "spaghetti", "tagliatelle", "pasta night"), ("pasta", "homemade"),
+               ("fresh", "simple", "garlicky", "homemade")),
+              ("bread", ("sourdough", "loaf", "bake", "country loaf"), ("sourdough", "bakingday"),
+               ("crusty", "golden", "open-crumb", "homemade")),
+              ("shakshuka", ("shakshuka", "eggs", "brunch", "one-pan brunch"), ("comfortfood", "recipe"),
+               ("spicy", "smoky", "hearty", "simple")),
+              ("ramen", ("ramen", "noodle soup", "broth", "soup"), ("comfortfood", "homecooking"),
+               ("slow-cooked", "rich", "hearty", "steaming")),
+              ("dumplings", ("dumplings", "gyoza", "steamed buns"), ("homemade", "foodphotography"),
+               ("steamed", "plump", "handmade", "fresh")),
+              ("salad", ("tomato salad", "salad", "summer plate", "garden lunch"), ("eatwell", "vegetarian"),
+               ("zesty", "fresh", "bright", "simple")),
+              ("tart", ("tart", "fruit tart", "galette", "pie"), ("bakingday", "sundaylunch"),
+               ("buttery", "golden", "flaky", "sweet"))),
+          1.10, ("Kitchen", "Pantry", "Provisions"), 0.02),
     Topic("travel",
           ("travel", "wanderlust", "travelgram", "exploretheworld", "roadtrip", "islandlife", "beachday",
            "backpacking", "travelphotography", "seaside", "sunset", "weekendaway", "vanlife",
@@ -78,7 +128,13 @@ TOPICS: tuple[Topic, ...] = (
           ("coast", "harbour", "old town", "ferry deck", "lookout"),
           ("🌊", "✈️", "🌅", "🏝️", "🗺️"),
           ((252, 214, 170), (88, 170, 206), (30, 120, 170), (250, 140, 80), (28, 48, 74)),
-          ("sea", "mountains"), 1.15, ("Travel", "Journeys", "Outfitters"), 0.03),
+          scenes(
+              ("sea", ("sunset", "bay", "tide", "evening swim", "coastline"), ("sunset", "seaside")),
+              ("lighthouse", ("lighthouse", "coastline", "cliff walk", "headland"), ("seaside", "exploretheworld")),
+              ("harbour", ("old harbour", "fishing boats", "harbour", "boats"), ("travelgram", "weekendaway")),
+              ("beach", ("beach", "island", "dune", "beach day", "palm"), ("beachday", "islandlife")),
+              ("mountains", ("viewpoint", "valley", "mountain pass", "road trip"), ("roadtrip", "wanderlust"))),
+          1.15, ("Travel", "Journeys", "Outfitters"), 0.03),
     Topic("dogs",
           ("dogsofinstagram", "dog", "puppy", "doglife", "dogstagram", "goodboy", "rescuedog",
            "adoptdontshop", "dogwalk", "puppylove", "instadog", "woof", "doggo", "dogmom"),
@@ -88,7 +144,11 @@ TOPICS: tuple[Topic, ...] = (
           ("park", "beach", "woods", "sofa", "dog park"),
           ("🐶", "🐾", "🦴", "❤️"),
           ((246, 232, 212), (152, 196, 170), (196, 140, 84), (232, 92, 82), (52, 40, 34)),
-          ("dog",), 1.25, ("Dog Supply", "Pet Co.", "Paws"), 0.03),
+          scenes(
+              ("dog", ("good boy", "puppy", "new collar", "portrait", "best friend"), ("goodboy", "puppy")),
+              ("fetch", ("zoomies", "fetch", "tennis ball", "beach run", "walk"), ("dogwalk", "doglife")),
+              ("nap", ("nap", "sleepy head", "sofa time", "lazy Sunday"), ("doglife", "dogstagram"))),
+          1.25, ("Dog Supply", "Pet Co.", "Paws"), 0.03),
     Topic("architecture",
           ("architecture", "archilovers", "modernism", "brutalism", "architecturephotography", "design",
            "minimalism", "concrete", "facade", "urbandesign", "symmetry", "buildings", "archdaily",
@@ -99,7 +159,13 @@ TOPICS: tuple[Topic, ...] = (
           ("city centre", "university campus", "waterfront", "old quarter", "new district"),
           ("🏛️", "📐", "🏙️", "✨"),
           ((232, 226, 218), (170, 190, 206), (210, 120, 92), (244, 196, 86), (60, 64, 72)),
-          ("facade", "arches"), 0.90, ("Studio", "Architects", "Design Co."), 0.15),
+          scenes(
+              ("facade", ("facade", "balconies", "windows", "block"), ("facade", "symmetry")),
+              ("arches", ("arches", "colonnade", "courtyard", "arcade"), ("symmetry", "architecturephotography")),
+              ("tower", ("tower", "skyline", "high-rise", "glass tower"), ("lookingup", "buildings")),
+              ("stairwell", ("stairwell", "spiral staircase", "staircase", "atrium"), ("minimalism", "design")),
+              ("brutalist", ("brutalist block", "concrete", "housing block", "library"), ("brutalism", "concrete"))),
+          0.90, ("Studio", "Architects", "Design Co."), 0.15),
     Topic("running",
           ("running", "runnersofinstagram", "trailrunning", "marathon", "run", "runner", "morningrun",
            "longrun", "instarunners", "halfmarathon", "ultrarunning", "runhappy", "parkrun", "strava"),
@@ -109,7 +175,12 @@ TOPICS: tuple[Topic, ...] = (
           ("river path", "trail", "track", "park loop", "hills"),
           ("🏃", "👟", "⏱️", "💪"),
           ((250, 220, 180), (236, 140, 96), (222, 74, 60), (70, 150, 110), (40, 44, 52)),
-          ("road", "mountains"), 0.85, ("Running Co.", "Stride", "Trail Supply"), 0.03),
+          scenes(
+              ("road", ("long run", "tempo", "road run", "sunrise run"), ("running", "morningrun")),
+              ("trail", ("trail", "hill repeats", "trail run", "ridge run"), ("trailrunning", "ultrarunning")),
+              ("track", ("track session", "intervals", "400s", "10k"), ("runner", "run")),
+              ("shoes", ("new shoes", "race day", "recovery run", "shoe rotation"), ("runhappy", "instarunners"))),
+          0.85, ("Running Co.", "Stride", "Trail Supply"), 0.03),
     Topic("plants",
           ("plants", "houseplants", "plantsofinstagram", "urbanjungle", "monstera", "plantlover", "greenery",
            "plantshelf", "propagation", "botanical", "gardening", "succulents", "plantmom", "newleaf"),
@@ -119,7 +190,13 @@ TOPICS: tuple[Topic, ...] = (
           ("windowsill", "greenhouse", "balcony", "garden centre", "living room"),
           ("🌿", "🪴", "🌱", "💚"),
           ((236, 240, 226), (148, 182, 140), (56, 128, 80), (226, 128, 96), (30, 52, 40)),
-          ("plant", "leaves"), 1.00, ("Plant Studio", "Greenhouse", "Botanicals"), 0.02),
+          scenes(
+              ("plant", ("new leaf", "repotting", "pothos", "calathea", "fiddle leaf"), ("houseplants", "newleaf")),
+              ("monstera", ("monstera", "new leaf", "split leaf"), ("monstera", "urbanjungle")),
+              ("shelf", ("shelf", "plant shelf", "windowsill", "collection"), ("plantshelf", "urbanjungle")),
+              ("cuttings", ("cutting", "propagation", "roots", "jars"), ("propagation", "plantlover")),
+              ("leaves", ("bloom", "garden", "flower", "borders"), ("gardening", "botanical"))),
+          1.00, ("Plant Studio", "Greenhouse", "Botanicals"), 0.02),
     Topic("ceramics",
           ("ceramics", "pottery", "handmade", "wheelthrown", "stoneware", "clay", "potterylove", "glaze",
            "studiopottery", "mugs", "ceramicart", "kiln", "potteryaddict", "makersgonnamake"),
@@ -129,7 +206,12 @@ TOPICS: tuple[Topic, ...] = (
           ("studio", "wheel", "kiln room", "craft fair", "workbench"),
           ("🏺", "✋", "🤍", "🔥"),
           ((240, 232, 220), (196, 170, 146), (96, 140, 150), (204, 112, 76), (70, 56, 50)),
-          ("vase", "table"), 0.95, ("Clayworks", "Pottery Supply", "Kiln Co."), 0.05),
+          scenes(
+              ("vase", ("vase", "glaze test", "jug", "bud vase"), ("stoneware", "glaze")),
+              ("wheel", ("throwing session", "centring", "clay", "cylinder"), ("wheelthrown", "clay")),
+              ("mugs", ("mug", "mugs", "kiln opening", "glaze test"), ("mugs", "kiln")),
+              ("bowls", ("bowl", "bowls", "stack", "plates"), ("handmade", "studiopottery"))),
+          0.95, ("Clayworks", "Pottery Supply", "Kiln Co."), 0.05),
     Topic("cycling",
           ("cycling", "bikelife", "roadcycling", "gravelbike", "cyclinglife", "outsideisfree", "bikepacking",
            "cyclingphotos", "mtb", "ridelocal", "bikeride", "velo", "fixedgear", "commute"),
@@ -139,7 +221,12 @@ TOPICS: tuple[Topic, ...] = (
           ("mountain pass", "coast road", "gravel track", "velodrome", "canal path"),
           ("🚴", "🚲", "⛰️", "☀️"),
           ((244, 226, 196), (110, 170, 196), (236, 168, 48), (210, 62, 70), (34, 42, 50)),
-          ("bike", "road"), 0.90, ("Cycles", "Bike Co.", "Velo Works"), 0.05),
+          scenes(
+              ("bike", ("bike", "new wheels", "gravel bike", "build"), ("gravelbike", "bikelife")),
+              ("rider", ("group ride", "coast road", "headwind", "commute", "gravel loop"),
+               ("roadcycling", "ridelocal")),
+              ("hairpins", ("climb", "col", "descent", "mountain pass"), ("cyclinglife", "outsideisfree"))),
+          0.90, ("Cycles", "Bike Co.", "Velo Works"), 0.05),
     Topic("film",
           ("filmphotography", "35mm", "analog", "shootfilm", "filmisnotdead", "portra400", "mediumformat",
            "grainisgood", "filmcamera", "kodak", "believeinfilm", "analogphotography", "120film",
@@ -150,7 +237,12 @@ TOPICS: tuple[Topic, ...] = (
           ("darkroom", "seaside", "city", "back garden", "lab"),
           ("🎞️", "📸", "🌙", "✨"),
           ((246, 222, 196), (226, 150, 120), (200, 96, 86), (90, 120, 150), (46, 36, 40)),
-          ("bokeh", "sea"), 1.00, ("Film Lab", "Analog", "Darkroom Supply"), 0.30),
+          scenes(
+              ("camera", ("rangefinder", "camera", "half frame", "old camera"), ("filmcamera", "35mm")),
+              ("contact", ("contact sheet", "roll", "frame", "test roll"), ("analog", "shootfilm")),
+              ("darkroom", ("darkroom", "prints", "print", "safelight"), ("believeinfilm", "analogphotography")),
+              ("leak", ("light leak", "expired roll", "Portra", "summer roll"), ("expiredfilm", "portra400"))),
+          1.00, ("Film Lab", "Analog", "Darkroom Supply"), 0.30),
 )
 
 GENERIC_HASHTAGS = ("photooftheday", "weekend", "instagood", "love", "today", "mood", "sundayvibes",
