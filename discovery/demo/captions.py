@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from discovery.demo.hidden import BRAND, CELEBRITY, CREATOR
-from discovery.demo.network import FollowGraph
+from discovery.demo.network import DemoNetwork
 from discovery.demo.people import ME, Population, ascii_handle
 from discovery.demo.posts import PostTable
 from discovery.demo.vocabulary import FIRST_NAMES, FOREIGN_PHRASES, GENERIC_HASHTAGS, LOCATIONS, TOPICS
@@ -51,7 +51,7 @@ class Text:
     locations: list[str | None]
 
 
-def write_text(rng: np.random.Generator, pop: Population, graph: FollowGraph, posts: PostTable) -> Text:
+def write_text(rng: np.random.Generator, pop: Population, graph: DemoNetwork, posts: PostTable) -> Text:
     n = len(posts)
     u = rng.random((n, 12)).tolist()
     topic_order = np.argsort(rng.random((n, 14)), axis=1).tolist()
@@ -152,7 +152,7 @@ def _mentions(row: list[float], author: int, count: int, pop: Population, lists:
     return [p for p in picks if p != author and p != ME]
 
 
-def _following_lists(graph: FollowGraph) -> dict[int, np.ndarray]:
+def _following_lists(graph: DemoNetwork) -> dict[int, np.ndarray]:
     return {int(s): graph.targets[graph.offsets[i]:graph.offsets[i + 1]] for i, s in enumerate(graph.sources)}
 
 

@@ -17,7 +17,7 @@ import numpy as np
 from discovery.demo import hidden
 from discovery.demo.captions import Text, write_text
 from discovery.demo.hidden import HiddenWorld
-from discovery.demo.network import FollowGraph, build_graph, choose_followed
+from discovery.demo.network import DemoNetwork, build_graph, choose_followed
 from discovery.demo.people import ME, Population, make_population
 from discovery.demo.posts import (
     DAY,
@@ -239,7 +239,7 @@ def _draw_year(rng: np.random.Generator, pop: Population, followed: np.ndarray, 
     return posts, np.arange(len(posts)) < len(recent)
 
 
-def _accounts(rng: np.random.Generator, pop: Population, graph: FollowGraph, stored: PostTable,
+def _accounts(rng: np.random.Generator, pop: Population, graph: DemoNetwork, stored: PostTable,
               clock: int) -> list[Account]:
     out_degree = graph.out_degree(pop.size)
     listed = np.zeros(pop.size, bool)

@@ -30,7 +30,9 @@ BLOCK = 128  # sources drawn together
 
 
 @dataclass
-class FollowGraph:
+class DemoNetwork:
+    """Who follows whom in the generated world (discovery.graph.FollowGraph is what the ranking builds)."""
+
     followed: np.ndarray  # account indexes the person follows, sorted
     friends: np.ndarray  # the followed people from the person's circles
     sources: np.ndarray  # accounts whose complete following list is known, sorted
@@ -78,7 +80,7 @@ def choose_followed(rng: np.random.Generator, pop: Population, count: int) -> tu
 
 
 def build_graph(rng: np.random.Generator, pop: Population, followed: np.ndarray, friends: np.ndarray,
-                edge_budget: int, check=lambda: None) -> FollowGraph:
+                edge_budget: int, check=lambda: None) -> DemoNetwork:
     n = pop.size
     first_ring = followed
     # The second ring: the accounts (people and creators with public lists) most followed by the first ring.
@@ -109,7 +111,7 @@ def build_graph(rng: np.random.Generator, pop: Population, followed: np.ndarray,
     lengths = np.array([len(lists[s]) for s in sources.tolist()], np.int64)
     offsets = np.concatenate([[0], np.cumsum(lengths)])
     targets = np.concatenate([lists[s] for s in sources.tolist()]).astype(np.int64)
-    return FollowGraph(followed, friends, sources, offsets, targets)
+    return DemoNetwork(followed, friends, sources, offsets, targets)
 
 
 def _list_lengths(rng: np.random.Generator, kinds: np.ndarray) -> np.ndarray:

@@ -17,7 +17,7 @@ import numpy as np
 
 from discovery.demo import hidden
 from discovery.demo.hidden import PERSON, REEL
-from discovery.demo.network import FollowGraph
+from discovery.demo.network import DemoNetwork
 from discovery.demo.people import ME, Population
 from discovery.demo.posts import PostTable
 from discovery.demo.regimes import REGIMES, Regime
@@ -50,7 +50,7 @@ class Taste:
         return 1 / (1 + np.exp(-self.logit(posts, noise)))
 
 
-def make_taste(rng: np.random.Generator, pop: Population, graph: FollowGraph, regime: str = "default") -> Taste:
+def make_taste(rng: np.random.Generator, pop: Population, graph: DemoNetwork, regime: str = "default") -> Taste:
     r = REGIMES[regime]
     n = pop.size
     unit = pop.mix / np.linalg.norm(pop.mix, axis=1, keepdims=True)
