@@ -1,9 +1,11 @@
 """Honest evaluation of like prediction.
 
 Protocol: for each author the last TEST_POSTS posts by time are the test set. The model is trained on the
-other posts only, and every feature of a post (test or not) comes from that author's earlier posts. A test
-post is scored when its author has at least one earlier post. The baseline predicts the author's trailing
-median of likes (over all earlier posts, earlier test posts included) with the trailing 10th–90th
+other posts only, and every feature of a post comes from that author's earlier posts; those of a test post
+from the author's training posts only, so that no test post's likes reach another's prediction (an
+earlier test post's luck would otherwise move the predictions of the later ones, and their order within
+the author with it). A test post is scored when its author has at least one earlier post. The baseline
+predicts the author's trailing median of likes (over the same earlier posts) with the trailing 10th–90th
 percentiles as its 80% interval. The model predicts the count at the age it was actually read.
 
 Metrics, side by side for baseline and model:
@@ -34,6 +36,20 @@ def test_mask(table: pd.DataFrame, test_posts: int = TEST_POSTS) -> np.ndarray:
     """The last `test_posts` posts of each author (the table is sorted by author and order)."""
     size = table.groupby("author", sort=False)["order"].transform("size")
     return (table["order"] >= size - test_posts).to_numpy()
+
+
+def held_out(table: pd.DataFrame, test: np.ndarray, compute) -> pd.DataFrame:
+    """`compute` (per-row values from an author's earlier rows, such as features.history_features) for
+    every row, each test row seeing the training rows and itself only: it is computed once per position in
+    the test window, on the table without the author's other test rows."""
+    out = compute(table)
+    position = table.groupby("author", sort=False).cumcount(ascending=False).to_numpy()
+    for k in np.unique(position[test]):
+        keep = ~test | (position == k)
+        part = compute(table[keep])
+        rows = table.index[keep & test]
+        out.loc[rows] = part.loc[rows].to_numpy()
+    return out
 
 
 def trailing_baseline(table: pd.DataFrame) -> pd.DataFrame:
@@ -121,11 +137,11 @@ def evaluate_table(table: pd.DataFrame, popularity: F.HashtagPopularity | None =
     test = test_mask(table)
     progress(ProgressEvent("Computing features", 0, 1))
     curve = F.AgeCurve.fit(table, ~test, series=series)
-    history = F.history_features(table, curve)
+    history = held_out(table, test, lambda part: F.history_features(part, curve))
     scored = test & (history["h_count"].to_numpy() >= 1)
     if not scored.any():
-        raise M.ModelError("No author has a test post with an earlier post before it; there is nothing "
-                           "to evaluate.")
+        raise M.ModelError(f"No author has a post before their {TEST_POSTS} newest (the test posts); there is "
+                           "nothing to evaluate.")
     popularity = popularity or F.HashtagPopularity.from_posts(table.loc[~test, "hashtags"])
     progress(ProgressEvent("Computing features", 1, 1))
     model = M.fit(table, popularity, pixel_vectors, train_mask=~test, history=history, curve=curve, seed=seed,
@@ -135,7 +151,7 @@ def evaluate_table(table: pd.DataFrame, popularity: F.HashtagPopularity | None =
     age = (rows["observed_at"] - rows["taken_at"]).to_numpy(dtype=float) / F.DAY
     X = F.design(rows, model.popularity, model.time_of_day, vectors, history=history[scored])
     forecast = model.forecast(X, model.prior.baseline(history[scored], rows["followers"]), age)
-    trailing = trailing_baseline(table)
+    trailing = held_out(table, test, trailing_baseline)
     factors = age_factors(table, trailing["median"].to_numpy(), ~test & (history["h_count"].to_numpy() >= 1))
     factor = age_factor(factors, age)
     trailing = trailing[scored]
