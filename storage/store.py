@@ -10,6 +10,7 @@ import functools
 import logging
 import os
 import re
+import secrets
 import sqlite3
 import threading
 import time
@@ -46,6 +47,7 @@ FRAME_SLICE = 20_000  # rows converted to a frame at a time
 IN_CHUNK = 900  # values per IN (...) list, under SQLite's variable limit
 EDGES_MMAP = 2**30  # bytes of the file edges() maps into memory while it reads the follow lists
 PLACEHOLDER_PREFIX = "u:"
+DATA_VERSION = "data_version"  # meta key: see Store.data_version
 
 _MIGRATIONS = Path(__file__).with_name("migrations")
 # How long a write waits for another writer (another Tessera, a sqlite3 shell) before giving up, and after how
@@ -251,6 +253,12 @@ class Store:
         store = cls(path, engine)
         if revision != head:
             store._migrate()
+        if store.data_version() is None:
+            try:
+                with store.transaction():
+                    pass  # a store from before data versions gets its first one
+            except StoreError:
+                pass  # read-only: it cannot change, and nothing may be cached against it
         return store
 
     def _migrate(self) -> None:
@@ -263,6 +271,7 @@ class Store:
             config.attributes["connection"] = conn
             command.upgrade(config, "head")
             self._set_meta(conn, "schema_version", head_revision())
+            self._new_version(conn)
         with self.engine.connect() as conn:  # put the new header (application id) into the main file now
             conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
 
@@ -278,19 +287,41 @@ class Store:
     # --- transactions --------------------------------------------------------------------------------
 
     @contextmanager
-    def transaction(self) -> Iterator[Connection]:
-        """Every write inside is committed together, or none is."""
+    def transaction(self, changes_data: bool = True) -> Iterator[Connection]:
+        """Every write inside is committed together, or none is. Unless every write inside says it changes
+        nothing a ranking reads (`changes_data=False`), the store's data version changes with it."""
         active = getattr(self._local, "conn", None)
         if active is not None:
+            self._local.changed = self._local.changed or changes_data
             yield active
             return
         with self.engine.begin() as conn:
             self._begin_immediate(conn)
-            self._local.conn = conn
+            self._local.conn, self._local.changed = conn, changes_data
             try:
                 yield conn
+                if self._local.changed:
+                    self._local.last_change = self._new_version(conn)
             finally:
                 self._local.conn = None
+
+    @staticmethod
+    def _new_version(conn: Connection) -> tuple[str | None, str]:
+        """A fresh data version (a random token, so that two worlds never share one): (before, after)."""
+        before = conn.exec_driver_sql("SELECT value FROM meta WHERE key = ?", (DATA_VERSION,)).scalar()
+        after = secrets.token_hex(8)
+        conn.exec_driver_sql("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET "
+                             "value = excluded.value", (DATA_VERSION, after))
+        return before, after
+
+    def data_version(self) -> str | None:
+        """A token that changes with every committed write that can change a ranking (posts, accounts,
+        follows, likes, interactions, meta), in this process or any other."""
+        return self.meta(DATA_VERSION)
+
+    def last_change(self) -> tuple[str | None, str] | None:
+        """(data version before, after) of this thread's last committed write that changed data."""
+        return getattr(self._local, "last_change", None)
 
     def _begin_immediate(self, conn: Connection) -> None:
         """Take the write lock before the first read, so that what a transaction reads stays true until it
@@ -354,11 +385,11 @@ class Store:
         stmt = stmt.on_conflict_do_update(
             index_elements=["stage"], set_={"cursor": stmt.excluded.cursor, "updated_at": stmt.excluded.updated_at}
         )
-        with self.transaction() as conn:
+        with self.transaction(changes_data=False) as conn:
             conn.execute(stmt)
 
     def clear_sync_state(self) -> None:
-        with self.transaction() as conn:
+        with self.transaction(changes_data=False) as conn:
             conn.execute(SyncStateRow.__table__.delete())
 
     # --- accounts ------------------------------------------------------------------------------------
@@ -625,7 +656,7 @@ class Store:
         return out
 
     def set_image_path(self, post_pk: str, path: str | None) -> None:
-        with self.transaction() as conn:
+        with self.transaction(changes_data=False) as conn:
             conn.execute(PostRow.__table__.update().where(PostRow.pk == post_pk).values(image_path=path))
 
     def posts_frame(self, since: int | None = None, author_ids: Sequence[int] | None = None,

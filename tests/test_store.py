@@ -243,3 +243,39 @@ def test_edges_drop_only_the_unfollowed_targets_among_many_lists(store):
     assert pairs == {(ids["a"], ids["b"]), (ids["a"], ids["c"]), (ids["me"], ids["a"]), (ids["me"], ids["c"]),
                      (ids["c"], ids["d"])}
     assert len(store.edges(include_unfollowed=True)[0]) == 6
+
+
+def test_the_data_version_changes_with_every_write_a_ranking_reads_and_only_then(store, tmp_path):
+    from storage.peek import read_meta
+
+    versions = [store.data_version()]
+    assert versions[0] is not None  # a new store has one from the start
+    writes = [lambda: store.upsert_accounts(accounts("1")),
+              lambda: store.upsert_posts([Post(pk="p", author="1", taken_at=1)]),
+              lambda: store.add_likes([Like("p", 50)]),
+              lambda: store.add_interactions([Interaction(InteractionKind.HIDDEN, 5, post="p")]),
+              lambda: store.remove_interactions(InteractionKind.HIDDEN, post="p"),
+              lambda: store.set_meta("me", "1")]
+    for write in writes:
+        write()
+        assert store.last_change() == (versions[-1], store.data_version())
+        versions.append(store.data_version())
+    assert len(set(versions)) == len(versions)
+    with store.transaction():  # one transaction is one change
+        store.upsert_accounts(accounts("2"))
+        store.upsert_accounts(accounts("3"))
+    assert store.last_change() == (versions[-1], store.data_version())
+    before = store.data_version()
+    store.set_image_path("p", "p.jpg")  # where a picture is kept changes no ranking
+    store.set_sync_cursor("timeline", "abc")
+    assert store.data_version() == before
+    with pytest.raises(RuntimeError), store.transaction():
+        store.upsert_accounts(accounts("4"))
+        raise RuntimeError("boom")
+    assert store.data_version() == before  # a failed write changed nothing
+    other = Store.open(tmp_path / "other" / "tessera.db")
+    assert other.data_version() != before  # two worlds never share a version
+    other.close()
+    assert read_meta(store.path, ("data_version", "me")) == {"data_version": before, "me": "1",
+                                                            "alembic_version": store.schema_version()}
+    assert read_meta(tmp_path / "missing.db", ("data_version",)) is None
