@@ -230,7 +230,9 @@ def test_a_whole_sync_shows_each_stage_lands_in_the_store_and_ends_with_its_sent
         assert panel.running and panel.cancel_button.isVisible() and not panel.sync_button.isVisible()
     result = signal.args[0]
     assert result.status == COMPLETE, result.message
-    assert headlines[0] == "Stage 1 of 9: your home feed"
+    assert headlines[0] == "Stage 1 of 9: your account"
+    assert "Stage 2 of 9: your home feed" in headlines
+    assert any(d.startswith("Feed ready: ") and " of the 30 accounts you follow · " in d for d in details)
     assert "Stage 4 of 9: posts you liked lately" in headlines
     assert headlines[-1] == "Stage 9 of 9: older likes and posts you are tagged in"
     assert any("new posts" in d and "requests this hour" in d for d in details)

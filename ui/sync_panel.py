@@ -1,4 +1,5 @@
-"""The sync panel under a connected account's tabs: the stage, its progress, the new posts, the requests used
+"""The sync panel under a connected account's tabs: the stage, its progress, what the person has now ("Feed ready:
+212 posts from 143 of the 300 accounts you follow"), the new posts, the requests used
 of the budget, the next pause, a rough ETA, and Sync now / Cancel. A sync paused by the request budget or a
 cool-down goes on by itself when it may (while the app is open). The sync runs on the task pool with its
 own World (SQLite connections stay on the thread that made them); its progress events come back through a
@@ -209,7 +210,8 @@ class SyncPanel(QFrame):
         else:
             self.bar.setRange(0, 0)  # busy: the stage does not know its size yet
             self.count.setText(_count_without_total(event))
-        parts = [f"{event.new_posts:,} new posts",
+        parts = [event.have] if event.have else []
+        parts += [f"{event.new_posts:,} new posts",
                  _requests(event.requests_hour, event.budget_hour, event.requests_day, event.budget_day)]
         if event.eta_seconds is not None:
             parts.append(rough_eta(event.eta_seconds))
