@@ -51,21 +51,16 @@ def _world_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--world", metavar="NAME", help="which world (default: the current one, else the demo)")
 
 
-def open_world(args: argparse.Namespace) -> World:
-    """The world a command works on; the demo world is generated on first use."""
+def chosen_world(args: argparse.Namespace, build_demo: bool = True) -> World:
+    """The world a command works on (--world, else the current one); the demo world is generated on first
+    use unless `build_demo` is off."""
     from discovery import world
 
-    root = paths.data_dir(args.data_dir)
-    name = getattr(args, "world", None) or world.current_name(root)
-    if name == world.DEMO:
-        from discovery.demo import ensure_demo_world
-
-        return ensure_demo_world(root, progress=TerminalProgress())
-    if not world.exists(root, name):
-        known = world.names(root)  # worlds being built are not listed
-        raise CommandError(f"there is no world named {name!r} in {root}"
-                           + (f" (worlds: {', '.join(known)})." if known else "."))
-    return world.World.open(root, name)
+    try:
+        return world.open_world(paths.data_dir(args.data_dir), getattr(args, "world", None),
+                                build_demo=build_demo, progress=TerminalProgress())
+    except world.MissingWorld as exc:
+        raise CommandError(str(exc)) from None
 
 
 def ranking_params(args: argparse.Namespace) -> RankingParams:
@@ -80,7 +75,7 @@ def run_feed(args: argparse.Namespace) -> int:
         raise CommandError("--top must be at least 1.")
     from discovery.ranking import Ranker
 
-    current = open_world(args)
+    current = chosen_world(args)
     try:
         ranker = Ranker(current.store, current.now())
         params = ranking_params(args)
@@ -105,7 +100,7 @@ def run_feed(args: argparse.Namespace) -> int:
 def run_stats(args: argparse.Namespace) -> int:
     from discovery.ranking import Ranker
 
-    current = open_world(args)
+    current = chosen_world(args)
     try:
         store = current.store
         counts = store.counts()
@@ -156,7 +151,7 @@ def run_evaluate_ranking(args: argparse.Namespace) -> int:
 def _evaluate_holdout(args: argparse.Namespace) -> int:
     from discovery.evaluation import evaluate_holdout, format_holdout
 
-    current = open_world(args)
+    current = chosen_world(args)
     try:
         result = evaluate_holdout(current, ranking_params(args))
     except ValueError as exc:

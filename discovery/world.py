@@ -15,6 +15,7 @@ from pathlib import Path
 from discovery import paths
 from discovery.clock import Clock, SystemClock, VirtualClock
 from discovery.pictures import CachedPictures, DownloadedPictures, DrawnPictures, PictureSource
+from discovery.progress import CancelToken, Progress, no_progress
 from storage import ImageCache, Store
 
 DEMO = "demo"
@@ -79,6 +80,27 @@ class World:
 
     def close(self) -> None:
         self.store.close()
+
+
+class MissingWorld(LookupError):
+    """A world that is not on this computer; str() is the sentence to show."""
+
+
+def open_world(root: Path, name: str | None = None, clock: Clock | None = None, *, build_demo: bool = True,
+               progress: Progress = no_progress, cancel: CancelToken | None = None) -> World:
+    """The world `name` (by default the current one). The demo world is generated on first use (with
+    `progress` and `cancel`) unless `build_demo` is off; any other world must exist, else MissingWorld."""
+    name = name or current_name(root)
+    if name == DEMO and build_demo and not exists(root, DEMO):
+        from discovery.demo import ensure_demo_world
+
+        return ensure_demo_world(root, progress, cancel)
+    if not exists(root, name):
+        known = names(root)  # worlds being built are not listed
+        hint = " yet: build it with `python -m discovery demo`, or connect an account" if name == DEMO else ""
+        raise MissingWorld(f"there is no world named {name!r} in {root}{hint}"
+                           + (f" (worlds: {', '.join(known)})." if known else "."))
+    return World.open(root, name, clock)
 
 
 def exists(root: Path, name: str) -> bool:

@@ -54,7 +54,7 @@ def main(argv: list[str] | None = None) -> int:
     root = None
     try:
         root = paths.data_dir(args.data_dir)
-        current = open_world(root, world.DEMO if args.demo else world.current_name(root), clock)
+        current = open_in_app(root, world.DEMO if args.demo else world.current_name(root), clock)
     except StoreError as exc:
         if args.screenshot:  # nobody to answer a dialog: the sentence, and a failure
             print(f"tessera: {exc}", file=sys.stderr)
@@ -120,23 +120,23 @@ def recover(error: StoreError, root: Path | None, clock: Clock) -> tuple[Path | 
         clicked = box.clickedButton()
         try:
             if demo is not None and clicked is demo:
-                return root, open_world(root, world.DEMO, clock)
+                return root, open_in_app(root, world.DEMO, clock)
             if clicked is other:
                 folder = QFileDialog.getExistingDirectory(None, "Choose a data folder for Tessera")
                 if folder:
                     root = paths.data_dir(folder)
-                    return root, open_world(root, world.current_name(root), clock)
+                    return root, open_in_app(root, world.current_name(root), clock)
                 continue
             return None, None
         except StoreError as exc:
             error = exc
 
 
-def open_world(root: Path, name: str, clock: Clock) -> world.World | None:
-    """Open a world; the demo world is generated first if needed, behind a progress dialog."""
-    if name != world.DEMO or world.exists(root, world.DEMO):
-        return world.World.open(root, name, clock)
-    return generate_demo(root)
+def open_in_app(root: Path, name: str, clock: Clock) -> world.World | None:
+    """world.open_world, with the demo world's first generation behind a progress dialog (None: cancelled)."""
+    if name == world.DEMO and not world.exists(root, world.DEMO):
+        return generate_demo(root)
+    return world.open_world(root, name, clock)
 
 
 def generate_demo(root: Path) -> world.World | None:

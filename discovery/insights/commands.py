@@ -30,7 +30,7 @@ def register(subparsers, common) -> None:
 def run_insights(args: argparse.Namespace) -> int:
     from zoneinfo import ZoneInfoNotFoundError
 
-    from discovery.commands import open_world
+    from discovery.commands import chosen_world
     from discovery.insights import ChartStyle, compute_insights, draw_chart, draw_network, save_png
 
     out = Path(args.out)
@@ -40,7 +40,7 @@ def run_insights(args: argparse.Namespace) -> int:
     max_nodes = args.max_nodes if args.max_nodes is not None else settings.get("insights.max_nodes")
     if not 2 <= max_nodes <= 20_000:
         raise CommandError("--max-nodes must be from 2 to 20000.")
-    current = open_world(args)
+    current = chosen_world(args)
     try:
         try:
             out.mkdir(parents=True, exist_ok=True)

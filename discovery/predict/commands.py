@@ -10,8 +10,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from discovery import paths, text
+from discovery import text
 from discovery.cli import CommandError
+from discovery.commands import chosen_world
 from discovery.predict import MAX_CANDIDATES
 from discovery.progress import TerminalProgress
 
@@ -73,17 +74,6 @@ def register(subparsers, common) -> None:
 
 
 # --- helpers -----------------------------------------------------------------------------------------------
-
-
-def open_world(args) -> World:
-    from discovery import world as worlds
-
-    root = paths.data_dir(args.data_dir)
-    name = worlds.current_name(root)
-    if not worlds.exists(root, name):
-        raise CommandError(f"There is no world '{name}' in {root} yet: build the demo world or connect an "
-                           "account first (or give --dataset for evaluate-likes).")
-    return worlds.World.open(root, name)
 
 
 def resolve_account(world: World, account: str | None) -> str:
@@ -201,7 +191,7 @@ def run_evaluate(args) -> int:
                 raise CommandError(str(exc)) from None
             source = {"dataset": str(Path(args.dataset)), **note}
         else:
-            world = open_world(args)
+            world = chosen_world(args, build_demo=False)
             table, vectors = PR.world_table(world, progress)
             series = T.like_series(world.store, table)
             source = {"world": world.name, "kind": world.kind}
@@ -235,7 +225,7 @@ def run_train(args) -> int:
     from discovery.predict import model as M
     from discovery.predict import predictor as PR
 
-    world = open_world(args)
+    world = chosen_world(args, build_demo=False)
     try:
         model = PR.train_world(world, TerminalProgress(), seed=args.seed)
     except M.ModelError as exc:
@@ -277,7 +267,7 @@ def run_predict(args) -> int:
     from discovery.predict import predictor as PR
 
     when = _parse_when(args.when)
-    world = open_world(args)
+    world = chosen_world(args, build_demo=False)
     try:
         account = resolve_account(world, args.account)
         predictor = PR.Predictor.for_world(world)
@@ -359,7 +349,7 @@ def run_best_time(args) -> int:
             ZoneInfo(args.timezone)
         except (ZoneInfoNotFoundError, ValueError):
             raise CommandError(f"{args.timezone!r} is not a time zone name (try Europe/Paris).") from None
-    world = open_world(args)
+    world = chosen_world(args, build_demo=False)
     try:
         account = resolve_account(world, args.account)
         times = H.best_time_heatmap(world.store, account, args.timezone)
