@@ -112,6 +112,10 @@ def test_evaluate_likes_errors_are_sentences(run, data_dir, tmp_path):
     tiny = tmp_path / "tiny.csv"
     tiny.write_text("alias,date,numberLikes\nann,2017-04-01,3\nann,2017-04-02,4\n", encoding="utf-8")
     code, _, err = run("evaluate-likes", "--data-dir", data_dir, "--dataset", tiny)
+    assert code == 1 and "No author has a post before their 3 newest" in err
+    tiny.write_text("alias,date,numberLikes\n" + "".join(f"ann,2017-04-0{d},{d}\n" for d in range(1, 6)),
+                    encoding="utf-8")
+    code, _, err = run("evaluate-likes", "--data-dir", data_dir, "--dataset", tiny)
     assert code == 1 and "needs at least 30" in err
 
 
@@ -176,3 +180,29 @@ def test_the_like_commands_on_a_world(run, data_dir, tmp_path):
     assert code == 1 and "no account 'nobody'" in err
     code, _, err = run("predict-likes", "--data-dir", data_dir, images[0], "--when", "yesterday")
     assert code == 1 and "is not a date and time" in err
+
+
+def test_no_test_posts_likes_reach_another_test_posts_prediction(likes_sample):
+    """Each test post is predicted from its author's training posts only: changing the likes of every
+    author's oldest test post changes neither the model's nor the baselines' prediction of the others."""
+    _, _, before = E.evaluate_table(likes_sample, seed=3)
+    changed = likes_sample.copy()
+    size = changed.groupby("author")["order"].transform("size")
+    oldest_test = (changed["order"] == size - E.TEST_POSTS).to_numpy()
+    changed.loc[oldest_test, "likes"] = changed.loc[oldest_test, "likes"] * 50 + 7
+    _, _, after = E.evaluate_table(changed, seed=3)
+    others = ~before["post"].isin(set(changed.loc[oldest_test, "post"])).to_numpy()
+    assert others.sum() == 2 * 20
+    columns = ["baseline", "baseline_low", "baseline_high", "age_baseline", "predicted", "low", "high"]
+    pd.testing.assert_frame_equal(before.loc[others, columns], after.loc[others, columns])
+    assert not np.allclose(before.loc[~others, "likes"], after.loc[~others, "likes"])
+
+
+def test_held_out_features_of_a_test_post_read_training_posts_and_itself_only():
+    table = T.finish(pd.DataFrame({"author": ["a"] * 5, "post": list("vwxyz"), "taken_at": [1, 2, 3, 4, 5],
+                                   "likes": [10.0, 30.0, 20.0, 1000.0, 5.0]}).assign(
+        **{c: None for c in T.COLUMNS if c not in ("author", "post", "taken_at", "likes")}))
+    test = np.array([False, False, True, True, True])
+    baseline = E.held_out(table, test, E.trailing_baseline)
+    assert np.isnan(baseline.loc[0, "median"])
+    assert baseline["median"].tolist()[1:] == [10.0, 20.0, 20.0, 20.0]  # the median of v and w, three times
