@@ -204,7 +204,7 @@ class RankingPanel(QWidget):
             slider.setValue(self._to_slider(REGISTRY[key], self.settings.get(key)))
             slider.blockSignals(False)
             if key.endswith("_power"):
-                slider.setEnabled(mode == "manual" and self.settings.get(key.replace("_power", "_on")))
+                self._enable(key, mode == "manual" and self.settings.get(key.replace("_power", "_on")))
             self._show_value(key)
         self.factor_hint.setEnabled(mode == "manual")
 
@@ -227,10 +227,16 @@ class RankingPanel(QWidget):
             self.settings.set("ranking.mode", "manual")  # a moved factor ranks manually: say so
             self.load()
         if key in self.checks:
-            self.sliders[key.replace("_on", "_power")].setEnabled(bool(value) and self.mode == "manual")
+            self._enable(key.replace("_on", "_power"), bool(value) and self.mode == "manual")
         if key in self._values:
             self._show_value(key)
         self.changed.emit()
+
+    def _enable(self, key: str, enabled: bool) -> None:
+        """A factor's slider and the value beside it, greyed together when they cannot be moved."""
+        self.sliders[key].setEnabled(bool(enabled))
+        if key in self._values:
+            self._values[key].setEnabled(bool(enabled))
 
     def _show_value(self, key: str) -> None:
         self._values[key].setText(value_text(key, self.settings.get(key)))

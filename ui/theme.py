@@ -26,6 +26,8 @@ _DARK = {
 
 # Control outlines (fields, buttons, check boxes): at least 3:1 against Window, Base and Button.
 _OUTLINE = {False: "#7a818e", True: "#767e8c"}
+# Disabled controls: a grey between the window and the outline, so a ticked box outside its mode looks off.
+_DISABLED = {False: "#b4b9c2", True: "#454a55"}
 
 
 def is_dark(mode: str) -> bool:
@@ -35,7 +37,6 @@ def is_dark(mode: str) -> bool:
 
 
 def apply(app: QApplication, mode: str) -> None:
-    app.setStyle("Fusion")
     colors = _DARK if is_dark(mode) else _LIGHT
     palette = QPalette()
     for role, value in colors.items():
@@ -43,14 +44,19 @@ def apply(app: QApplication, mode: str) -> None:
     disabled = QColor(colors["PlaceholderText"])
     for role in (QPalette.ColorRole.Text, QPalette.ColorRole.ButtonText, QPalette.ColorRole.WindowText):
         palette.setColor(QPalette.ColorGroup.Disabled, role, disabled)
+    sheet = style_sheet(is_dark(mode))
+    if app.styleSheet() == sheet and app.palette() == palette:
+        return  # already so (the window restores the theme set at start): restyling every widget is slow
+    app.setStyle("Fusion")
     app.setPalette(palette)
-    app.setStyleSheet(style_sheet(is_dark(mode)))
+    app.setStyleSheet(sheet)
 
 
 def style_sheet(dark: bool) -> str:
     """resources/style.qss with this theme's outline colour and arrow pictures filled in."""
     sheet = (RESOURCES / "style.qss").read_text(encoding="utf-8")
-    return (sheet.replace("@outline", _OUTLINE[dark]).replace("@mode", "dark" if dark else "light")
+    return (sheet.replace("@outline", _OUTLINE[dark]).replace("@disabled", _DISABLED[dark])
+            .replace("@mode", "dark" if dark else "light")
             .replace("@resources", RESOURCES.as_posix()))
 
 

@@ -18,7 +18,7 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageEnhance, ImageFont, ImageStat
 
 from discovery.demo import hidden
-from discovery.demo.scenes import PAINTERS, Canvas, glow
+from discovery.demo.scenes import PAINTERS, Canvas, Draw, glow
 from discovery.demo.vocabulary import TOPICS
 from discovery.world import World
 
@@ -76,7 +76,7 @@ def draw_picture(style: PictureStyle, size: tuple[int, int] = (LONG_SIDE, LONG_S
     off = (1 - style.centred) * 0.42
     subject = (width * (0.5 + off * math.cos(angle)), height * (0.5 + off * math.sin(angle)))
     image = Image.new("RGB", size)
-    canvas = Canvas(image, ImageDraw.Draw(image, "RGBA"), rng, palette, subject,
+    canvas = Canvas(image, Draw(image, "RGBA"), rng, palette, subject,
                     min(width, height) * rng.uniform(0.13, 0.19))
     PAINTERS[style.scene_name](canvas)
     glow(canvas, subject, min(width, height) * 0.4, (255, 250, 240), 0.22)  # the light falls on the subject

@@ -8,7 +8,7 @@ contrast. Everything random comes from `canvas.rng`, so a picture is a pure func
 from __future__ import annotations
 
 from discovery.demo.scenes import city, film, food, home, outdoors, sport
-from discovery.demo.scenes.base import Canvas, glow
+from discovery.demo.scenes.base import Canvas, Draw, glow
 
 PAINTERS = {name: getattr(module, name)
             for module in (outdoors, food, city, home, sport, film)
@@ -16,4 +16,4 @@ PAINTERS = {name: getattr(module, name)
             if not name.startswith("_") and getattr(getattr(module, name), "__module__", "") == module.__name__
             and callable(getattr(module, name)) and name[0].islower()}
 
-__all__ = ["PAINTERS", "Canvas", "glow"]
+__all__ = ["PAINTERS", "Canvas", "Draw", "glow"]

@@ -12,6 +12,34 @@ Colour = tuple[int, int, int]
 SUN = (255, 196, 96)  # suns are warm whatever the topic's accent
 
 
+class Draw(ImageDraw.ImageDraw):
+    """Pillow's drawing, taking boxes whose corners come in either order: a subject near an edge can turn a
+    painter's box inside out, and that should draw, not raise."""
+
+    def rectangle(self, xy, *args, **kwargs):
+        return super().rectangle(_box(xy), *args, **kwargs)
+
+    def rounded_rectangle(self, xy, *args, **kwargs):
+        return super().rounded_rectangle(_box(xy), *args, **kwargs)
+
+    def ellipse(self, xy, *args, **kwargs):
+        return super().ellipse(_box(xy), *args, **kwargs)
+
+    def arc(self, xy, *args, **kwargs):
+        return super().arc(_box(xy), *args, **kwargs)
+
+    def chord(self, xy, *args, **kwargs):
+        return super().chord(_box(xy), *args, **kwargs)
+
+    def pieslice(self, xy, *args, **kwargs):
+        return super().pieslice(_box(xy), *args, **kwargs)
+
+
+def _box(xy):
+    (x0, y0, x1, y1) = xy if len(xy) == 4 else (*xy[0], *xy[1])
+    return (min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1))
+
+
 @dataclass
 class Canvas:
     image: Image.Image
