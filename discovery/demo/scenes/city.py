@@ -105,7 +105,7 @@ def arches(c: Canvas) -> None:
 
 
 def crossing(c: Canvas) -> None:
-    """A zebra crossing from above: walkers as heads and shoulders with long shadows, one in a red coat."""
+    """A zebra crossing seen from high up: walkers with long shadows, one in a bright coat."""
     w, h = c.width, c.height
     asphalt = mix((70, 72, 76), c.deep, 0.2)
     gradient(c, asphalt, mix(asphalt, (0, 0, 0), 0.2))
@@ -119,17 +119,17 @@ def crossing(c: Canvas) -> None:
         ox, oy = math.cos(angle) * stripe / 2, math.sin(angle) * stripe / 2
         polygon(c, [(cx - dx - ox, cy - dy - oy), (cx - dx + ox, cy - dy + oy), (cx + dx + ox, cy + dy + oy),
                     (cx + dx - ox, cy + dy - oy)], (236, 234, 226))
-    light = c.rng.uniform(0, 2 * math.pi)  # where the low sun throws the shadows
+    light = c.rng.uniform(-0.6, 0.6) + pick(c, [0, math.pi])  # a low sun throws the shadows sideways
     coats = [(40, 44, 52), (120, 110, 100), (60, 80, 110), (200, 190, 170), (30, 30, 30)]
-    walkers = [(sx, sy, c.accent)] + [(c.rng.uniform(0, w), c.rng.uniform(0, h), pick(c, coats)) for _ in range(7)]
-    for x, y, coat in walkers[::-1]:
-        s = c.scale * (0.55 if coat is c.accent else c.rng.uniform(0.4, 0.5))
-        length = s * 3
-        polygon(c, [(x - s * 0.3, y), (x + s * 0.3, y), (x + length * math.cos(light) + s * 0.2,
-                                                           y + length * math.sin(light)),
-                    (x + length * math.cos(light) - s * 0.2, y + length * math.sin(light))], alpha((10, 10, 14), 110))
-        ellipse(c, x, y, s * 0.7, s * 0.35, coat)
-        ellipse(c, x, y - s * 0.05, s * 0.22, s * 0.24, pick(c, ((40, 30, 24), (120, 80, 40), (220, 200, 160))))
+    walkers = [(c.rng.uniform(0, w), c.rng.uniform(0, h), pick(c, coats), 1.0) for _ in range(6)]
+    walkers.append((sx, sy, c.accent, 1.3))
+    for x, y, coat, size in sorted(walkers, key=lambda walker: walker[1]):
+        s = c.scale * size
+        feet = y + s * 0.5
+        end = (x + s * 2.2 * math.cos(light), feet + s * 0.6 * abs(math.sin(light)) + s * 0.3)
+        polygon(c, [(x - s * 0.1, feet), (x + s * 0.1, feet), (end[0] + s * 0.15, end[1]), (end[0] - s * 0.15, end[1])],
+                alpha((10, 10, 14), 120))
+        person(c, x, feet, s, (24, 24, 28), coat)
 
 
 def rain(c: Canvas) -> None:
@@ -150,22 +150,22 @@ def rain(c: Canvas) -> None:
                     c.draw.rectangle((wx, wy, wx + bw * 0.1, wy + h * 0.03), fill=(240, 196, 110))
         x += bw
     gradient(c, (30, 32, 40), (14, 16, 22), (0, ground, w, h))
-    mirror = c.image.crop((0, max(0, 2 * ground - h), w, ground)).transpose(1)  # the wet road reflects
-    c.image.paste(mirror.point(lambda v: v // 2), (0, ground))
     for k in range(3):
         lx = w * (0.15 + 0.35 * k) + c.rng.uniform(-20, 20)
         c.draw.line([(lx, ground), (lx, ground - h * 0.4)], fill=(20, 20, 24), width=max(3, int(w / 120)))
         glow(c, (lx, ground - h * 0.4), w * 0.12, (255, 210, 130), 0.9)
+        for _ in range(14):  # the lamp's light broken up in the wet road
+            x, y = lx + c.rng.normal(0, w * 0.015), c.rng.uniform(ground + 4, h)
+            c.draw.line([(x - w * 0.02, y), (x + w * 0.02, y)], fill=alpha((255, 200, 120), 110), width=2)
     for _ in range(160):  # rain
         x, y = c.rng.uniform(0, w), c.rng.uniform(0, h)
         c.draw.line([(x, y), (x - w * 0.01, y + h * 0.04)], fill=alpha((200, 210, 230), 70), width=1)
     feet = ground + h * 0.02
     person(c, sx, feet, c.scale * 1.6, (16, 16, 20), (30, 30, 36))
-    r = c.scale * 0.75
+    r = c.scale * 0.95
     top = feet - c.scale * 1.6 - r * 0.1
     c.draw.pieslice((sx - r, top - r * 0.5, sx + r, top + r * 0.5), 180, 360, fill=c.accent)
     c.draw.line([(sx, top), (sx, top + r * 0.8)], fill=(16, 16, 20), width=2)
-    polygon(c, [(sx - r, feet + 2), (sx + r, feet + 2), (sx + r * 0.6, h), (sx - r * 0.6, h)], alpha(c.accent, 40))
 
 
 def stairs(c: Canvas) -> None:

@@ -27,12 +27,21 @@ GLAZES = ((96, 140, 150), (204, 112, 76), (236, 230, 216), (60, 70, 90), (170, 1
 
 
 def dog(c: Canvas) -> None:
+    """A dog's portrait, head and shoulders, in the park or at home."""
     w, h = c.width, c.height
-    gradient(c, mix(c.deep, c.light, 0.35), c.deep)
-    gradient(c, mix(c.deep, c.dark, 0.2), mix(c.deep, c.dark, 0.45), (0, int(h * 0.78), w, h))
     sx, sy = c.subject
     r = c.scale * 1.05
-    fur = c.main
+    floor = int(min(h * 0.92, max(h * 0.5, sy + r * 1.2)))
+    if c.rng.random() < 0.5:
+        sky(c, floor, ("day", "golden", "overcast"))
+        for _ in range(5):
+            ellipse(c, c.rng.uniform(0, w), floor - h * 0.04, w * 0.16, h * 0.1, mix((60, 110, 60), c.dark, 0.3))
+        gradient(c, (110, 160, 80), mix((70, 120, 60), c.dark, 0.3), (0, floor, w, h))
+    else:
+        wall_colour = mix(pick(c, ((236, 226, 210), (150, 170, 160), (200, 150, 120), (70, 80, 96))), c.light, 0.2)
+        gradient(c, wall_colour, mix(wall_colour, (0, 0, 0), 0.2), (0, 0, w, floor))
+        planks(c, pick(c, ((176, 128, 86), (206, 170, 126), (120, 90, 70))), (0, floor, w, h), vertical=True)
+    fur = pick(c, FURS)
     darker = mix(fur, c.dark, 0.45)
     ellipse(c, sx, sy + r * 1.25, r * 1.05, r * 0.8, fur)  # body
     for side in (-1, 1):  # ears
@@ -316,11 +325,14 @@ def wheel(c: Canvas) -> None:
                     width=2)
     skin = pick(c, ((236, 196, 160), (198, 146, 108), (140, 96, 66)))
     skin = mix(skin, clay, 0.3)
-    for side in (-1, 1):
-        hand = [(sx + side * s * 0.75, sy - s * 0.1), (sx + side * s * 1.1, sy - s * 0.5),
-                (sx + side * s * 2.6, sy - s * 0.2), (sx + side * s * 2.8, sy + s * 0.6),
-                (sx + side * s * 1.0, sy + s * 0.45)]
-        polygon(c, hand, skin)
+    for side in (-1, 1):  # arms from below the frame, hands cupping the clay
+        hand = (sx + side * s * 0.85, sy + s * 0.05)
+        limb(c, [(sx + side * s * 3.2, sy + s * 3.5), (sx + side * s * 2.0, sy + s * 0.9), hand], skin, s * 0.45)
+        ellipse(c, hand[0], hand[1], s * 0.28, s * 0.4, skin)
+        for k in range(3):  # fingers curling round the pot
+            c.draw.line([(hand[0], hand[1] - s * 0.25 + k * s * 0.17), (hand[0] - side * s * 0.3,
+                                                                        hand[1] - s * 0.2 + k * s * 0.17)],
+                        fill=skin, width=max(3, int(s * 0.13)))
     c.draw.rectangle((sx - s * 0.1, sy - s * 0.62, sx + s * 0.1, sy - s * 0.55), fill=c.accent)
 
 
