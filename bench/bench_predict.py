@@ -21,11 +21,11 @@ from PIL import Image, ImageFilter
 
 from bench.common import arguments, report, timed
 from discovery.demo import DemoConfig, candidate_images, ensure_demo_world
-from discovery.predict import evaluate as E
-from discovery.predict import hashtags as H
 from discovery.predict import pixels
-from discovery.predict import predictor as PR
-from discovery.predict import table as T
+from discovery.predict.evaluate import evaluate_table, format_table
+from discovery.predict.hashtags import HashtagIndex, best_time_heatmap
+from discovery.predict.predictor import MAX_PICTURES, Predictor, demo_pick_gain, train_world, world_table
+from discovery.predict.table import read_csv
 
 GVSI = Path(__file__).resolve().parents[2] / "shared" / "data" / "gvsi-like-predictor" / "posts.csv"
 CANDIDATES = 8
@@ -77,15 +77,15 @@ def demo_rows(trials: int, max_pictures: int) -> tuple[list[dict], dict]:
         seconds, world = timed(lambda: ensure_demo_world(Path(directory), config=DemoConfig.small()))
         rows.append(row("build the small demo world", 1, seconds))
         try:
-            seconds, model = timed(lambda: PR.train_world(world, max_pictures=max_pictures))
+            seconds, model = timed(lambda: train_world(world, max_pictures=max_pictures))
             rows.append(row("train the demo world's model", model.n_posts, seconds,
-                            f"one fit, evaluated on held-out posts; {max_pictures or PR.MAX_PICTURES.default} "
+                            f"one fit, evaluated on held-out posts; {max_pictures or MAX_PICTURES.default} "
                             "pictures drawn for training posts"))
             me = world.store.me()
             demo = [c.jpeg for c in candidate_images(world, me, CANDIDATES, seed=1)]
             photos = [phone_photo(i) for i in range(CANDIDATES)]
             rows += picture_rows(photos, demo)
-            predictor = PR.Predictor.for_world(world)
+            predictor = Predictor.for_world(world)
             caption = "Sunday light #travel #sunset"
             first = timed(lambda: predictor.predict(me, demo, caption, world.now()))[0]
             rows.append(row("predict 8 candidates, first call", CANDIDATES, first,
@@ -95,16 +95,16 @@ def demo_rows(trials: int, max_pictures: int) -> tuple[list[dict], dict]:
             rows.append(row("predict 8 candidates, 12 MP photos", CANDIDATES,
                             median_time(lambda: predictor.predict(me, photos, caption, world.now()), 3)))
             seconds, index = timed(
-                lambda: H.HashtagIndex.build(world.store, world.images, predictor.pixel_cache))
+                lambda: HashtagIndex.build(world.store, world.images, predictor.pixel_cache))
             rows.append(row("hashtag index build", len(index.post_tags), seconds))
             shown = [p for p in pixels.measure_many(demo) if isinstance(p, pixels.PixelFeatures)]
             rows.append(row("suggest 10 hashtags", 1, median_time(lambda: index.suggest(caption, shown))))
             rows.append(row("best-time heatmap", 1,
-                            median_time(lambda: H.best_time_heatmap(world.store, me, "UTC"))))
-            table, vectors = PR.world_table(world, max_pictures=max_pictures)
+                            median_time(lambda: best_time_heatmap(world.store, me, "UTC"))))
+            table, vectors = world_table(world, max_pictures=max_pictures)
             start = time.perf_counter()
-            evaluation, eval_model, _ = E.evaluate_table(table, None, vectors)
-            evaluation.update(PR.demo_pick_gain(world, eval_model, trials))
+            evaluation, eval_model, _ = evaluate_table(table, None, vectors)
+            evaluation.update(demo_pick_gain(world, eval_model, trials))
             gain = evaluation.get("pick", {}).get("gain", {})
             rows.append(row("evaluate-likes on the demo world", evaluation["n_test"],
                             time.perf_counter() - start,
@@ -121,7 +121,7 @@ def full_training_row(max_pictures: int | None) -> dict:
         world = ensure_demo_world(Path(directory), config=DemoConfig())
         try:
             started, cpu = time.perf_counter(), time.process_time()
-            model = PR.train_world(world, max_pictures=max_pictures)
+            model = train_world(world, max_pictures=max_pictures)
             seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
         finally:
             world.close()
@@ -147,15 +147,15 @@ def main() -> None:
         rows.append(full_training_row(args.max_pictures))
     evaluations = {"demo (small)": demo}
     if not args.skip_gvsi:
-        table, _ = T.read_csv(GVSI)
-        seconds, (gvsi, _, _) = timed(lambda: E.evaluate_table(table))
+        table, _ = read_csv(GVSI)
+        seconds, (gvsi, _, _) = timed(lambda: evaluate_table(table))
         rows.append(row("evaluate-likes on gvsi", gvsi["n_test"], seconds, _scores(gvsi)))
         evaluations["gvsi"] = gvsi
     report("Like prediction", rows, args.json)
     if not args.json:
         for name, evaluation in evaluations.items():
             print(f"\n### {name}\n")
-            print(E.format_table(evaluation))
+            print(format_table(evaluation))
 
 
 if __name__ == "__main__":

@@ -16,10 +16,25 @@ from test_predict_evaluate import run  # noqa: F401 (a fixture)
 from test_predict_world import build_world, picture
 
 from discovery.clock import DAY
-from discovery.predict import evaluate as E
-from discovery.predict import features as F
-from discovery.predict import model as M
-from discovery.predict import table as T
+from discovery.predict.evaluate import (
+    METRICS,
+    SETTLED_DAYS,
+    age_factor,
+    age_factors,
+    evaluate_table,
+    pairwise_accuracy,
+    trailing_baseline,
+)
+from discovery.predict.features import (
+    AgeCurve,
+    history_features,
+    history_row,
+    log_age_days,
+    settled_log_likes,
+    tag_history,
+)
+from discovery.predict.model import VERSION
+from discovery.predict.table import finish, read_csv
 
 T0 = 1_700_000_000
 LIKES = Path(__file__).resolve().parent / "fixtures" / "likes"  # written by fixtures/make_likes.py
@@ -44,23 +59,23 @@ def growing_table(authors: int = 60, posts: int = 14, tau: float = 0.4, seed: in
                 "caption": "a long caption about the day, " * 8 if long else "short", "hashtags": (),
                 "mentions": 0, "has_location": False, "media_type": 1, "is_reel": False, "carousel_count": 1.0,
                 "image": None})
-    return T.finish(pd.DataFrame(rows))
+    return finish(pd.DataFrame(rows))
 
 
 def test_the_age_curve_is_learned_from_posts_read_at_different_ages():
     table = growing_table(tau=0.4)
-    curve = F.AgeCurve.fit(table)
+    curve = AgeCurve.fit(table)
     assert curve.tau == pytest.approx(0.4, rel=0.2) and curve.shape == pytest.approx(1.0, rel=0.2)
     assert curve.log_share(30.0) == pytest.approx(0.0, abs=1e-6) and curve.log_share(0.1) < -1.0
-    slower = F.AgeCurve.fit(growing_table(tau=2.0, seed=1))
+    slower = AgeCurve.fit(growing_table(tau=2.0, seed=1))
     assert slower.days_to(0.95) > 3 * curve.days_to(0.95)
 
 
 def test_without_young_posts_the_age_curve_stays_at_its_prior():
     table = growing_table()
     old = ((table["observed_at"] - table["taken_at"]) / DAY > 5).to_numpy()
-    curve = F.AgeCurve.fit(table, old)
-    assert curve.tau == pytest.approx(F.AgeCurve.tau, rel=0.1) and curve.shape == pytest.approx(1.0, rel=0.1)
+    curve = AgeCurve.fit(table, old)
+    assert curve.tau == pytest.approx(AgeCurve.tau, rel=0.1) and curve.shape == pytest.approx(1.0, rel=0.1)
 
 
 def test_history_of_all_rows_at_once_matches_the_row_by_row_definition():
@@ -69,15 +84,15 @@ def test_history_of_all_rows_at_once_matches_the_row_by_row_definition():
     table["hashtags"] = [tuple(rng.choice(["sun", "sea", "cat", "art"], int(rng.integers(0, 3)), replace=False))
                          for _ in range(len(table))]
     table.loc[5, "observed_at"] = np.nan  # an unknown age
-    curve = F.AgeCurve(0.5, 1.2)
-    fast = F.history_features(table, curve)
-    likes = F.settled_log_likes(table, curve)
-    ages = F.log_age_days(table["observed_at"], table["taken_at"])
+    curve = AgeCurve(0.5, 1.2)
+    fast = history_features(table, curve)
+    likes = settled_log_likes(table, curve)
+    ages = log_age_days(table["observed_at"], table["taken_at"])
     times = table["taken_at"].to_numpy(dtype=float)
     for i in range(len(table)):
         start = int(np.flatnonzero(table["author"].to_numpy() == table["author"].iloc[i])[0])
-        row = F.history_row(likes[start:i], ages[start:i], times[start:i], times[i])
-        lift, reuse = F.tag_history(list(table["hashtags"])[start:i], likes[start:i], table["hashtags"].iloc[i])
+        row = history_row(likes[start:i], ages[start:i], times[start:i], times[i])
+        lift, reuse = tag_history(list(table["hashtags"])[start:i], likes[start:i], table["hashtags"].iloc[i])
         np.testing.assert_allclose(fast.iloc[i].to_numpy(), np.r_[row, lift, reuse], rtol=1e-9, atol=1e-9,
                                    equal_nan=True, err_msg=f"row {i}")
 
@@ -93,23 +108,23 @@ def test_pairwise_accuracy_counts_every_pair_within_an_author():
                 pairs += 1
                 guess = np.sign(predicted[i] - predicted[j])
                 right += 0.5 if guess == 0 else float(guess == np.sign(actual[i] - actual[j]))
-    assert E.pairwise_accuracy(authors, predicted, actual) == pytest.approx(right / pairs)
+    assert pairwise_accuracy(authors, predicted, actual) == pytest.approx(right / pairs)
 
 
 def test_the_age_aware_baseline_scales_the_median_by_the_day_of_age():
     table = growing_table(authors=80, tau=1.0, seed=4)
-    median = E.trailing_baseline(table)["median"].to_numpy()
-    factors = E.age_factors(table, median, np.ones(len(table), bool), minimum=10)
+    median = trailing_baseline(table)["median"].to_numpy()
+    factors = age_factors(table, median, np.ones(len(table), bool), minimum=10)
     assert factors.loc[0] < 0.8 < factors.loc[10]  # young counts are lower than the author's usual
-    assert E.age_factor(factors, np.array([0.5, 400.0])).tolist() == [factors.loc[0], factors.iloc[-1]]
+    assert age_factor(factors, np.array([0.5, 400.0])).tolist() == [factors.loc[0], factors.iloc[-1]]
 
 
 def test_the_evaluation_reports_both_baselines_and_the_settled_posts():
     table = growing_table(authors=80, seed=5)
-    report, model, predictions = E.evaluate_table(table, seed=1)
+    report, model, predictions = evaluate_table(table, seed=1)
     for part in (report, report["settled"]):
-        assert set(part["baseline"]) == set(part["age_baseline"]) == set(part["model"]) == set(E.METRICS)
-    assert report["settled"]["n"] == int((predictions["age_days"] >= E.SETTLED_DAYS).sum()) > 0
+        assert set(part["baseline"]) == set(part["age_baseline"]) == set(part["model"]) == set(METRICS)
+    assert report["settled"]["n"] == int((predictions["age_days"] >= SETTLED_DAYS).sum()) > 0
     # The test posts are the youngest: the model, with its age curve, knows their counts are still low.
     assert report["model"]["log_mae"] < min(report["baseline"]["log_mae"], report["age_baseline"]["log_mae"])
     # The caption lowers the settled count within an author: the content stage learns its sign.
@@ -167,9 +182,9 @@ def test_demo_pick_builds_fresh_worlds_and_reports_the_gain(run, data_dir):  # n
 
 @pytest.mark.realdata
 def test_gvsi_model_beats_the_age_aware_baseline():
-    table, _ = T.read_csv(REAL_DATA / "gvsi-like-predictor" / "posts.csv")
-    report, _, _ = E.evaluate_table(table, seed=0)
+    table, _ = read_csv(REAL_DATA / "gvsi-like-predictor" / "posts.csv")
+    report, _, _ = evaluate_table(table, seed=0)
     assert report["model"]["mape"] < report["age_baseline"]["mape"]
     assert report["model"]["log_mae"] < report["age_baseline"]["log_mae"]
     assert 0.78 <= report["model"]["coverage80"] <= 0.82
-    assert M.VERSION >= 2
+    assert VERSION >= 2

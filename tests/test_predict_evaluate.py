@@ -15,8 +15,17 @@ from test_predict_world import VOCABULARY, build_world, picture
 
 from discovery import cli
 from discovery import world as worlds
-from discovery.predict import evaluate as E
-from discovery.predict import table as T
+from discovery.predict.evaluate import (
+    METRICS,
+    TEST_POSTS,
+    evaluate_table,
+    held_out,
+    pairwise_accuracy,
+    sample_authors,
+    scores,
+    trailing_baseline,
+)
+from discovery.predict.table import COLUMNS, finish, read_csv
 
 MODULE = "discovery.predict.commands"
 LIKES = Path(__file__).resolve().parent / "fixtures" / "likes"  # written by fixtures/make_likes.py
@@ -41,40 +50,40 @@ def test_scores_of_hand_made_predictions():
     actual = np.array([100.0, 200.0, 400.0, 10.0, 0.0])
     predicted = np.array([110.0, 150.0, 400.0, 20.0, 5.0])
     low, high = predicted * 0.5, predicted * 1.5
-    scores = E.scores(authors, predicted, low, high, actual)
+    got = scores(authors, predicted, low, high, actual)
     apes = [0.1, 0.25, 0.0, 1.0]  # the post with no like has no percentage error
-    assert scores["mape"] == pytest.approx(np.mean(apes))
-    assert scores["mdape"] == pytest.approx(np.median(apes))
-    assert scores["log_mae"] == pytest.approx(np.mean(np.abs(np.log1p(predicted) - np.log1p(actual))))
-    assert scores["spearman"] == pytest.approx(1.0)
-    assert scores["pairwise"] == 1.0  # a: 3 pairs right, b: 1 pair right
-    assert scores["coverage80"] == pytest.approx(4 / 5)  # all inside but the 0 likes, outside [2.5, 7.5]
-    tied = E.pairwise_accuracy(np.array(["a", "a"]), np.array([5.0, 5.0]), np.array([1.0, 2.0]))
+    assert got["mape"] == pytest.approx(np.mean(apes))
+    assert got["mdape"] == pytest.approx(np.median(apes))
+    assert got["log_mae"] == pytest.approx(np.mean(np.abs(np.log1p(predicted) - np.log1p(actual))))
+    assert got["spearman"] == pytest.approx(1.0)
+    assert got["pairwise"] == 1.0  # a: 3 pairs right, b: 1 pair right
+    assert got["coverage80"] == pytest.approx(4 / 5)  # all inside but the 0 likes, outside [2.5, 7.5]
+    tied = pairwise_accuracy(np.array(["a", "a"]), np.array([5.0, 5.0]), np.array([1.0, 2.0]))
     assert tied == 0.5
 
 
 def test_trailing_baseline_uses_only_earlier_posts():
-    table = T.finish(pd.DataFrame({"author": ["a"] * 4, "post": list("wxyz"), "taken_at": [1, 2, 3, 4],
+    table = finish(pd.DataFrame({"author": ["a"] * 4, "post": list("wxyz"), "taken_at": [1, 2, 3, 4],
                                    "likes": [10.0, 30.0, 20.0, 1000.0]}).assign(
-        **{c: None for c in T.COLUMNS if c not in ("author", "post", "taken_at", "likes")}))
-    baseline = E.trailing_baseline(table)
+        **{c: None for c in COLUMNS if c not in ("author", "post", "taken_at", "likes")}))
+    baseline = trailing_baseline(table)
     assert np.isnan(baseline.loc[0, "median"])
     assert baseline["median"].tolist()[1:] == [10.0, 20.0, 20.0]
 
 
 @pytest.fixture(scope="module")
 def likes_sample():
-    table, _ = T.read_csv(LIKES / "posts.csv")
-    return E.sample_authors(table, None, 20, seed=4)[0]
+    table, _ = read_csv(LIKES / "posts.csv")
+    return sample_authors(table, None, 20, seed=4)[0]
 
 
 def test_evaluation_is_deterministic_for_a_fixed_seed(likes_sample):
-    first, _, predictions = E.evaluate_table(likes_sample, seed=11)
-    second, _, again = E.evaluate_table(likes_sample.copy(), seed=11)
+    first, _, predictions = evaluate_table(likes_sample, seed=11)
+    second, _, again = evaluate_table(likes_sample.copy(), seed=11)
     assert json.dumps(first, sort_keys=True) == json.dumps(second, sort_keys=True)
     pd.testing.assert_frame_equal(predictions, again)
     assert first["n_test"] == 60 and first["n_authors"] == 20
-    assert set(first["baseline"]) == set(first["model"]) == set(E.METRICS)
+    assert set(first["baseline"]) == set(first["model"]) == set(METRICS)
 
 
 GVSI = REAL_DATA / "gvsi-like-predictor" / "posts.csv"
@@ -185,12 +194,12 @@ def test_the_like_commands_on_a_world(run, data_dir, tmp_path):
 def test_no_test_posts_likes_reach_another_test_posts_prediction(likes_sample):
     """Each test post is predicted from its author's training posts only: changing the likes of every
     author's oldest test post changes neither the model's nor the baselines' prediction of the others."""
-    _, _, before = E.evaluate_table(likes_sample, seed=3)
+    _, _, before = evaluate_table(likes_sample, seed=3)
     changed = likes_sample.copy()
     size = changed.groupby("author")["order"].transform("size")
-    oldest_test = (changed["order"] == size - E.TEST_POSTS).to_numpy()
+    oldest_test = (changed["order"] == size - TEST_POSTS).to_numpy()
     changed.loc[oldest_test, "likes"] = changed.loc[oldest_test, "likes"] * 50 + 7
-    _, _, after = E.evaluate_table(changed, seed=3)
+    _, _, after = evaluate_table(changed, seed=3)
     others = ~before["post"].isin(set(changed.loc[oldest_test, "post"])).to_numpy()
     assert others.sum() == 2 * 20
     columns = ["baseline", "baseline_low", "baseline_high", "age_baseline", "predicted", "low", "high"]
@@ -199,10 +208,10 @@ def test_no_test_posts_likes_reach_another_test_posts_prediction(likes_sample):
 
 
 def test_held_out_features_of_a_test_post_read_training_posts_and_itself_only():
-    table = T.finish(pd.DataFrame({"author": ["a"] * 5, "post": list("vwxyz"), "taken_at": [1, 2, 3, 4, 5],
+    table = finish(pd.DataFrame({"author": ["a"] * 5, "post": list("vwxyz"), "taken_at": [1, 2, 3, 4, 5],
                                    "likes": [10.0, 30.0, 20.0, 1000.0, 5.0]}).assign(
-        **{c: None for c in T.COLUMNS if c not in ("author", "post", "taken_at", "likes")}))
+        **{c: None for c in COLUMNS if c not in ("author", "post", "taken_at", "likes")}))
     test = np.array([False, False, True, True, True])
-    baseline = E.held_out(table, test, E.trailing_baseline)
+    baseline = held_out(table, test, trailing_baseline)
     assert np.isnan(baseline.loc[0, "median"])
     assert baseline["median"].tolist()[1:] == [10.0, 20.0, 20.0, 20.0]  # the median of v and w, three times

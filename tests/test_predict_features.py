@@ -11,9 +11,17 @@ import pandas as pd
 import pytest
 
 from discovery.clock import DAY
-from discovery.predict import evaluate as E
-from discovery.predict import features as F
-from discovery.predict import table as T
+from discovery.predict.evaluate import evaluate_table
+from discovery.predict.features import (
+    HISTORY_FEATURES,
+    HashtagPopularity,
+    design,
+    has_time_of_day,
+    history_row,
+    post_features,
+    tag_history,
+)
+from discovery.predict.table import DatasetError, finish, read_csv
 
 T0 = 1_700_000_000
 LIKES_CSV = Path(__file__).resolve().parent / "fixtures" / "likes" / "posts.csv"  # by fixtures/make_likes.py
@@ -37,13 +45,13 @@ def make_table(authors: int = 6, posts: int = 12, seed: int = 0) -> pd.DataFrame
                 "hashtags": tags, "mentions": 1, "has_location": bool(i % 2), "media_type": 1,
                 "is_reel": False,
                 "carousel_count": 1.0, "image": None})
-    return T.finish(pd.DataFrame(rows))
+    return finish(pd.DataFrame(rows))
 
 
 def test_changing_a_later_post_never_changes_an_earlier_posts_features():
     table = make_table()
-    popularity = F.HashtagPopularity.from_posts(table["hashtags"])
-    before = F.design(table, popularity, True)
+    popularity = HashtagPopularity.from_posts(table["hashtags"])
+    before = design(table, popularity, True)
     k = 7  # change every author's 8th post in every way a post can change
     later = table.copy()
     hit = later["order"] == k
@@ -52,7 +60,7 @@ def test_changing_a_later_post_never_changes_an_earlier_posts_features():
     later.loc[hit, "caption"] = "#cat #art #new a much longer caption than before @someone @else"
     later.loc[hit, "hashtags"] = pd.Series([("cat", "art", "new")] * hit.sum(), index=later.index[hit])
     later.loc[hit, "mentions"] = 2
-    after = F.design(later, popularity, True)
+    after = design(later, popularity, True)
     earlier = table["order"] < k
     pd.testing.assert_frame_equal(before[earlier], after[earlier])
     # The test can fail: the posts after the changed one do see it.
@@ -65,11 +73,11 @@ def test_evaluation_never_trains_on_test_posts():
     """Changing the likes of each author's last post (a test post) leaves the predictions of the other
     test posts unchanged, except through that post itself: it is the last, so nothing comes after it."""
     table = make_table(authors=12, posts=10, seed=1)
-    _, _, before = E.evaluate_table(table, seed=3)
+    _, _, before = evaluate_table(table, seed=3)
     changed = table.copy()
     last = changed["order"] == changed.groupby("author")["order"].transform("max")
     changed.loc[last, "likes"] = changed.loc[last, "likes"] * 50 + 7
-    _, _, after = E.evaluate_table(changed, seed=3)
+    _, _, after = evaluate_table(changed, seed=3)
     others = ~before["post"].isin(table.loc[last, "post"])
     assert others.sum() == 24
     np.testing.assert_allclose(before.loc[others, "predicted"], after.loc[others, "predicted"])
@@ -78,7 +86,7 @@ def test_evaluation_never_trains_on_test_posts():
     trained = changed.copy()
     first = trained["order"] == 2
     trained.loc[first, "likes"] = trained.loc[first, "likes"] * 50 + 7
-    _, _, moved = E.evaluate_table(trained, seed=3)
+    _, _, moved = evaluate_table(trained, seed=3)
     assert not np.allclose(after.loc[others, "predicted"], moved.loc[others, "predicted"])
 
 
@@ -86,7 +94,7 @@ def test_history_features_of_a_known_sequence():
     likes = np.log1p([10.0, 100.0, 1000.0, 10000.0])
     ages = np.log([30.0, 20.0, 10.0, 2.0])
     times = np.array([0, 10, 20, 28], dtype=float) * DAY
-    row = dict(zip(F.HISTORY_FEATURES, F.history_row(likes, ages, times, 30 * DAY), strict=True))
+    row = dict(zip(HISTORY_FEATURES, history_row(likes, ages, times, 30 * DAY), strict=True))
     assert row["h_count"] == 4
     assert row["h_median"] == pytest.approx(np.median(likes))
     assert row["h_last"] == pytest.approx(likes[-1] - np.median(likes))
@@ -94,39 +102,39 @@ def test_history_features_of_a_known_sequence():
     assert row["h_last_age"] == pytest.approx(np.log(2.0))
     assert row["h_gap"] == pytest.approx(np.log1p(2.0))
     assert row["h_rate"] == pytest.approx(np.log(3 / 28))
-    empty = F.history_row(np.array([]), np.array([]), np.array([]), 0.0)
+    empty = history_row(np.array([]), np.array([]), np.array([]), 0.0)
     assert empty[0] == 0 and np.isnan(empty[1:]).all()
 
 
 def test_tag_history_compares_with_earlier_posts_sharing_a_tag():
     past_tags = [("sun",), ("rain",), ("sun", "sea"), ()]
     past = np.log1p([1000.0, 10.0, 1000.0, 100.0])
-    lift, reuse = F.tag_history(past_tags, past, ("sun", "new"))
+    lift, reuse = tag_history(past_tags, past, ("sun", "new"))
     assert lift == pytest.approx(np.log1p(1000.0) - np.median(past))
     assert reuse == 0.5
-    assert np.isnan(F.tag_history(past_tags, past, ("never",))[0])
+    assert np.isnan(tag_history(past_tags, past, ("never",))[0])
 
 
 def test_hashtag_popularity_scores_by_rank(tmp_path):
     ranked = tmp_path / "top.txt"
     ranked.write_text("love #instagood photooftheday\nfood", encoding="utf-8")
-    popularity = F.HashtagPopularity.from_ranked_file(ranked)
+    popularity = HashtagPopularity.from_ranked_file(ranked)
     assert popularity.score("love") == 1.0
     assert popularity.score("#Food") == pytest.approx(1 - math.log(4) / math.log(5))
     assert popularity.score("unknown") == 0.0
     assert popularity.features(["love", "unknown"]) == (0.5, 1.0)
-    counted = F.HashtagPopularity.from_posts([("a", "b"), ("b",), ("b", "c")])
+    counted = HashtagPopularity.from_posts([("a", "b"), ("b",), ("b", "c")])
     assert counted.ranks["b"] == 1 and counted.score("b") == 1.0
 
 
 def test_time_of_day_is_detected():
-    assert not F.has_time_of_day([T0 - T0 % DAY + 5 * 3600 + d * DAY for d in range(50)])
-    assert F.has_time_of_day([T0 + 3600 * h + 60 * h for h in range(10)])
+    assert not has_time_of_day([T0 - T0 % DAY + 5 * 3600 + d * DAY for d in range(50)])
+    assert has_time_of_day([T0 + 3600 * h + 60 * h for h in range(10)])
 
 
 def test_features_at_a_horizon_use_that_age():
     table = make_table(authors=1, posts=3)
-    frame = F.post_features(table, F.HashtagPopularity({}, "none"), True, horizon_days=7)
+    frame = post_features(table, HashtagPopularity({}, "none"), True, horizon_days=7)
     assert np.allclose(frame["log_age"], math.log(7))
     assert frame["n_hashtags"].tolist() == [2.0, 2.0, 2.0]
     assert frame["n_mentions"].tolist() == [1.0, 1.0, 1.0]
@@ -145,7 +153,7 @@ def test_csv_with_only_the_required_columns(tmp_path):
                      {"alias": "ann", "date": "2017-04-01T05:00:00.000Z", "numberLikes": 20},
                      {"alias": "bob", "date": "1970-01-01T00:00:00.000Z", "numberLikes": 5},
                      {"alias": "bob", "date": "2017-04-03T05:00:00.000Z", "numberLikes": "many"}])
-    table, note = T.read_csv(path)
+    table, note = read_csv(path)
     assert table["author"].tolist() == ["ann", "ann"]
     assert table["likes"].tolist() == [20.0, 10.0]  # by time
     assert note["dropped_bad_date"] == 1 and note["dropped_bad_likes"] == 1
@@ -161,7 +169,7 @@ def test_csv_same_day_posts_follow_a_newest_first_file(tmp_path):
             {"alias": "ann", "date": "2017-04-03", "numberLikes": 2, "shortcode": "b"},
             {"alias": "ann", "date": "2017-04-01", "numberLikes": 1, "shortcode": "a"}]
     write_csv(path, rows)
-    table, note = T.read_csv(path)
+    table, note = read_csv(path)
     assert note["listed_newest_first"]
     assert table["post"].tolist() == ["a", "b", "c"]
     newest = table.iloc[-1]
@@ -172,22 +180,22 @@ def test_csv_same_day_posts_follow_a_newest_first_file(tmp_path):
 def test_csv_errors_are_sentences_naming_the_file(tmp_path):
     path = tmp_path / "other.csv"
     write_csv(path, [{"user": "ann", "date": "2017-04-03", "likes": 3}])
-    with pytest.raises(T.DatasetError, match=r"other\.csv lacks the columns alias, numberLikes"):
-        T.read_csv(path)
-    with pytest.raises(T.DatasetError, match=r"missing\.csv does not exist\."):
-        T.read_csv(tmp_path / "missing.csv")
+    with pytest.raises(DatasetError, match=r"other\.csv lacks the columns alias, numberLikes"):
+        read_csv(path)
+    with pytest.raises(DatasetError, match=r"missing\.csv does not exist\."):
+        read_csv(tmp_path / "missing.csv")
     binary = tmp_path / "binary.csv"
     binary.write_bytes(b"\xff\xfe\x00\x81" * 100)
-    with pytest.raises(T.DatasetError, match=r"binary\.csv"):
-        T.read_csv(binary)
+    with pytest.raises(DatasetError, match=r"binary\.csv"):
+        read_csv(binary)
 
 
 def test_a_dataset_in_the_gvsi_columns_reads_in_full():
-    table, note = T.read_csv(LIKES_CSV)
+    table, note = read_csv(LIKES_CSV)
     assert len(table) == 385 and note["rows"] == 387 and note["dropped_bad_date"] == 2
     assert table["author"].nunique() == 24
     assert note["listed_newest_first"] and note["observed_at"] == "one day after the latest post (2017-05-01)"
-    assert not F.has_time_of_day(table["taken_at"])
+    assert not has_time_of_day(table["taken_at"])
     assert (table.groupby("author")["taken_at"].diff().dropna() >= 0).all()
     assert (table["likes"] == 0).sum() == 1 and table["has_location"].any() and (table["media_type"] == 8).any()
     assert {"sourdough", "bouldering"} <= set().union(*table["hashtags"])
@@ -195,8 +203,8 @@ def test_a_dataset_in_the_gvsi_columns_reads_in_full():
 
 @pytest.mark.realdata
 def test_the_gvsi_dataset_reads_in_full(real_data):
-    table, note = T.read_csv(real_data / "gvsi-like-predictor" / "posts.csv")
+    table, note = read_csv(real_data / "gvsi-like-predictor" / "posts.csv")
     assert len(table) == 16_536 and note["dropped_bad_date"] == 3
     assert table["author"].nunique() == 973
-    assert not F.has_time_of_day(table["taken_at"])
+    assert not has_time_of_day(table["taken_at"])
     assert (table.groupby("author")["taken_at"].diff().dropna() >= 0).all()

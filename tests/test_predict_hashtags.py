@@ -9,9 +9,9 @@ import pytest
 from PIL import Image
 
 from discovery.clock import DAY
-from discovery.predict import features as F
-from discovery.predict import hashtags as H
 from discovery.predict import pixels
+from discovery.predict.features import PixelCache
+from discovery.predict.hashtags import HashtagIndex, best_time_heatmap
 from discovery.world import World
 from storage.records import Account, Post
 
@@ -45,7 +45,7 @@ def test_cooccurring_hashtags_come_first_with_counts_and_typical_likes(world):
     add(world, "s", ["sun", "sea"], 50)
     add(world, "x", ["cat"], 7)
     add(world, "y", ["cat", "dog"], 9)
-    index = H.HashtagIndex.build(world.store, world.images)
+    index = HashtagIndex.build(world.store, world.images)
     suggestions = index.suggest("Lovely day #Sun")
     tags = [s.tag for s in suggestions]
     assert tags[:2] == ["beach", "sea"] and "sun" not in tags
@@ -61,7 +61,7 @@ def test_pictures_like_the_candidate_bring_their_hashtags(world):
     for i in range(5):
         add(world, f"light{i}", ["sunny", "bright"], 200, jpeg((240 - i, 230, 200)))
         add(world, f"dark{i}", ["night", "moody"], 20, jpeg((15 + i, 15, 30)))
-    index = H.HashtagIndex.build(world.store, world.images, F.PixelCache(None))
+    index = HashtagIndex.build(world.store, world.images, PixelCache(None))
     assert len(index.pixel_posts) == 10
     candidate = pixels.measure(jpeg((235, 228, 205)))
     tags = [s.tag for s in index.suggest("", [candidate], n=4)]
@@ -74,7 +74,7 @@ def test_pictures_like_the_candidate_bring_their_hashtags(world):
 
 
 def test_an_empty_store_suggests_nothing(world):
-    assert H.HashtagIndex.build(world.store, world.images).suggest("#sun") == []
+    assert HashtagIndex.build(world.store, world.images).suggest("#sun") == []
 
 
 def test_best_time_finds_the_evening_and_weekend_that_drew_likes(world):
@@ -88,13 +88,13 @@ def test_best_time_finds_the_evening_and_weekend_that_drew_likes(world):
             noisy = int(likes * np.exp(0.05 * rng.standard_normal()))
             add(world, f"p{day}-{hour}", [], noisy, taken_at=taken, author="1" if day % 3 else "2")
     add(world, "young", [], 1, taken_at=NOW - 3600)  # too young to count
-    times = H.best_time_heatmap(world.store, "1", tz="UTC")
+    times = best_time_heatmap(world.store, "1", tz="UTC")
     assert times.lift.shape == (7, 24) and times.own_posts.shape == (7, 24)
     assert times.all_posts == 180 and times.own_posts.sum() == 120
     weekday, hour, lift = times.best[0]
     assert weekday in (5, 6) and hour == 19 and lift > 1.5
     assert times.lift[2, 19] > times.lift[2, 8] and times.lift[6, 13] > times.lift[2, 13]
-    shifted = H.best_time_heatmap(world.store, "1", tz="Asia/Tokyo")  # UTC+9: 19h UTC is 4h in Tokyo
+    shifted = best_time_heatmap(world.store, "1", tz="Asia/Tokyo")  # UTC+9: 19h UTC is 4h in Tokyo
     assert shifted.best[0][1] == 4 and shifted.timezone == "Asia/Tokyo"
-    everyone = H.best_time_heatmap(world.store, None, tz="UTC")
+    everyone = best_time_heatmap(world.store, None, tz="UTC")
     assert everyone.own_posts.sum() == 0 and everyone.best[0][1] == 19

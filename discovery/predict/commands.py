@@ -130,8 +130,8 @@ def run_demo_pick(args, progress) -> dict:
     import numpy as np
 
     from discovery.demo import DemoConfig, ensure_demo_world
-    from discovery.predict import evaluate as E
-    from discovery.predict import predictor as PR
+    from discovery.predict.evaluate import pick_summary
+    from discovery.predict.predictor import demo_pick_trials, train_world
 
     if args.seeds < 1:
         raise CommandError("--seeds must be at least 1.")
@@ -142,9 +142,9 @@ def run_demo_pick(args, progress) -> dict:
             world = ensure_demo_world(Path(directory), progress, config=config)
             try:
                 started, cpu = time.perf_counter(), time.process_time()
-                model = PR.train_world(world, progress, seed=args.seed)
+                model = train_world(world, progress, seed=args.seed)
                 seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
-                trials = PR.demo_pick_trials(world, model, args.pick_trials, args.seed, progress)
+                trials = demo_pick_trials(world, model, args.pick_trials, args.seed, progress)
             finally:
                 world.close()
         found.append(trials)
@@ -152,18 +152,18 @@ def run_demo_pick(args, progress) -> dict:
                             "posts": model.n_posts,
                             "pictured_posts": int(model.evaluation.get("pictured", 0)) if model.evaluation
                             else 0})
-    report = E.pick_summary(*(np.concatenate([f[k] for f in found]) for k in ("picked", "best", "hits")),
+    report = pick_summary(*(np.concatenate([f[k] for f in found]) for k in ("picked", "best", "hits")),
                             args.seeds, 4, seed=args.seed)
     report["worlds"] = worlds_seen
     return report
 
 
 def run_evaluate(args) -> int:
-    from discovery.predict import evaluate as E
-    from discovery.predict import features as F
-    from discovery.predict import model as M
-    from discovery.predict import predictor as PR
-    from discovery.predict import table as T
+    from discovery.predict.evaluate import evaluate_table, format_table, sample_authors
+    from discovery.predict.features import HashtagPopularity
+    from discovery.predict.model import ModelError
+    from discovery.predict.predictor import demo_pick_gain, world_table
+    from discovery.predict.table import DatasetError, like_series, read_csv
     from discovery.world import WorldKind
 
     progress = TerminalProgress()
@@ -172,12 +172,12 @@ def run_evaluate(args) -> int:
         if args.json:
             _dump(report)
         else:
-            print(E.format_table(report))
+            print(format_table(report))
         return 0
     popularity = None
     if args.hashtag_prior:
         try:
-            popularity = F.HashtagPopularity.from_ranked_file(args.hashtag_prior)
+            popularity = HashtagPopularity.from_ranked_file(args.hashtag_prior)
         except (OSError, UnicodeDecodeError) as exc:
             raise CommandError(f"The hashtag list {args.hashtag_prior} cannot be read ({exc}).") from None
     world = None
@@ -186,25 +186,25 @@ def run_evaluate(args) -> int:
     try:
         if args.dataset:
             try:
-                table, note = T.read_csv(args.dataset)
-            except T.DatasetError as exc:
+                table, note = read_csv(args.dataset)
+            except DatasetError as exc:
                 raise CommandError(str(exc)) from None
             source = {"dataset": str(Path(args.dataset)), **note}
         else:
             world = chosen_world(args, build_demo=False)
-            table, vectors = PR.world_table(world, progress)
-            series = T.like_series(world.store, table)
+            table, vectors = world_table(world, progress)
+            series = like_series(world.store, table)
             source = {"world": world.name, "kind": world.kind}
         if args.authors:
-            table, vectors = E.sample_authors(table, vectors, args.authors, args.seed)
+            table, vectors = sample_authors(table, vectors, args.authors, args.seed)
         try:
-            report, model, predictions = E.evaluate_table(table, popularity, vectors, seed=args.seed,
+            report, model, predictions = evaluate_table(table, popularity, vectors, seed=args.seed,
                                                           progress=progress, series=series)
-        except M.ModelError as exc:
+        except ModelError as exc:
             raise CommandError(str(exc)) from None
         report["source"] = source
         if world is not None and world.kind is WorldKind.DEMO:
-            report.update(PR.demo_pick_gain(world, model, args.pick_trials, args.seed, progress))
+            report.update(demo_pick_gain(world, model, args.pick_trials, args.seed, progress))
     finally:
         if world is not None:
             world.close()
@@ -213,7 +213,7 @@ def run_evaluate(args) -> int:
     if args.json:
         _dump(report)
     else:
-        print(E.format_table(report))
+        print(format_table(report))
     return 0
 
 
@@ -221,14 +221,14 @@ def run_evaluate(args) -> int:
 
 
 def run_train(args) -> int:
-    from discovery.predict import evaluate as E
-    from discovery.predict import model as M
-    from discovery.predict import predictor as PR
+    from discovery.predict.evaluate import in_words
+    from discovery.predict.model import ModelError
+    from discovery.predict.predictor import model_file, train_world
 
     world = chosen_world(args, build_demo=False)
     try:
-        model = PR.train_world(world, TerminalProgress(), seed=args.seed)
-    except M.ModelError as exc:
+        model = train_world(world, TerminalProgress(), seed=args.seed)
+    except ModelError as exc:
         raise CommandError(str(exc)) from None
     finally:
         world.close()
@@ -237,10 +237,10 @@ def run_train(args) -> int:
         _dump(summary)
     else:
         print(f"Trained on {summary['posts']:,} posts of {summary['authors']:,} accounts, "
-              f"{len(summary['features'])} features; saved to {PR.model_file(world)}")
+              f"{len(summary['features'])} features; saved to {model_file(world)}")
         print()
         if model.evaluation:
-            print("\n".join(E.in_words(model.evaluation)))
+            print("\n".join(in_words(model.evaluation)))
             print("The exact metrics: train-likes --json.")
         else:
             print("Too few posts to test it on posts it had not seen.")
@@ -263,19 +263,19 @@ def _parse_when(value: str | None) -> int | None:
 
 
 def run_predict(args) -> int:
-    from discovery.predict import hashtags as H
-    from discovery.predict import predictor as PR
+    from discovery.predict.hashtags import HashtagIndex
+    from discovery.predict.predictor import PredictError, Predictor
 
     when = _parse_when(args.when)
     world = chosen_world(args, build_demo=False)
     try:
         account = resolve_account(world, args.account)
-        predictor = PR.Predictor.for_world(world)
+        predictor = Predictor.for_world(world)
         try:
             report = predictor.predict(account, args.images, args.caption, when or world.now(), args.horizon)
-        except PR.PredictError as exc:
+        except PredictError as exc:
             raise CommandError(str(exc)) from None
-        index = H.HashtagIndex.build(world.store, world.images, predictor.pixel_cache)
+        index = HashtagIndex.build(world.store, world.images, predictor.pixel_cache)
         pictures = [c.pixels for c in report.candidates if c.pixels is not None]
         suggestions = index.suggest(args.caption, pictures)
     finally:
@@ -342,7 +342,7 @@ def run_predict(args) -> int:
 
 
 def run_best_time(args) -> int:
-    from discovery.predict import hashtags as H
+    from discovery.predict.hashtags import best_time_heatmap
 
     if args.timezone:
         try:
@@ -352,7 +352,7 @@ def run_best_time(args) -> int:
     world = chosen_world(args, build_demo=False)
     try:
         account = resolve_account(world, args.account)
-        times = H.best_time_heatmap(world.store, account, args.timezone)
+        times = best_time_heatmap(world.store, account, args.timezone)
     finally:
         world.close()
     if args.json:

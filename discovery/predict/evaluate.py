@@ -23,8 +23,8 @@ import numpy as np
 import pandas as pd
 from scipy.stats import spearmanr
 
-from discovery.predict import features as F
-from discovery.predict import model as M
+from discovery.predict.features import DAY, AgeCurve, HashtagPopularity, design, expanding_stats, history_features
+from discovery.predict.model import LikeModel, ModelError, fit
 from discovery.progress import CancelToken, Progress, ProgressEvent, no_progress
 
 TEST_POSTS = 3
@@ -55,7 +55,7 @@ def held_out(table: pd.DataFrame, test: np.ndarray, compute) -> pd.DataFrame:
 def trailing_baseline(table: pd.DataFrame) -> pd.DataFrame:
     """Per row, from the author's earlier posts: median likes and the 10th / 90th percentiles."""
     likes = table["likes"].to_numpy(dtype=float)
-    stats = F.expanding_stats(likes, table["author"].to_numpy(), {
+    stats = expanding_stats(likes, table["author"].to_numpy(), {
         "median": lambda w: np.median(w, axis=1),
         "low": lambda w: np.percentile(w, 10, axis=1),
         "high": lambda w: np.percentile(w, 90, axis=1)})
@@ -106,7 +106,7 @@ def age_factors(table: pd.DataFrame, median: np.ndarray, mask: np.ndarray, minim
     """The age curve of the age-aware baseline: per whole day of age at the count, the median of likes over
     the trailing median, over the rows in `mask` (training rows). A day with fewer than `minimum` rows takes
     the value of the nearest day that has them; 1 where no day has."""
-    days = np.floor((table["observed_at"] - table["taken_at"]).to_numpy(dtype=float) / F.DAY)
+    days = np.floor((table["observed_at"] - table["taken_at"]).to_numpy(dtype=float) / DAY)
     likes = table["likes"].to_numpy(dtype=float)
     usable = mask & ~np.isnan(days) & (median > 0)
     ratio = pd.Series(likes[usable] / median[usable]).groupby(days[usable])
@@ -123,10 +123,10 @@ def age_factor(factors: pd.Series, age_days: np.ndarray) -> np.ndarray:
     return factors.to_numpy()[nearest]
 
 
-def evaluate_table(table: pd.DataFrame, popularity: F.HashtagPopularity | None = None,
+def evaluate_table(table: pd.DataFrame, popularity: HashtagPopularity | None = None,
                    pixel_vectors=None, seed: int = 0, progress: Progress = no_progress,
                    cancel: CancelToken | None = None, series: pd.DataFrame | None = None
-                   ) -> tuple[dict, M.LikeModel, pd.DataFrame]:
+                   ) -> tuple[dict, LikeModel, pd.DataFrame]:
     """Evaluate on a post table by the protocol above.
 
     Returns the report (JSON-ready), the model trained for it (on the non-test posts) and one row per scored
@@ -136,20 +136,20 @@ def evaluate_table(table: pd.DataFrame, popularity: F.HashtagPopularity | None =
     observed_at, likes); the age curve learns from those of training posts (never a test post's)."""
     test = test_mask(table)
     progress(ProgressEvent("Computing features", 0, 1))
-    curve = F.AgeCurve.fit(table, ~test, series=series)
-    history = held_out(table, test, lambda part: F.history_features(part, curve))
+    curve = AgeCurve.fit(table, ~test, series=series)
+    history = held_out(table, test, lambda part: history_features(part, curve))
     scored = test & (history["h_count"].to_numpy() >= 1)
     if not scored.any():
-        raise M.ModelError(f"No author has a post before their {TEST_POSTS} newest (the test posts); there is "
+        raise ModelError(f"No author has a post before their {TEST_POSTS} newest (the test posts); there is "
                            "nothing to evaluate.")
-    popularity = popularity or F.HashtagPopularity.from_posts(table.loc[~test, "hashtags"])
+    popularity = popularity or HashtagPopularity.from_posts(table.loc[~test, "hashtags"])
     progress(ProgressEvent("Computing features", 1, 1))
-    model = M.fit(table, popularity, pixel_vectors, train_mask=~test, history=history, curve=curve, seed=seed,
+    model = fit(table, popularity, pixel_vectors, train_mask=~test, history=history, curve=curve, seed=seed,
                   progress=progress, cancel=cancel)
     vectors = None if pixel_vectors is None else [v for v, s in zip(pixel_vectors, scored, strict=True) if s]
     rows = table[scored]
-    age = (rows["observed_at"] - rows["taken_at"]).to_numpy(dtype=float) / F.DAY
-    X = F.design(rows, model.popularity, model.time_of_day, vectors, history=history[scored])
+    age = (rows["observed_at"] - rows["taken_at"]).to_numpy(dtype=float) / DAY
+    X = design(rows, model.popularity, model.time_of_day, vectors, history=history[scored])
     forecast = model.forecast(X, model.prior.baseline(history[scored], rows["followers"]), age)
     trailing = held_out(table, test, trailing_baseline)
     factors = age_factors(table, trailing["median"].to_numpy(), ~test & (history["h_count"].to_numpy() >= 1))

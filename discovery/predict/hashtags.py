@@ -21,9 +21,9 @@ import numpy as np
 import pandas as pd
 
 from discovery.clock import timezone
-from discovery.predict import features as F
-from discovery.predict import pixels as P
-from discovery.predict import table as T
+from discovery.predict.features import DAY, PixelCache, log_likes
+from discovery.predict.pixels import PixelFeatures
+from discovery.predict.table import from_store, hashtags_in
 from discovery.progress import CancelToken, Progress, ProgressEvent, no_progress
 
 SUGGESTIONS = 10
@@ -63,13 +63,13 @@ class HashtagIndex:
             self._scale = np.where(pixel_matrix.std(axis=0) > 1e-9, pixel_matrix.std(axis=0), 1.0)
 
     @classmethod
-    def build(cls, store, images=None, pixel_cache: F.PixelCache | None = None,
+    def build(cls, store, images=None, pixel_cache: PixelCache | None = None,
               progress: Progress = no_progress, cancel: CancelToken | None = None) -> HashtagIndex:
         """From the store's posts; pictures on disk not yet in `pixel_cache` are measured (and cached)."""
-        table = T.from_store(store, images)
+        table = from_store(store, images)
         post_tags = dict(zip(table["post"], table["hashtags"], strict=True))
         likes = dict(zip(table["post"], table["likes"], strict=True))
-        cache = pixel_cache or F.PixelCache(None)
+        cache = pixel_cache or PixelCache(None)
         pictured = table[table["image"].notna()]
 
         def report(done: int, total: int) -> None:
@@ -106,12 +106,12 @@ class HashtagIndex:
                     scores[tag] += weight / len(vectors)
         return scores
 
-    def suggest(self, caption: str, pictures: Sequence[P.PixelFeatures] = (), n: int = SUGGESTIONS
+    def suggest(self, caption: str, pictures: Sequence[PixelFeatures] = (), n: int = SUGGESTIONS
                 ) -> list[HashtagSuggestion]:
         """`n` hashtags not already in the caption, best first."""
-        used = set(T.hashtags_in(caption))
+        used = set(hashtags_in(caption))
         together = self._cooccurring(sorted(used))
-        similar = self._similar([F.PixelCache.similarity_vector(p) for p in pictures])
+        similar = self._similar([PixelCache.similarity_vector(p) for p in pictures])
         candidates = (set(together) | set(similar)) - used
         scored = []
         for tag in candidates:
@@ -166,9 +166,9 @@ def best_time_heatmap(store, account_pk: str | None = None, tz: str | dt.tzinfo 
     zone = timezone(tz)
     posts = store.posts_frame(columns=["author_id", "taken_at", "like_count", "fetched_at"])
     posts = posts[posts["like_count"].notna()]
-    age = (pd.to_numeric(posts["fetched_at"], errors="coerce") - posts["taken_at"]) / F.DAY
+    age = (pd.to_numeric(posts["fetched_at"], errors="coerce") - posts["taken_at"]) / DAY
     posts = posts[age.isna() | (age >= SETTLED_DAYS)]
-    likes = F.log_likes(posts["like_count"])
+    likes = log_likes(posts["like_count"])
     usual = pd.Series(likes, index=posts.index).groupby(posts["author_id"]).transform("median").to_numpy()
     residual = likes - usual
     local = pd.to_datetime(posts["taken_at"].to_numpy(dtype=np.int64), unit="s", utc=True).tz_convert(zone)

@@ -27,7 +27,16 @@ from sklearn.ensemble import HistGradientBoostingRegressor
 from threadpoolctl import threadpool_limits
 
 from discovery import settings
-from discovery.predict import features as F
+from discovery.predict.features import (
+    PIXEL_COLUMNS,
+    AgeCurve,
+    HashtagPopularity,
+    Prior,
+    design,
+    has_time_of_day,
+    history_features,
+    settled_log_likes,
+)
 from discovery.progress import CancelToken, Progress, ProgressEvent, no_progress
 
 VERSION = 3  # the saved file's format: raise it whenever LikeModel or a part it holds changes shape
@@ -119,7 +128,7 @@ class Forecast:
 # such as a brightness neither too dark nor too light, is a curve).
 CONTENT_FEATURES = ("caption_length", "n_hashtags", "n_mentions", "n_emoji", "question", "call_to_action",
                     "sponsored", "tag_lift", "tag_pop_mean", "has_location", "is_carousel",
-                    "is_video") + F.PIXEL_COLUMNS
+                    "is_video") + PIXEL_COLUMNS
 LOG_SCALED = ("caption_length", "n_hashtags", "n_mentions", "n_emoji")
 RIDGE_ALPHAS = np.logspace(-1, 4, 11)
 # How the author's latest posts did against their usual. Left out of the level: they make the prediction for
@@ -194,9 +203,9 @@ class LikeModel:
     content: Content | None
     calibration: tuple[float, float]  # added to each side of the quantile interval, for a young / a
     # settled count (conformal, on held-out authors)
-    prior: F.Prior
-    curve: F.AgeCurve
-    popularity: F.HashtagPopularity
+    prior: Prior
+    curve: AgeCurve
+    popularity: HashtagPopularity
     time_of_day: bool
     reference: dict[str, float]  # each feature's median over the training rows
     trained_at: int
@@ -290,9 +299,9 @@ def _calibration(X: pd.DataFrame, residual: np.ndarray, groups: np.ndarray, youn
     return margin(scores[young[held]]), margin(scores[~young[held]])
 
 
-def fit(table: pd.DataFrame, popularity: F.HashtagPopularity,
+def fit(table: pd.DataFrame, popularity: HashtagPopularity,
         pixel_vectors: Sequence[np.ndarray | None] | None = None, *, train_mask: np.ndarray | None = None,
-        history: pd.DataFrame | None = None, curve: F.AgeCurve | None = None,
+        history: pd.DataFrame | None = None, curve: AgeCurve | None = None,
         series: pd.DataFrame | None = None, seed: int = 0, horizon_days: float = 7.0, trained_at: int | None = None, progress: Progress = no_progress,
         cancel: CancelToken | None = None) -> LikeModel:
     """Train on the rows of a post table in `train_mask` (default all) that have at least one earlier post.
@@ -303,28 +312,28 @@ def fit(table: pd.DataFrame, popularity: F.HashtagPopularity,
     features.history_features)."""
     cancel = cancel or CancelToken()
     mask = np.ones(len(table), bool) if train_mask is None else np.asarray(train_mask, bool).copy()
-    curve = F.AgeCurve.fit(table, mask, series=series) if curve is None else curve
-    history = F.history_features(table, curve) if history is None else history
+    curve = AgeCurve.fit(table, mask, series=series) if curve is None else curve
+    history = history_features(table, curve) if history is None else history
     mask &= history["h_count"].to_numpy() >= 1
     if mask.sum() < MIN_TRAINING_POSTS:
         raise ModelError(f"Only {int(mask.sum())} posts with an earlier post by the same author have like "
                          f"counts; the like model needs at least {MIN_TRAINING_POSTS}. Sync or import more "
                          "posts first.")
-    time_of_day = F.has_time_of_day(table["taken_at"])
-    X = F.design(table, popularity, time_of_day, pixel_vectors, history=history)
-    prior = F.Prior.fit(table[mask])
+    time_of_day = has_time_of_day(table["taken_at"])
+    X = design(table, popularity, time_of_day, pixel_vectors, history=history)
+    prior = Prior.fit(table[mask])
     base = prior.baseline(history, table["followers"])
-    residual = (F.settled_log_likes(table, curve) - base)[mask]
+    residual = (settled_log_likes(table, curve) - base)[mask]
     groups = table["author"].to_numpy()[mask]
     X = X[mask].reset_index(drop=True)
     if len(X) > MAX_ROWS:  # beyond this, more rows barely help and training time grows with them
-        pictured = X.reindex(columns=list(F.PIXEL_COLUMNS)).notna().any(axis=1).to_numpy()
+        pictured = X.reindex(columns=list(PIXEL_COLUMNS)).notna().any(axis=1).to_numpy()
         others = np.flatnonzero(~pictured)
         sample = np.random.default_rng(seed).choice(others, max(MAX_ROWS - pictured.sum(), 0), replace=False)
         keep = np.sort(np.r_[np.flatnonzero(pictured), sample])
         X, residual, groups = X.iloc[keep].reset_index(drop=True), residual[keep], groups[keep]
     names = usable_features(X)
-    level = [n for n in names if n not in F.PIXEL_COLUMNS and n not in MOMENTUM
+    level = [n for n in names if n not in PIXEL_COLUMNS and n not in MOMENTUM
              and (LEVEL_SEES_CONTENT or n not in CONTENT_FEATURES)]
     done = [0]
     steps = 6

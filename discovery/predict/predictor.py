@@ -21,11 +21,37 @@ import pandas as pd
 
 from discovery import settings
 from discovery.predict import MAX_CANDIDATES
-from discovery.predict import evaluate as E
-from discovery.predict import features as F
-from discovery.predict import model as M
-from discovery.predict import pixels as P
-from discovery.predict import table as T
+from discovery.predict.evaluate import evaluate_table, pick_summary, test_mask
+from discovery.predict.features import (
+    CANDIDATE_FEATURES,
+    DAY,
+    HISTORY_FEATURES,
+    LABELS,
+    AgeCurve,
+    HashtagPopularity,
+    PixelCache,
+    Prior,
+    design,
+    history_row,
+    log_age_days,
+    log_likes,
+    settled_log_likes,
+    tag_history,
+)
+from discovery.predict.model import (
+    HORIZON,
+    LITTLE_HISTORY,
+    LikeModel,
+    ModelError,
+    fit,
+    load,
+    model_path,
+    retrain_due,
+    save,
+    widening,
+)
+from discovery.predict.pixels import ImageError, ImageSource, PixelFeatures, measure_many
+from discovery.predict.table import from_store, hashtags_in, like_series, mentions_in
 from discovery.progress import CancelToken, Progress, ProgressEvent, no_progress
 from discovery.world import WorldKind
 
@@ -64,7 +90,7 @@ class CandidatePrediction:
     high: float
     rank: int  # 1 = the best candidate; 0 when the picture could not be read or there is no model
     contributions: tuple[Contribution, ...] = ()  # strongest first
-    pixels: P.PixelFeatures | None = None
+    pixels: PixelFeatures | None = None
     error: str | None = None  # why the picture could not be used
 
 
@@ -98,32 +124,32 @@ class Predictor:
     """Predictions for one world's store. Cheap to keep: it holds the model and caches, not the data."""
 
     store: object  # storage.Store
-    model: M.LikeModel | None
+    model: LikeModel | None
     now: Callable[[], int]  # the world's clock
     images: object | None = None  # storage.ImageCache: pictures of stored posts
-    pixel_cache: F.PixelCache = field(default_factory=lambda: F.PixelCache(None))
+    pixel_cache: PixelCache = field(default_factory=lambda: PixelCache(None))
     model_note: str | None = None  # why a saved model was set aside (it is retrained)
 
     @classmethod
-    def for_world(cls, world, model: M.LikeModel | None = None) -> Predictor:
+    def for_world(cls, world, model: LikeModel | None = None) -> Predictor:
         """With the world's saved model (None when not trained yet, or when the saved one cannot be used:
         predictions then use the baseline, and model_note says why)."""
         note = None
         if model is None:
             try:
-                model = M.load(model_file(world))
-            except M.ModelError as exc:
+                model = load(model_file(world))
+            except ModelError as exc:
                 note = str(exc)
-        return cls(world.store, model, world.now, world.images, F.PixelCache(pixel_cache_file(world)), note)
+        return cls(world.store, model, world.now, world.images, PixelCache(pixel_cache_file(world)), note)
 
     def account_posts(self, account_pk: str, before: int | None = None) -> pd.DataFrame:
         account_id = self.store.account_id(account_pk)
         if account_id is None:
             raise PredictError(f"There is no account {account_pk} in this world.")
-        posts = T.from_store(self.store, self.images, author_ids=[account_id])
+        posts = from_store(self.store, self.images, author_ids=[account_id])
         return posts if before is None else posts[posts["taken_at"] < before].reset_index(drop=True)
 
-    def predict(self, account_pk: str, images: Sequence[P.ImageSource], caption: str = "",
+    def predict(self, account_pk: str, images: Sequence[ImageSource], caption: str = "",
                 when: int | None = None, horizon_days: float | None = None,
                 names: Sequence[str] | None = None, top: int = 6) -> PredictionReport:
         """Predict likes for each candidate picture posted by `account_pk` at `when` (default: the world's
@@ -136,33 +162,33 @@ class Predictor:
             raise PredictError(f"Choose between 1 and {MAX_CANDIDATES} pictures (got {len(images)}).")
         when = self.now() if when is None else int(when)
         model = self.model
-        horizon = float(horizon_days or (model.horizon_days if model else M.HORIZON.default))
+        horizon = float(horizon_days or (model.horizon_days if model else HORIZON.default))
         past = self.account_posts(account_pk, before=when)
         account = self._account_row(account_pk)
         names = list(names) if names else [_name(source, i) for i, source in enumerate(images)]
-        measured = P.measure_many(images, names)
+        measured = measure_many(images, names)
         n = len(images)
-        tags = T.hashtags_in(caption)
+        tags = hashtags_in(caption)
         rows = pd.DataFrame({
             "author": account_pk, "post": [f"candidate-{i}" for i in range(n)], "taken_at": when,
-            "order": len(past), "likes": np.nan, "observed_at": float(when + horizon * F.DAY),
+            "order": len(past), "likes": np.nan, "observed_at": float(when + horizon * DAY),
             "followers": account["followers"], "following": account["following"],
             "media_count": account["media_count"], "caption": caption, "hashtags": [tags] * n,
-            "mentions": len(T.mentions_in(caption)), "has_location": False, "media_type": 1, "is_reel": False,
+            "mentions": len(mentions_in(caption)), "has_location": False, "media_type": 1, "is_reel": False,
             "carousel_count": 1.0, "image": None})
         history = self._history(past, when, tags, n, model.curve if model is not None else None)
-        vectors = [None if isinstance(m, P.ImageError) else F.PixelCache.similarity_vector(m)
+        vectors = [None if isinstance(m, ImageError) else PixelCache.similarity_vector(m)
                    for m in measured]
         warnings = []
-        if len(past) < M.LITTLE_HISTORY:
+        if len(past) < LITTLE_HISTORY:
             warnings.append(f"Little history: this account has {len(past)} earlier post"
                             f"{'' if len(past) == 1 else 's'} with like counts, so the interval is wider.")
         if model is not None:
             prior = model.prior
         elif len(past):
-            prior = F.Prior.fit(past)
+            prior = Prior.fit(past)
         else:
-            prior = F.Prior(0.0, math.log1p(10))  # nothing known: about ten likes
+            prior = Prior(0.0, math.log1p(10))  # nothing known: about ten likes
         base = prior.baseline(history, rows["followers"])
         usual = None
         if len(past):
@@ -179,7 +205,7 @@ class Predictor:
             point = low = high = np.full(n, np.nan)
             contributions = [()] * n
         else:
-            X = F.design(rows, model.popularity, model.time_of_day, vectors, horizon_days=horizon,
+            X = design(rows, model.popularity, model.time_of_day, vectors, horizon_days=horizon,
                          history=history)
             forecast = model.forecast(X, base, horizon)
             point, low, high = forecast.point, forecast.low, forecast.high
@@ -191,11 +217,11 @@ class Predictor:
                 warnings.append("The model has not learned from pictures (no post images were available when "
                                 "it was trained), so the pictures do not change the prediction.")
         candidates = []
-        readable = [i for i in range(n) if not isinstance(measured[i], P.ImageError) and model is not None]
+        readable = [i for i in range(n) if not isinstance(measured[i], ImageError) and model is not None]
         order = sorted(readable, key=lambda i: (-point[i], i))
         rank = {i: r + 1 for r, i in enumerate(order)}
         for i in range(n):
-            if isinstance(measured[i], P.ImageError):
+            if isinstance(measured[i], ImageError):
                 candidates.append(CandidatePrediction(i, names[i], math.nan, math.nan, math.nan, 0,
                                                       error=str(measured[i])))
                 continue
@@ -218,15 +244,15 @@ class Predictor:
 
     @staticmethod
     def _history(past: pd.DataFrame, when: int, tags: tuple[str, ...], n: int,
-                 curve: F.AgeCurve | None = None) -> pd.DataFrame:
-        likes = F.settled_log_likes(past, curve)
-        ages = F.log_age_days(past["observed_at"], past["taken_at"])
-        row = F.history_row(likes, ages, past["taken_at"].to_numpy(dtype=float), when)
-        lift, reuse = F.tag_history(list(past["hashtags"]), likes, tags)
+                 curve: AgeCurve | None = None) -> pd.DataFrame:
+        likes = settled_log_likes(past, curve)
+        ages = log_age_days(past["observed_at"], past["taken_at"])
+        row = history_row(likes, ages, past["taken_at"].to_numpy(dtype=float), when)
+        lift, reuse = tag_history(list(past["hashtags"]), likes, tags)
         values = np.tile(np.r_[row, lift, reuse], (n, 1))
-        return pd.DataFrame(values, columns=[*F.HISTORY_FEATURES, "tag_lift", "tag_reuse"])
+        return pd.DataFrame(values, columns=[*HISTORY_FEATURES, "tag_lift", "tag_reuse"])
 
-    def _reference(self, past: pd.DataFrame, model: M.LikeModel) -> dict[str, float]:
+    def _reference(self, past: pd.DataFrame, model: LikeModel) -> dict[str, float]:
         """The account's usual value of each candidate feature: the median over its recent posts."""
         reference = {name: model.reference.get(name, np.nan) for name in model.features}
         recent = past.tail(REFERENCE_POSTS).reset_index(drop=True)
@@ -234,9 +260,9 @@ class Predictor:
             return reference
         vectors = [self.pixel_cache.vector(file) for file in recent["image"]]
         self.pixel_cache.save()
-        X = F.design(recent, model.popularity, model.time_of_day, vectors, horizon_days=model.horizon_days)
+        X = design(recent, model.popularity, model.time_of_day, vectors, horizon_days=model.horizon_days)
         for name in model.features:
-            if name in F.CANDIDATE_FEATURES and name in X and X[name].notna().any():
+            if name in CANDIDATE_FEATURES and name in X and X[name].notna().any():
                 values = X[name].dropna()
                 # The usual hour and weekday are the commonest ones (a median of clock times means little).
                 usual = values.mode().iloc[0] if name in ("hour", "weekday") else values.median()
@@ -244,25 +270,25 @@ class Predictor:
         return reference
 
 
-def _name(source: P.ImageSource, index: int) -> str:
+def _name(source: ImageSource, index: int) -> str:
     return Path(source).name if isinstance(source, str | Path) else f"Picture {index + 1}"
 
 
 def _empirical_interval(past: pd.DataFrame, base: float) -> tuple[float, float]:
     """The 10th-90th percentile of an account's earlier posts (log scale), wider when they are few."""
-    likes = F.log_likes(past["likes"])
+    likes = log_likes(past["likes"])
     if len(likes) >= 3:
         low, high = np.percentile(likes, [10, 90])
     else:
         low, high = base - 0.7, base + 0.7
-    wider = float(M.widening([len(likes)])[0])
+    wider = float(widening([len(likes)])[0])
     return base - (base - low) * wider, base + (high - base) * wider
 
 
-def _contributions(model: M.LikeModel, X: pd.DataFrame, reference: dict[str, float], top: int
+def _contributions(model: LikeModel, X: pd.DataFrame, reference: dict[str, float], top: int
                    ) -> list[tuple[Contribution, ...]]:
     data = X.reindex(columns=model.features)
-    names = [f for f in model.features if f in F.CANDIDATE_FEATURES]
+    names = [f for f in model.features if f in CANDIDATE_FEATURES]
     variants, keys = [], []
     for i in range(len(data)):
         for name in names:
@@ -279,7 +305,7 @@ def _contributions(model: M.LikeModel, X: pd.DataFrame, reference: dict[str, flo
         ablated = model.predict_point(pd.DataFrame(variants, columns=model.features))
         for (i, name, value, usual), other in zip(keys, ablated, strict=True):
             effect = float(math.exp(full[i] - other))
-            out[i].append(Contribution(name, F.LABELS.get(name, name), value, usual, effect))
+            out[i].append(Contribution(name, LABELS.get(name, name), value, usual, effect))
     return [tuple(sorted(c, key=lambda c: -abs(math.log(c.effect)))[:top]) for c in out]
 
 
@@ -287,7 +313,7 @@ def _contributions(model: M.LikeModel, X: pd.DataFrame, reference: dict[str, flo
 
 
 def model_file(world) -> Path:
-    return M.model_path(world.directory)
+    return model_path(world.directory)
 
 
 def pixel_cache_file(world) -> Path:
@@ -310,9 +336,9 @@ def world_table(world, progress: Progress = no_progress, cancel: CancelToken | N
     the newest ones the evaluation holds out: what the model learns about pictures comes from a sample
     chosen on purpose, not from whatever was browsed."""
     cancel = cancel or CancelToken()
-    table = T.from_store(world.store, world.images)
+    table = from_store(world.store, world.images)
     budget = MAX_PICTURES.default if max_pictures is None else max_pictures
-    candidates = np.flatnonzero(table["image"].isna().to_numpy() & ~E.test_mask(table))
+    candidates = np.flatnonzero(table["image"].isna().to_numpy() & ~test_mask(table))
     chosen = np.random.default_rng(seed).permutation(candidates)[:budget] if budget > 0 else candidates[:0]
     if len(chosen):
         from concurrent.futures import ThreadPoolExecutor
@@ -327,7 +353,7 @@ def world_table(world, progress: Progress = no_progress, cancel: CancelToken | N
                     progress(ProgressEvent("Drawing pictures", done, len(chosen)))
                 table.at[i, "image"] = file
         progress(ProgressEvent("Drawing pictures", len(chosen), len(chosen)))
-    cache = F.PixelCache(pixel_cache_file(world))
+    cache = PixelCache(pixel_cache_file(world))
 
     def report(done: int, total: int) -> None:
         progress(ProgressEvent("Measuring pictures", done, total))
@@ -341,30 +367,30 @@ def world_table(world, progress: Progress = no_progress, cancel: CancelToken | N
 
 
 def train_world(world, progress: Progress = no_progress, cancel: CancelToken | None = None, seed: int = 0,
-                horizon_days: float | None = None, max_pictures: int | None = None) -> M.LikeModel:
+                horizon_days: float | None = None, max_pictures: int | None = None) -> LikeModel:
     """Train on the world's store by the honest protocol (each author's newest posts held out), evaluate on
     those held-out posts, save the model with its evaluation and return it. Too few posts for a held-out
     test: trained on all of them, without an evaluation."""
     cancel = cancel or CancelToken()
     table, vectors = world_table(world, progress, cancel, max_pictures, seed)
-    series = T.like_series(world.store, table)
+    series = like_series(world.store, table)
     try:
-        evaluation, model, _ = E.evaluate_table(table, None, vectors, seed=seed, progress=progress,
+        evaluation, model, _ = evaluate_table(table, None, vectors, seed=seed, progress=progress,
                                                 cancel=cancel, series=series)
-    except M.ModelError:
+    except ModelError:
         evaluation = None
-        popularity = F.HashtagPopularity.from_posts(table["hashtags"])
-        model = M.fit(table, popularity, vectors, series=series, seed=seed, progress=progress, cancel=cancel)
-    model.horizon_days = horizon_days or M.HORIZON.default
+        popularity = HashtagPopularity.from_posts(table["hashtags"])
+        model = fit(table, popularity, vectors, series=series, seed=seed, progress=progress, cancel=cancel)
+    model.horizon_days = horizon_days or HORIZON.default
     model.trained_at = int(world.now())
     model.n_posts = int(len(table))
     model.evaluation = evaluation
     cancel.check()
-    M.save(model, model_file(world))
+    save(model, model_file(world))
     return model
 
 
-def demo_pick_trials(world, model: M.LikeModel, trials: int = 200, seed: int = 0,
+def demo_pick_trials(world, model: LikeModel, trials: int = 200, seed: int = 0,
                      progress: Progress = no_progress, candidates: int = 4) -> dict[str, np.ndarray]:
     """On the demo world, where the hidden model's expected likes are known: in each trial a random account
     has `candidates` fresh pictures and posts the model's pick instead of a random one. Returns per trial
@@ -375,12 +401,12 @@ def demo_pick_trials(world, model: M.LikeModel, trials: int = 200, seed: int = 0
         return empty
     from discovery.demo import candidate_images
 
-    table = T.from_store(world.store, world.images)
+    table = from_store(world.store, world.images)
     counts = table.groupby("author").size()
     accounts = sorted(counts.index[counts >= 3])
     if not accounts:
         return empty
-    predictor = Predictor(world.store, model, world.now, world.images, F.PixelCache(None))
+    predictor = Predictor(world.store, model, world.now, world.images, PixelCache(None))
     rng = np.random.default_rng(seed)
     when = world.now()
     picked, best, hits = [], [], []
@@ -399,27 +425,27 @@ def demo_pick_trials(world, model: M.LikeModel, trials: int = 200, seed: int = 0
     return {"picked": np.array(picked), "best": np.array(best), "hits": np.array(hits)}
 
 
-def demo_pick_gain(world, model: M.LikeModel, trials: int = 200, seed: int = 0,
+def demo_pick_gain(world, model: LikeModel, trials: int = 200, seed: int = 0,
                    progress: Progress = no_progress, candidates: int = 4) -> dict:
     """evaluate.pick_summary of demo_pick_trials on this world ({} for a world that is not a demo world)."""
     found = demo_pick_trials(world, model, trials, seed, progress, candidates)
     if not len(found["picked"]):
         return {}
-    return E.pick_summary(found["picked"], found["best"], found["hits"], None, candidates)
+    return pick_summary(found["picked"], found["best"], found["hits"], None, candidates)
 
 
 def ensure_model(world, progress: Progress = no_progress, cancel: CancelToken | None = None,
-                 min_new_posts: int | None = None, max_pictures: int | None = None) -> M.LikeModel | None:
+                 min_new_posts: int | None = None, max_pictures: int | None = None) -> LikeModel | None:
     """The world's model, retrained first when it is missing or enough new posts arrived; None when the
     world has too few posts to train one."""
     try:
-        model = M.load(model_file(world))
-    except M.ModelError as exc:
+        model = load(model_file(world))
+    except ModelError as exc:
         model = None
         progress(ProgressEvent(str(exc), 0, None))
-    if not M.retrain_due(model, world.store, min_new_posts):
+    if not retrain_due(model, world.store, min_new_posts):
         return model
     try:
         return train_world(world, progress, cancel, max_pictures=max_pictures)
-    except M.ModelError:
+    except ModelError:
         return model
