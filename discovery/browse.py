@@ -4,15 +4,16 @@ and where each picture comes from. The app calls this; tests call it directly.""
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
-from discovery import paths
+from discovery import paths, snapshot
 from discovery.ranking import Ranker, Ranking, RankingParams
 from discovery.settings import Settings
 from discovery.world import World
@@ -73,6 +74,10 @@ MANUAL_NOTE = "Ranked by the seed formula's factors, each switched on or off and
 class Browser:
     """One world as the window sees it: a Ranker, the settings, the person's actions.
 
+    A list ranked before from exactly what the world holds now is shown as kept (discovery.snapshot), before
+    the Ranker is even loaded: `ranker` loads it on first use, `warm_up()` ahead of time. Every list ranked
+    by the Ranker that a fresh start would rank the same is kept in turn.
+
     With `background_training`, a learned ranking never waits for the model: the seed formula ranks until it
     is trained (after the first ranking, a reload, or many new actions), then `on_trained(model)` is called
     on the training thread (the window relays it to the GUI thread and ranks again)."""
@@ -82,16 +87,42 @@ class Browser:
         self.settings = settings or Settings(paths.settings_path(world.directory.parent.parent))
         self.background_training = background_training
         self.on_trained: Callable[[PersonalModel], None] | None = None
-        self.ranker = self._ranker()
+        self._ranker: Ranker | None = None
+        self._loading = threading.Lock()
+        self._kept: dict[str, dict] = {}  # kind -> the kept list last shown: its model's summary, hashtags
+        self._provisional: dict[str, bool] = {}  # kind -> ranked by the seed formula while the model trains
 
-    def _ranker(self, warm_start: np.ndarray | None = None) -> Ranker:
+    @property
+    def ranker(self) -> Ranker:
+        """The world's Ranker, loaded on first use."""
+        ranker = self._ranker
+        if ranker is None:
+            with self._loading:
+                if self._ranker is None:
+                    self._ranker = self._new_ranker()
+                ranker = self._ranker
+        return ranker
+
+    @property
+    def loaded(self) -> bool:
+        """Whether the Ranker is loaded (kept lists can show before it is)."""
+        return self._ranker is not None
+
+    def warm_up(self) -> None:
+        """Load the Ranker and train its model (call it off the GUI thread), so that the first filter, detail
+        or action after a kept list was shown does not wait for them."""
+        ranker = self.ranker
+        if self.params().effective_mode() == "learned":
+            ranker.personal  # noqa: B018 (trains, without ranking again: the lists shown hold)
+
+    def _new_ranker(self, warm_start: np.ndarray | None = None) -> Ranker:
         ranker = Ranker(self.world.store, self.world.now(), warm_start=warm_start,
                         background_training=self.background_training)
         ranker.on_trained = lambda model: self._trained(ranker, model)
         return ranker
 
     def _trained(self, ranker: Ranker, model: PersonalModel) -> None:
-        if ranker is self.ranker and self.on_trained is not None:  # a replaced Ranker's model is not shown
+        if ranker is self._ranker and self.on_trained is not None:  # a replaced Ranker's model is not shown
             self.on_trained(model)
 
     def params(self) -> RankingParams:
@@ -100,8 +131,9 @@ class Browser:
     @property
     def learning(self) -> bool:
         """Whether the seed formula ranks now only because the learned model is still training."""
+        ranker = self._ranker
         return (self.background_training and self.params().effective_mode() == "learned"
-                and not self.ranker.trained)
+                and any(self._provisional.values()) and ranker is not None and not ranker.trained)
 
     def ranking_note(self) -> str:
         """What ranks the lists, in words: the learned summary, or which formula and why."""
@@ -110,21 +142,65 @@ class Browser:
             return MANUAL_NOTE
         if mode == "seed":
             return SEED_NOTE
-        model = self.ranker.current_model  # never train here: this runs on the GUI thread
-        return LEARNING_NOTE if model is None else model.summary()
+        model = self._ranker.current_model if self._ranker is not None else None  # never train here (GUI thread)
+        if model is not None:
+            return model.summary()
+        kept = next((k["summary"] for k in self._kept.values() if k.get("summary")), None)
+        return kept or LEARNING_NOTE
+
+    def interests(self, top: int = snapshot.INTERESTS) -> list[str]:
+        """The person's hashtags, most used first (from the kept list while the Ranker is not loaded)."""
+        if self._ranker is None and self._kept:
+            return next(iter(self._kept.values()))["interests"][:top]
+        return list(self.ranker.interests.index[:top])
 
     def reload(self) -> None:
         """New data arrived (sync, import): read the world again. A new Ranker replaces the old one in one
         step, so a ranking running meanwhile on another thread keeps a consistent (older) picture. Its model
         is trained again on the next learned ranking."""
-        self.ranker = self._ranker(warm_start=self.ranker.pagerank)
+        old = self._ranker
+        self._ranker = self._new_ranker(warm_start=old.pagerank if old is not None else None)
 
     def rank(self, kind: str, params: RankingParams | None = None) -> Ranking:
         params = params or self.params()
-        return self.ranker.explore(params) if kind == "explore" else self.ranker.feed(params)
+        kept = self._kept_ranking(kind, params)
+        if kept is not None:
+            self._kept[kind], self._provisional[kind] = kept, False
+            return kept["ranking"]
+        ranker = self.ranker
+        before = (ranker.data_version, ranker.model_version, ranker.current_model)
+        ranking = ranker.explore(params) if kind == "explore" else ranker.feed(params)
+        learned = params.effective_mode() == "learned"
+        self._provisional[kind] = learned and ranking.mode != "learned" and before[2] is None
+        after = (ranker.data_version, ranker.model_version, ranker.current_model)
+        if before[:2] == after[:2] and before[2] is after[2]:  # nothing moved while it ranked
+            self._keep(ranker, params, ranking)
+        return ranking
+
+    def _kept_ranking(self, kind: str, params: RankingParams) -> dict | None:
+        ranker = self._ranker  # a loaded Ranker's own picture, else the world as it is now
+        data = ranker.data_version if ranker is not None else self.world.store.data_version()
+        now = ranker.now if ranker is not None else self.world.now()
+        return snapshot.read_ranking(self.world.directory, kind, data, asdict(params), now)
+
+    def _keep(self, ranker: Ranker, params: RankingParams, ranking: Ranking) -> None:
+        """Keep a list for the next start, when a fresh start would rank it the same: from the data the Ranker
+        holds, and in learned mode by a model trained on exactly that data."""
+        learned = params.effective_mode() == "learned"
+        model = ranker.current_model
+        if learned and (model is None or ranker.model_version != ranker.data_version):
+            return
+        stamp = snapshot.Stamp.of(ranker.data_version, ranker.model_version if learned else snapshot.FORMULA,
+                                  ranker.now)
+        if stamp is None:
+            return
+        settings = self.settings.stored("ranking") if params == self.params() else None
+        snapshot.save(self.world.directory, stamp, settings, asdict(params), ranking, self.world.title,
+                      model.summary() if learned else None, list(ranker.interests.index[:snapshot.INTERESTS]))
 
     def filtered(self, ranking: Ranking, post_filter: PostFilter) -> pd.DataFrame:
-        return apply_filter(ranking.frame, post_filter, self.ranker)
+        needs_ranker = bool(post_filter.hashtag) or post_filter.unseen_only  # the others read the list alone
+        return apply_filter(ranking.frame, post_filter, self.ranker if needs_ranker else self._ranker)
 
     # --- one post --------------------------------------------------------------------------------------
 
@@ -156,11 +232,21 @@ class Browser:
         """Record an action (hide, save, see fewer, seen, opened, dwell) so the next ranking uses it."""
         self.world.store.add_interactions([Interaction(kind, self.world.now(), post=post_pk, account=account_pk,
                                                        value=value)])
-        self.ranker.reload_interactions()
+        self._reread_interactions(kind)
 
     def undo(self, kind: InteractionKind, post_pk: str | None = None, account_pk: str | None = None) -> None:
         self.world.store.remove_interactions(kind, post=post_pk, account=account_pk)
-        self.ranker.reload_interactions()
+        self._reread_interactions(kind)
+
+    def _reread_interactions(self, kind: InteractionKind) -> None:
+        ranker = self._ranker
+        if ranker is None:
+            return  # nothing loaded to update: the Ranker reads the actions when it loads
+        # The Ranker's picture moves to the new data version when this write was the only change since it; a
+        # save also changes the person's hashtags, which only a reload reads.
+        change = self.world.store.last_change()
+        follows = change is not None and change[0] == ranker.data_version and kind != InteractionKind.SAVED
+        ranker.reload_interactions(change[1] if follows else None)
 
     # --- pictures --------------------------------------------------------------------------------------
 

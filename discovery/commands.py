@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import time
+from dataclasses import asdict
 from typing import TYPE_CHECKING
 
 from discovery import paths, text
@@ -73,28 +74,70 @@ def ranking_params(args: argparse.Namespace) -> RankingParams:
 def run_feed(args: argparse.Namespace) -> int:
     if args.top < 1:
         raise CommandError("--top must be at least 1.")
+    kind = "explore" if args.explore else "feed"
+    kept = _kept_ranking(args, kind)
+    if kept is not None:  # ranked before from exactly what the world holds now: no need to rank again
+        return _print_feed(args, kept["title"], kept["length"], kept["message"], kept["records"])
+    from discovery import snapshot
     from discovery.ranking import Ranker
+    from discovery.settings import Settings
 
     current = chosen_world(args)
     try:
         ranker = Ranker(current.store, current.now())
         params = ranking_params(args)
         ranking = ranker.explore(params) if args.explore else ranker.feed(params)
-        if args.json:
-            print(json.dumps(ranking.records(args.top), indent=2, ensure_ascii=False))
-            return 0
-        if ranking.message:
-            print(ranking.message)
-            return 0
-        title = "Explore" if args.explore else "Feed"
-        print(f"{title} of {current.title} · {len(ranking):,} posts ranked, top {min(args.top, len(ranking))}:")
-        for record in ranking.records(args.top):
-            print(f"{record['rank']:>3}. {record['score']:.3g}  @{record['author']}  "
-                  f"{text.compact(record['likes'])} likes, {text.compact(record['comments'])} comments")
-            print(f"     {record['why']}")
-        return 0
+        learned = params.effective_mode() == "learned"
+        model = ranker.current_model
+        stamp = snapshot.Stamp.of(ranker.data_version, ranker.model_version if learned else snapshot.FORMULA,
+                                  ranker.now)
+        if stamp is not None:  # the next `feed` (or the window's first paint) shows it without ranking
+            settings = Settings(paths.settings_path(paths.data_dir(args.data_dir))).stored("ranking")
+            snapshot.save(current.directory, stamp, settings, asdict(params), ranking, current.title,
+                          model.summary() if learned and model else None,
+                          list(ranker.interests.index[:snapshot.INTERESTS]))
+        return _print_feed(args, current.title, len(ranking), ranking.message, ranking.records(args.top))
     finally:
         current.close()
+
+
+def _kept_ranking(args: argparse.Namespace, kind: str) -> dict | None:
+    """The list as kept by the last ranking, when it holds for the world as it is now (see discovery.snapshot);
+    read without opening the store or loading the ranker."""
+    from discovery import snapshot
+    from discovery.clock import SystemClock, VirtualClock
+    from discovery.settings import Settings
+    from storage.peek import read_meta
+
+    root = paths.data_dir(args.data_dir)
+    name = getattr(args, "world", None)
+    if not name:  # as discovery.world.current_name, without loading the store
+        marker = root / "current-world"
+        name = marker.read_text(encoding="utf-8").strip() if marker.exists() else ""
+        if not name or not (paths.world_dir(root, name) / "tessera.db").exists():
+            name = "demo"
+    directory = paths.world_dir(root, name)
+    meta = read_meta(directory / "tessera.db", ("data_version", "clock"))
+    if not meta or "data_version" not in meta:
+        return None
+    clock = VirtualClock(int(meta["clock"])) if meta.get("clock") else SystemClock()  # as World.open
+    settings = Settings(paths.settings_path(root)).stored("ranking")
+    return snapshot.read_records(directory, kind, meta["data_version"], settings, args.top, clock.now())
+
+
+def _print_feed(args: argparse.Namespace, title: str, length: int, message: str | None, records: list[dict]) -> int:
+    if args.json:
+        print(json.dumps(records, indent=2, ensure_ascii=False))
+        return 0
+    if message:
+        print(message)
+        return 0
+    print(f"{'Explore' if args.explore else 'Feed'} of {title} · {length:,} posts ranked, top {min(args.top, length)}:")
+    for record in records:
+        print(f"{record['rank']:>3}. {record['score']:.3g}  @{record['author']}  "
+              f"{text.compact(record['likes'])} likes, {text.compact(record['comments'])} comments")
+        print(f"     {record['why']}")
+    return 0
 
 
 def run_stats(args: argparse.Namespace) -> int:

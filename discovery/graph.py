@@ -16,9 +16,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 import numpy as np
-import scipy.sparse as sp
+
+if TYPE_CHECKING:  # scipy loads with the first graph, not with the window's first (kept) lists
+    import scipy.sparse as sp
 
 NO_LIKES_WEIGHT = 0.5
 YEAR_SECONDS = 365 * 86400
@@ -58,11 +61,15 @@ class Walk:
             at = np.minimum(np.searchsorted(among, edges), max(len(among) - 1, 0))
             inside = (among[at] == edges) if len(among) else np.zeros(len(edges), bool)
             data[at[inside]] = values[inside]
+        import scipy.sparse as sp
+
         self.inner_t = sp.csr_matrix((data, (local[self.dst[among]], local[self.src[among]])),
                                      shape=(len(self.inner), len(self.inner)))
 
     @classmethod
     def from_matrix(cls, adjacency: sp.spmatrix | sp.sparray) -> Walk:
+        import scipy.sparse as sp
+
         adjacency = sp.csr_matrix(adjacency)
         n = adjacency.shape[0]
         src = np.repeat(np.arange(n), np.diff(adjacency.indptr))
@@ -141,6 +148,8 @@ def adjacency_from_edges(src: np.ndarray, dst: np.ndarray, n: int,
                          weights: np.ndarray | None = None) -> sp.csr_matrix:
     """CSR adjacency (row = follower) from edge arrays; duplicate edges add up. Edges grouped by source
     (as the store returns them) become CSR directly, without a sort."""
+    import scipy.sparse as sp
+
     data = np.ones(len(src)) if weights is None else np.asarray(weights, np.float64)
     if len(src) and np.all(src[1:] >= src[:-1]):
         indptr = np.zeros(n + 1, np.int64)

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from sklearn.feature_extraction.text import CountVectorizer
 
 from discovery.graph import YEAR_SECONDS, FollowGraph, affinity_weight
 from storage import InteractionKind
@@ -133,6 +132,8 @@ class WorldData:
     def _caption_words(self) -> None:
         """Which words each post's caption holds (hashtags included), as a sparse 0/1 matrix, and how common
         each word is over the posts of the coverage window."""
+        from sklearn.feature_extraction.text import CountVectorizer  # here: scikit-learn loads only to train
+
         captions = self.posts["caption"].fillna("").to_numpy()
         self.posts = self.posts.drop(columns="caption")
         self.post_row = pd.Index(self.posts.index)

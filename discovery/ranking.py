@@ -22,16 +22,19 @@ import threading
 from collections import Counter, deque
 from collections.abc import Callable
 from dataclasses import dataclass, fields, replace
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
-from discovery import text
 from discovery.graph import YEAR_SECONDS, FollowGraph, affinity_weight
 from discovery.ranker_features import FEATURES, WorldData, feature_frame
-from discovery.ranker_personal import PersonalModel, train
 from discovery.settings import Settings, declare
+from discovery.why import explain
 from storage import InteractionKind, Store
+
+if TYPE_CHECKING:  # scikit-learn loads only when a model trains
+    from discovery.ranker_personal import PersonalModel
 
 FACTORS = {
     "comments": ("Comments", "log10(comments + 2)"),
@@ -212,12 +215,17 @@ class Ranker:
         self._data: WorldData | None = None
         self._history = None
         self._trained_actions = 0
+        # The store's data version this Ranker's picture is of, and the one its learned model was trained at
+        # (None: unknown, e.g. a history cut short): what discovery.snapshot keys a kept ranking by.
+        self.data_version: str | None = None
+        self.model_version: str | None = None
         self.reload()
 
     # --- loading ---------------------------------------------------------------------------------------
 
     def reload(self) -> None:
         store = self.store
+        version = store.data_version() if self.history_until is None else None  # read before the data
         me_pk = store.me()
         self.me = store.account_id(me_pk) if me_pk else None
         accounts = store.accounts_frame()
@@ -256,7 +264,8 @@ class Ranker:
         self.interests = self._load_interests(likes)
         with self._lock:
             self._personal = self._data = self._history = None
-        self.reload_interactions()
+            self.model_version = None
+        self.reload_interactions(version)
 
     def _load_posts(self) -> pd.DataFrame:
         posts = self.store.posts_frame(since=self.now - MAX_WINDOW_DAYS * 86400, columns=RANKED_COLUMNS)
@@ -286,9 +295,12 @@ class Ranker:
         events = self.store.interactions_frame()
         return events if self.history_until is None else events[events["at"] < self.history_until]
 
-    def reload_interactions(self) -> None:
+    def reload_interactions(self, version: str | None = None) -> None:
+        """Read the person's actions again; `version` is the store's data version they are read at, when the
+        caller knows that nothing else changed since this Ranker's data version (else it becomes unknown)."""
         events = self._events()
         with self._lock:
+            self.data_version = version
             if self._data is not None:
                 self._data.reload_events(self.store)
                 self._history = None  # the author counts of saves, hides... change at once
@@ -315,11 +327,14 @@ class Ranker:
                 if self._personal is not None and not self._stale:
                     return self._personal  # another thread trained it meanwhile
                 data = self._world_data()
-                cutoff, actions = self.cutoff, len(data.events)
+                cutoff, actions, version = self.cutoff, len(data.events), self.data_version
+            from discovery.ranker_personal import train
+
             # Outside self._lock: new actions are recorded and rankings go on while the model trains.
             model = train(data, cutoff)
             with self._lock:
                 self._personal, self._trained_actions, self._stale = model, actions, False
+                self.model_version = version
             return model
 
     def retrain(self) -> PersonalModel:
@@ -610,29 +625,6 @@ PERCENTILE_TEXT = {
 }
 BINARY_TEXT = {"tags_you": ("you are not tagged", "you are tagged in it"), "video": ("not a video", "a video"),
                "carousel": ("not a carousel", "a carousel")}
-
-
-def explain(item: pd.Series, kind: str) -> str:
-    """The "why you see this" sentence of one ranked item."""
-    user = f"@{item.username}"
-    parts = []
-    if item.source == "interest":
-        parts.append(f"Popular under #{item.tag}, one of your hashtags")
-    elif kind == "feed":
-        liked = int(item.liked_count)
-        parts.append(f"You liked {text.plural(liked, 'post')} by {user} this year" if liked
-                     else f"You follow {user}")
-    elif item.followed_by:
-        parts.append(f"Followed by {text.plural(int(item.followed_by), 'account')} you follow")
-    else:
-        parts.append(f"{user} is #{int(item.pagerank_position):,} in your network by PageRank")
-    parts.append(f"{text.age(item.age_s)} ago" if item.age_s >= 60 else "just now")
-    parts.append(f"{text.compact(item.like_count)} likes")
-    if kind == "feed" and item.followed_by:
-        parts.append(f"followed by {text.plural(int(item.followed_by), 'account')} you follow")
-    elif item.source == "interest" and item.followed_by:
-        parts.append(f"followed by {text.plural(int(item.followed_by), 'account')} you follow")
-    return " · ".join(parts)
 
 
 # --- ordering helpers --------------------------------------------------------------------------------------

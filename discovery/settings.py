@@ -122,6 +122,11 @@ class Settings:
         for setting in declared(group):
             self._values.pop(setting.key, None)
 
+    def stored(self, group: str) -> dict[str, Any]:
+        """The values of a group as set (and kept in the file), without the defaults: what a cached result
+        computed from this group's settings is keyed by, beside the code that holds the defaults."""
+        return {k: v for k, v in self._values.items() if k.split(".", 1)[0] == group}
+
     def values(self, group: str) -> dict[str, Any]:
         """{name: value} for a group, e.g. values("ranking") -> {"tau_seconds": 100000.0, ...}."""
         return {s.name: self.get(s.key) for s in declared(group)}

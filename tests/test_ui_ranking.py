@@ -12,7 +12,7 @@ from discovery import paths, world
 from discovery.browse import LEARNING_NOTE, MANUAL_NOTE, SEED_NOTE
 from discovery.ranking import RETRAIN_EVERY
 from discovery.settings import Settings
-from storage import InteractionKind
+from storage import InteractionKind, Like
 from ui.main_window import MainWindow
 from ui.tasks import SynchronousRunner
 
@@ -155,6 +155,7 @@ def test_new_actions_and_new_data_retrain_and_rank_again(window, qtbot):
     assert feed.panel.note.text() == browser.ranker.current_model.summary()
 
     old = browser.ranker
+    browser.world.store.add_likes([Like(pks[0], browser.world.now())])  # as a sync would bring
     window.refresh()  # a sync or an import brought new data: a new ranker, trained again in the background
     assert browser.ranker is not old and feed.ranking.mode == "seed"
     qtbot.waitUntil(lambda: all_learned(window), timeout=TRAINED)

@@ -190,6 +190,7 @@ def screenshot(app, window, path: Path, tab: str | None, size: str, open_first: 
         window.tabs.setCurrentIndex(min(index, window.tabs.count() - 1))
     trained: list = []
     window.trained.connect(trained.append)
+    window.warm_up_after_start = False  # nothing is clicked: the ranker need not load behind kept lists
     window.show()
     window.start()
     wait_until(app, lambda: not window._pending_first and not window.tasks.busy)

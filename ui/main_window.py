@@ -4,6 +4,8 @@ menus, keyboard shortcuts, the status bar, and the window state kept between run
 from __future__ import annotations
 
 import json
+import logging
+import threading
 import time
 from pathlib import Path
 
@@ -43,6 +45,8 @@ SHORTCUTS = [
     ("Ctrl+,", "settings"), ("F1 or ?", "this help"), ("Ctrl+Q", "quit"),
 ]
 
+
+log = logging.getLogger(__name__)
 
 DEMO_BANNER = ("You are looking at a generated demo world: every account and post in it is made up. "
                "Connect your own Instagram account to see your neighbourhood.")
@@ -89,6 +93,7 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.insights_tab, "Insights")
         self.tabs.currentChanged.connect(self._tab_changed)
         self._pending_first = set(self.pages)
+        self.warm_up_after_start = True  # load the ranker once the first lists show (a screenshot need not)
         for kind, page in self.pages.items():
             page.ranked.connect(lambda _n, k=kind: self._first_ranked(k))
 
@@ -251,6 +256,21 @@ class MainWindow(QMainWindow):
             self._pending_first.discard(kind)
             if not self._pending_first:
                 self.ready.emit()
+                if self.warm_up_after_start and not self.browser.loaded:
+                    self._warm_up()
+
+    def _warm_up(self) -> None:
+        """The first lists were kept ones: load the ranker and its model now, on a thread of their own (not the
+        pool's, whose jobs the person waits for), so that the first filter, post or action does not wait."""
+        browser = self.browser
+
+        def run() -> None:
+            try:
+                browser.warm_up()
+            except Exception as exc:  # the window may close meanwhile; the ranker then loads on first use
+                log.info("warming up the ranker failed: %s", exc)
+
+        threading.Thread(target=run, name="tessera-warm-up", daemon=True).start()
 
     def _rerank_others(self, source: PostsPage) -> None:
         for page in self.pages.values():

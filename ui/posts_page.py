@@ -199,7 +199,7 @@ class PostsPage(QWidget):
         self.hashtag.blockSignals(True)
         self.hashtag.clear()
         self.hashtag.addItem("")
-        for tag in self.browser.ranker.interests.index[:30]:
+        for tag in self.browser.interests(30):
             self.hashtag.addItem(f"#{tag}")
         self.hashtag.setCurrentText(text)
         self.hashtag.blockSignals(False)
