@@ -11,9 +11,9 @@ import pytest
 from fake_instagram import DAY
 
 from discovery.live.sync import COMPLETE
-from discovery.predict import evaluate as E
-from discovery.predict import features as F
-from discovery.predict import table as T
+from discovery.predict.evaluate import test_mask as held_out_mask
+from discovery.predict.features import AgeCurve
+from discovery.predict.table import finish, from_store, like_series
 from storage import Account, Post, Store
 
 T0 = 1_700_000_000
@@ -36,8 +36,8 @@ def test_each_read_of_a_post_is_kept_once_and_only_when_asked(tmp_path):
         assert reads.values.tolist() == [[ids["p"], T0 + 3600, 5], [ids["p"], T0 + DAY, 9],
                                          [ids["q"], T0 + 3600, 7]]
         assert store.posts_frame(columns=["like_count"])["like_count"].tolist() == [11, 7]
-        table = T.from_store(store)
-        series = T.like_series(store, table)
+        table = from_store(store)
+        series = like_series(store, table)
         assert sorted(map(tuple, series.values.tolist())) == [("p", T0 + 3600, 5), ("p", T0 + DAY, 9),
                                                                ("q", T0 + 3600, 7)]
 
@@ -91,24 +91,24 @@ def series_world(authors: int = 40, posts: int = 8, tau: float = 1.5, shape: flo
                          "media_count": np.nan, "caption": "", "hashtags": (), "mentions": 0,
                          "has_location": False, "media_type": 1, "is_reel": False, "carousel_count": 1.0,
                          "image": None})
-    return T.finish(pd.DataFrame(rows)), pd.DataFrame(reads)
+    return finish(pd.DataFrame(rows)), pd.DataFrame(reads)
 
 
 def test_the_age_curve_is_learned_from_each_posts_own_reads():
     table, series = series_world()
-    curve = F.AgeCurve.fit(table, series=series)
+    curve = AgeCurve.fit(table, series=series)
     assert curve.tau == pytest.approx(1.5, rel=0.05) and curve.shape == pytest.approx(0.8, rel=0.05)
-    assert F.AgeCurve.fit(table) == F.AgeCurve()  # the snapshot alone: the prior
+    assert AgeCurve.fit(table) == AgeCurve()  # the snapshot alone: the prior
     few = series[series["post"].isin(["0-0", "0-1"])]
-    assert F.AgeCurve.fit(table, series=few) == F.AgeCurve()  # too few reads: the snapshot decides
+    assert AgeCurve.fit(table, series=few) == AgeCurve()  # too few reads: the snapshot decides
 
 
 def test_the_evaluation_never_reads_a_test_posts_series():
     table, series = series_world()
-    test = E.test_mask(table)
+    test = held_out_mask(table)
     held_out = set(table.loc[test, "post"])
     changed = series.copy()
     future = changed["post"].isin(held_out)
     changed.loc[future, "likes"] = changed.loc[future, "likes"][::-1].to_numpy()  # nonsense growth
-    assert F.AgeCurve.fit(table, ~test, series=changed) == F.AgeCurve.fit(table, ~test, series=series)
-    assert F.AgeCurve.fit(table, series=changed) != F.AgeCurve.fit(table, series=series)  # it would matter
+    assert AgeCurve.fit(table, ~test, series=changed) == AgeCurve.fit(table, ~test, series=series)
+    assert AgeCurve.fit(table, series=changed) != AgeCurve.fit(table, series=series)  # it would matter
