@@ -16,11 +16,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 if TYPE_CHECKING:  # scipy loads with the first graph, not with the window's first (kept) lists
+    import numpy.typing as npt
     import scipy.sparse as sp
 
 NO_LIKES_WEIGHT = 0.5
@@ -51,7 +52,8 @@ class Walk:
             np.add.at(out_weight, self.src[edges], values - 1)
         self.inner = np.flatnonzero(out_weight > 0)  # weights adding up to nothing leave a node dangling
         self.out_weight = out_weight[self.inner]
-        local = np.full(n, -1, np.int32 if len(self.inner) < 2**31 else np.int64)
+        index_type = np.int32 if len(self.inner) < 2**31 else np.int64
+        local: npt.NDArray[np.signedinteger[Any]] = np.full(n, -1, index_type)
         local[self.inner] = np.arange(len(self.inner), dtype=local.dtype)
         among = np.flatnonzero((out_weight > 0)[self.dst])
         source = local[self.src[among]]
@@ -109,8 +111,8 @@ class Walk:
             pushed *= self.weights
         elif self.reweighted is not None:
             pushed[self.reweighted[0]] *= self.reweighted[1]
-        x = r + np.bincount(self.dst, weights=pushed, minlength=self.n)
-        return x / x.sum()
+        x: np.ndarray = r + np.bincount(self.dst, weights=pushed, minlength=self.n)
+        return x / float(x.sum())
 
 
 def _out_weight(src: np.ndarray, n: int, weights: np.ndarray | None) -> np.ndarray:

@@ -4,9 +4,14 @@ The database module (SQLAlchemy, pandas) loads on first use of one of its names,
 names the records or catches the errors starts fast.
 """
 
+from typing import TYPE_CHECKING, Any
+
 from storage.errors import DamagedDatabase, NewerDatabase, NotATesseraDatabase, ReadOnlyStore, StoreBusy, StoreError
 from storage.images import ImageCache
 from storage.records import Account, Follow, Interaction, InteractionKind, Like, MediaType, Post
+
+if TYPE_CHECKING:
+    from storage.store import Store, copy_database, head_revision, placeholder_pk
 
 _FROM_STORE = {"Store", "copy_database", "head_revision", "placeholder_pk"}
 
@@ -17,7 +22,7 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str):
+def __getattr__(name: str) -> Any:
     if name in _FROM_STORE:
         from storage import store
 

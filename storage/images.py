@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import re
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 _SAFE_KEY = re.compile(r"[^A-Za-z0-9_.-]")
@@ -78,7 +79,7 @@ class ImageCache:
             self._size = total
         return removed
 
-    def _files(self):
+    def _files(self) -> Iterator[Path]:
         return (f for f in self.directory.glob("*/*") if f.is_file() and not f.name.endswith(".tmp"))
 
 

@@ -17,16 +17,18 @@ import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Connection, Engine, case, create_engine, event, func, select
+from sqlalchemy import Connection, Engine, Table, case, create_engine, event, func, select
 from sqlalchemy.dialects.sqlite import insert
 
 from storage.errors import DamagedDatabase, NewerDatabase, NotATesseraDatabase, ReadOnlyStore, StoreBusy, StoreError
 from storage.records import Account, Follow, Interaction, Like, Post
 from storage.schema import (
     AccountRow,
+    Base,
     FollowListRow,
     InteractionRow,
     LikeCountRow,
@@ -38,6 +40,13 @@ from storage.schema import (
     SyncStateRow,
     TaggedInRow,
 )
+
+if TYPE_CHECKING:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+    from sqlalchemy import ColumnElement, Executable
+
+T = TypeVar("T")
 
 # PRAGMA application_id of every Tessera database ("TESS"): how a Tessera file is told from any other.
 APPLICATION_ID = 0x54455353
@@ -105,7 +114,7 @@ def placeholder_pk(username: str) -> str:
     return PLACEHOLDER_PREFIX + username.lower()
 
 
-def _chunks(seq: Sequence, size: int) -> Iterator[Sequence]:
+def _chunks(seq: Sequence[T], size: int) -> Iterator[Sequence[T]]:
     for start in range(0, len(seq), size):
         yield seq[start : start + size]
 
@@ -119,7 +128,17 @@ def _unpack(blob: bytes) -> np.ndarray:
 
 
 # alembic is imported where it is used: a start that needs no migration does not pay for it.
-def _alembic_config():
+def _table(row: type[Base]) -> Table:
+    """A mapped class's table (SQLAlchemy types `__table__` as any FROM clause)."""
+    return cast(Table, row.__table__)
+
+
+def _driver(conn: Connection) -> sqlite3.Connection:
+    """The sqlite3 connection under a SQLAlchemy one."""
+    return cast(sqlite3.Connection, conn.connection.driver_connection)
+
+
+def _alembic_config() -> Config:
     from alembic.config import Config
 
     config = Config()
@@ -127,7 +146,7 @@ def _alembic_config():
     return config
 
 
-def _scripts():
+def _scripts() -> ScriptDirectory:
     from alembic.script import ScriptDirectory
 
     return ScriptDirectory.from_config(_alembic_config())
@@ -203,7 +222,7 @@ def inspect_file(path: Path) -> str | None:
     if revision not in _known_revisions():
         raise NewerDatabase(f"{path} was written by a newer version of Tessera (schema {revision}). "
                             "Update Tessera to open it; the file was left untouched.")
-    return revision
+    return str(revision)
 
 
 @contextmanager
@@ -281,7 +300,7 @@ class Store:
     def __enter__(self) -> Store:
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
     # --- transactions --------------------------------------------------------------------------------
@@ -326,7 +345,7 @@ class Store:
     def _begin_immediate(self, conn: Connection) -> None:
         """Take the write lock before the first read, so that what a transaction reads stays true until it
         commits; wait for another writer (saying so after a moment) rather than fail at once."""
-        driver = conn.connection.driver_connection
+        driver = _driver(conn)
         driver.execute(f"PRAGMA busy_timeout = {int(min(BUSY_NOTICE, BUSY_TIMEOUT) * 1000)}")
         try:
             driver.execute("BEGIN IMMEDIATE")
@@ -390,7 +409,7 @@ class Store:
 
     def clear_sync_state(self) -> None:
         with self.transaction(changes_data=False) as conn:
-            conn.execute(SyncStateRow.__table__.delete())
+            conn.execute(_table(SyncStateRow).delete())
 
     # --- accounts ------------------------------------------------------------------------------------
 
@@ -400,7 +419,7 @@ class Store:
         accounts = list(accounts)
         if not accounts:
             return
-        table = AccountRow.__table__
+        table = _table(AccountRow)
         with self.transaction() as conn:
             real = [a for a in accounts if not a.pk.startswith(PLACEHOLDER_PREFIX)]
             if real:
@@ -438,7 +457,7 @@ class Store:
     @staticmethod
     def _adopt_placeholders(conn: Connection, accounts: list[Account]) -> None:
         placeholders = {placeholder_pk(a.username): a.pk for a in accounts}
-        found = []
+        found: list[str] = []
         keys = list(placeholders)
         for chunk in _chunks(keys, IN_CHUNK):
             found += conn.execute(select(AccountRow.pk).where(AccountRow.pk.in_(chunk))).scalars().all()
@@ -446,7 +465,7 @@ class Store:
             new = placeholders[old]
             exists = conn.scalar(select(AccountRow.id).where(AccountRow.pk == new))
             if exists is None:
-                conn.execute(AccountRow.__table__.update().where(AccountRow.pk == old).values(pk=new))
+                conn.execute(_table(AccountRow).update().where(AccountRow.pk == old).values(pk=new))
 
     @staticmethod
     def _usernames_with_accounts(conn: Connection, usernames: list[str]) -> set[str]:
@@ -509,7 +528,8 @@ class Store:
                 listed[ids[source]] = listed_at if listed_at is not None else (int(mine.max()) if len(mine) else now)
             self._merge_follow_lists(conn, src, dst, first, seen, listed)
 
-    def _merge_follow_lists(self, conn, src, dst, first, seen, listed: dict[int, int]) -> None:
+    def _merge_follow_lists(self, conn: Connection, src: np.ndarray, dst: np.ndarray, first: np.ndarray,
+                            seen: np.ndarray, listed: dict[int, int]) -> None:
         order = np.lexsort((dst, src))
         src, dst, first, seen = src[order], dst[order], first[order], seen[order]
         sources = np.unique(np.concatenate([src, np.fromiter(listed, np.int64, len(listed))]))
@@ -556,7 +576,7 @@ class Store:
         """All current follow edges as (source ids, target ids), int64 arrays grouped by source, in one query
         through the raw driver (SQLAlchemy's row objects would cost more than the query)."""
         with self.engine.connect() as conn, self._translated():
-            raw = conn.connection.driver_connection
+            raw = _driver(conn)
             # Memory-mapped, SQLite hands over the blobs (hundreds of MB) without a read() per page.
             raw.execute(f"PRAGMA mmap_size = {EDGES_MMAP}")
             try:
@@ -566,11 +586,11 @@ class Store:
                 raw.execute("PRAGMA mmap_size = 0")
         if not rows:
             return np.zeros(0, np.int64), np.zeros(0, np.int64)
-        sources, targets, last_seen, listed = zip(*rows, strict=True)
+        sources, targets, last_seen, listed_at = zip(*rows, strict=True)
         lengths = np.fromiter(map(len, targets), np.int64, len(rows)) // 8
         src = np.repeat(np.array(sources, np.int64), lengths)
         dst = np.frombuffer(b"".join(targets), "<i8")
-        listed = np.array(listed, np.int64)
+        listed = np.array(listed_at, np.int64)
         if include_unfollowed or listed.max() < 0:
             return src, dst
         seen = np.frombuffer(b"".join(last_seen), "<i8")
@@ -602,7 +622,7 @@ class Store:
         posts = list(posts)
         if not posts:
             return
-        table = PostRow.__table__
+        table = _table(PostRow)
         with self.transaction() as conn:
             authors = self.account_ids({p.author for p in posts}, conn)
             missing = {p.author for p in posts} - authors.keys()
@@ -620,7 +640,7 @@ class Store:
             ex = stmt.excluded
             stub = ex.taken_at.is_(None)
 
-            def keep_if_stub(column: str):
+            def keep_if_stub(column: str) -> ColumnElement[Any]:
                 return case((stub, table.c[column]), else_=func.coalesce(ex[column], table.c[column]))
 
             updated = {c: keep_if_stub(c) for c in (
@@ -633,19 +653,19 @@ class Store:
             ids = self.post_ids([p.pk for p in posts], conn)
             tags = {(ids[p.pk], t.lower().lstrip("#")) for p in posts for t in p.hashtags if t.strip("#")}
             mentions = {(ids[p.pk], m.lower().lstrip("@")) for p in posts for m in p.mentions if m.strip("@")}
-            for rows_, model, key in ((tags, PostHashtagRow, "tag"), (mentions, PostMentionRow, "username")):
-                rows_ = [{"post_id": i, key: v} for i, v in sorted(rows_)]
-                for chunk in _chunks(rows_, CHUNK):
-                    conn.execute(insert(model).on_conflict_do_nothing(), list(chunk))
+            for pairs, model, key in ((tags, PostHashtagRow, "tag"), (mentions, PostMentionRow, "username")):
+                links = [{"post_id": i, key: v} for i, v in sorted(pairs)]
+                for part in _chunks(links, CHUNK):
+                    conn.execute(insert(model).on_conflict_do_nothing(), list(part))
             if like_series:
                 reads = {(ids[p.pk], int(p.fetched_at)): int(p.like_count) for p in posts
                          if p.taken_at is not None and p.like_count is not None and p.fetched_at is not None}
-                rows_ = [{"post_id": i, "observed_at": at, "like_count": n} for (i, at), n in sorted(reads.items())]
-                series = insert(LikeCountRow.__table__)
+                counts = [{"post_id": i, "observed_at": at, "like_count": n} for (i, at), n in sorted(reads.items())]
+                series = insert(_table(LikeCountRow))
                 series = series.on_conflict_do_update(index_elements=["post_id", "observed_at"],
                                                       set_={"like_count": series.excluded.like_count})
-                for chunk in _chunks(rows_, CHUNK):
-                    conn.execute(series, list(chunk))
+                for batch in _chunks(counts, CHUNK):
+                    conn.execute(series, list(batch))
 
     def post_ids(self, pks: Iterable[str], conn: Connection | None = None) -> dict[str, int]:
         pks = list(dict.fromkeys(pks))
@@ -657,7 +677,7 @@ class Store:
 
     def set_image_path(self, post_pk: str, path: str | None) -> None:
         with self.transaction(changes_data=False) as conn:
-            conn.execute(PostRow.__table__.update().where(PostRow.pk == post_pk).values(image_path=path))
+            conn.execute(_table(PostRow).update().where(PostRow.pk == post_pk).values(image_path=path))
 
     def posts_frame(self, since: int | None = None, author_ids: Sequence[int] | None = None,
                     post_ids: Sequence[int] | None = None, columns: Sequence[str] | None = None) -> pd.DataFrame:
@@ -666,7 +686,7 @@ class Store:
                                 "like_count", "comment_count", "play_count", "carousel_count", "width", "height",
                                 "location", "caption"))
         sql = f"SELECT {', '.join(cols)} FROM posts WHERE taken_at IS NOT NULL"
-        params: list = []
+        params: list[object] = []
         if since is not None:
             sql += " AND taken_at >= ?"
             params.append(int(since))
@@ -717,7 +737,7 @@ class Store:
 
     def max_account_id(self) -> int:
         with self.engine.connect() as conn:
-            return int(conn.scalar(select(func.coalesce(func.max(AccountRow.id), 0))))
+            return int(conn.scalar(select(func.coalesce(func.max(AccountRow.id), 0))) or 0)
 
     # --- the person's own signals --------------------------------------------------------------------
 
@@ -734,7 +754,7 @@ class Store:
             rows = [{"post_id": ids[like.post], "liked_at": like.liked_at, "origin": like.origin} for like in likes]
             stmt = insert(MyLikeRow)
             stmt = stmt.on_conflict_do_update(index_elements=["post_id"], set_={
-                "liked_at": func.coalesce(MyLikeRow.__table__.c.liked_at, stmt.excluded.liked_at)})
+                "liked_at": func.coalesce(_table(MyLikeRow).c.liked_at, stmt.excluded.liked_at)})
             for chunk in _chunks(rows, CHUNK):
                 conn.execute(stmt, list(chunk))
 
@@ -774,7 +794,7 @@ class Store:
 
     def remove_interactions(self, kind: str, post: str | None = None, account: str | None = None) -> None:
         """Undo: forget every `kind` interaction on that post or account."""
-        table = InteractionRow.__table__
+        table = _table(InteractionRow)
         with self.transaction() as conn:
             stmt = table.delete().where(table.c.kind == str(kind))
             if post is not None:
@@ -793,11 +813,12 @@ class Store:
         with self.engine.connect() as conn:
             edges = conn.exec_driver_sql("SELECT coalesce(sum(length(targets)), 0) / 8 FROM follows").scalar()
             return {
-                "accounts": conn.scalar(select(func.count()).select_from(AccountRow)),
-                "follows": int(edges),
-                "posts": conn.scalar(select(func.count()).select_from(PostRow).where(PostRow.taken_at.isnot(None))),
-                "likes": conn.scalar(select(func.count()).select_from(MyLikeRow)),
-                "interactions": conn.scalar(select(func.count()).select_from(InteractionRow)),
+                "accounts": int(conn.scalar(select(func.count()).select_from(AccountRow)) or 0),
+                "follows": int(edges or 0),
+                "posts": int(conn.scalar(select(func.count()).select_from(PostRow).where(PostRow.taken_at.isnot(None)))
+                             or 0),
+                "likes": int(conn.scalar(select(func.count()).select_from(MyLikeRow)) or 0),
+                "interactions": int(conn.scalar(select(func.count()).select_from(InteractionRow)) or 0),
             }
 
     # --- helpers -------------------------------------------------------------------------------------
@@ -820,17 +841,17 @@ class Store:
             with self.engine.connect() as c:
                 yield c
 
-    def _frame(self, stmt) -> pd.DataFrame:
+    def _frame(self, stmt: Executable) -> pd.DataFrame:
         with self._reader(None) as conn:
             result = conn.execute(stmt)
             return pd.DataFrame(result.all(), columns=list(result.keys()))
 
-    def _sql_frame(self, sql: str, params: list, columns: list[str]) -> pd.DataFrame:
+    def _sql_frame(self, sql: str, params: Sequence[object], columns: list[str]) -> pd.DataFrame:
         # In slices: a whole result as Python tuples would peak at several times the frame's size, and
         # the process keeps that memory long after the tuples are gone.
         frames = []
         with self._reader(None) as conn, self._translated():
-            cursor = conn.connection.driver_connection.execute(sql, tuple(params))
+            cursor = _driver(conn).execute(sql, tuple(params))
             while rows := cursor.fetchmany(FRAME_SLICE):
                 frames.append(pd.DataFrame.from_records(rows, columns=columns))
         if not frames:
@@ -838,7 +859,8 @@ class Store:
         return frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
 
 
-def _dedupe_edges(targets: np.ndarray, first: np.ndarray, last: np.ndarray):
+def _dedupe_edges(targets: np.ndarray, first: np.ndarray, last: np.ndarray
+                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """One entry per target: the earliest first-seen and the latest last-seen."""
     if len(targets) == 0:
         return targets, first, last
@@ -854,7 +876,7 @@ def _raise_store_error(path: Path, exc: BaseException) -> None:
         raise error from exc
 
 
-def _configure_connection(dbapi_connection, _record) -> None:
+def _configure_connection(dbapi_connection: sqlite3.Connection, _record: object) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
