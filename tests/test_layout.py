@@ -33,8 +33,7 @@ def small_window(qtbot, demo_data_dir):
     window.show()
     window.start()
     qtbot.waitExposed(window)
-    yield window
-    window.close()
+    yield window  # qtbot closes the window, which deletes it
     demo.close()
 
 

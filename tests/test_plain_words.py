@@ -34,8 +34,7 @@ def window(qtbot, demo_data_dir):
     win.resize(1200, 800)
     win.show()
     win.start()
-    yield win
-    win.close()
+    yield win  # qtbot closes the window, which deletes it
     demo.close()
 
 

@@ -3,10 +3,13 @@ hiding a post, moving a ranking weight, and a restart that restores the state.""
 
 from __future__ import annotations
 
+import gc
+import weakref
+
 import numpy as np
 import pandas as pd
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, QEvent, Qt
 from PySide6.QtWidgets import QApplication
 
 from discovery import paths, world
@@ -16,10 +19,11 @@ from ui.posts import PostListModel, PostRole
 from ui.tasks import SynchronousRunner
 
 
-def open_window(qtbot, data_dir) -> MainWindow:
+def open_window(qtbot, data_dir, keep: bool = True) -> MainWindow:
     demo = world.World.open(data_dir, world.DEMO)
     window = MainWindow(data_dir, demo, Settings(paths.settings_path(data_dir)), tasks=SynchronousRunner())
-    qtbot.addWidget(window)
+    if keep:  # closed by qtbot at the end of the test, even a failed one
+        qtbot.addWidget(window)
     window.resize(1200, 800)
     window.show()
     window.start()
@@ -35,9 +39,9 @@ def shown_pks(page) -> list[str]:
 @pytest.fixture
 def window(qtbot, demo_data_dir):
     win = open_window(qtbot, demo_data_dir)
-    yield win
-    win.close()
-    win.world.close()
+    opened = win.world
+    yield win  # qtbot closes the window, which deletes it
+    opened.close()
 
 
 def test_post_model_passes_the_model_tester(qtmodeltester):
@@ -173,7 +177,7 @@ def test_grid_and_list_modes(window, qtbot):
 
 
 def test_restart_restores_tab_filters_and_layout(qtbot, demo_data_dir):
-    first = open_window(qtbot, demo_data_dir)
+    first = open_window(qtbot, demo_data_dir, keep=False)
     first.tabs.setCurrentIndex(1)
     explore = first.pages["explore"]
     explore.search.setText("morning")
@@ -190,7 +194,6 @@ def test_restart_restores_tab_filters_and_layout(qtbot, demo_data_dir):
     assert not second.pages["explore"].view.grid
     assert second.settings.get("ranking.window_days") == window_days
     assert second.pages["feed"].panel.sliders["ranking.window_days"].value() == 30
-    second.close()
     second.world.close()
 
 
@@ -200,3 +203,24 @@ def test_theme_switch(window):
     window.set_theme("light")
     light = QApplication.instance().palette().base().color().lightness()
     assert dark < 80 < light
+
+
+def test_a_closed_window_is_deleted_with_its_pages_ranker_and_thumbnail_cache(qtbot, demo_data_dir):
+    """Every world switch closes a window: nothing of it may stay alive (its widgets, the Browser holding
+    the Ranker, the thumbnail cache)."""
+    def settle() -> None:
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+        gc.collect()
+
+    settle()
+    widgets_before = len(QApplication.allWidgets())
+    window = open_window(qtbot, demo_data_dir, keep=False)
+    window.tabs.setCurrentIndex(3)  # the lazily built Insights page too
+    browser, loader = weakref.ref(window.browser), weakref.ref(window.loader)
+    window.close()
+    window.world.close()
+    del window
+    settle()
+    assert [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow)] == []
+    assert len(QApplication.allWidgets()) <= widgets_before
+    assert browser() is None and loader() is None

@@ -341,7 +341,6 @@ def test_the_window_syncs_once_on_opening_and_the_feed_fills_as_posts_arrive(qtb
     qtbot.wait(500)  # a finished sync re-ranks the lists; it must not start another sync
     assert not window.sync_panel.running and len(harness.fake.server.log) == requests
     assert "last synced" in window.status.text()
-    window.close()
 
 
 def test_log_out_forgets_the_secrets_keeps_the_posts_and_offers_a_new_login(qtbot, harness, tasks, account,
@@ -358,7 +357,6 @@ def test_log_out_forgets_the_secrets_keeps_the_posts_and_offers_a_new_login(qtbo
     assert harness.keyring.get_password(SERVICE, harness.world.username) is None
     assert window.banner.isVisible() and window.connect_button.text() == "Log in…"
     assert account.store.counts()["posts"] == posts
-    window.close()
 
 
 def test_offline_the_window_shows_what_is_cached_and_never_syncs(qtbot, harness, tasks, account):
@@ -374,4 +372,3 @@ def test_offline_the_window_shows_what_is_cached_and_never_syncs(qtbot, harness,
     qtbot.wait(300)
     assert not window.sync_panel.running and len(harness.fake.server.log) == before
     assert window.status.text().endswith("offline")
-    window.close()

@@ -41,9 +41,9 @@ def window(qtbot, demo_data_dir):
     win = new_window(qtbot, demo_data_dir)
     win.start()
     qtbot.waitUntil(lambda: all_learned(win), timeout=TRAINED)
-    yield win
-    win.close()
-    win.world.close()
+    opened = win.world
+    yield win  # qtbot closes the window, which deletes it
+    opened.close()
 
 
 def test_the_first_lists_appear_before_training_and_rank_again_when_it_ends(qtbot, demo_data_dir):
@@ -67,7 +67,6 @@ def test_the_first_lists_appear_before_training_and_rank_again_when_it_ends(qtbo
     assert feed.panel.note.text().startswith("Learned from your ")
     assert feed.panel.note.text() == ranker.learned_summary
     assert LEARNING_NOTE not in win.status.text()
-    win.close()
     win.world.close()
 
 

@@ -7,7 +7,6 @@ import argparse
 import logging
 import os
 import sys
-import time
 from pathlib import Path
 
 from discovery import paths, world
@@ -140,16 +139,12 @@ def open_in_app(root: Path, name: str, clock: Clock) -> world.World | None:
 
 
 def generate_demo(root: Path) -> world.World | None:
-    from PySide6.QtCore import QObject, Qt, Signal
-    from PySide6.QtWidgets import QApplication, QProgressDialog
+    from PySide6.QtCore import QEventLoop, Qt
+    from PySide6.QtWidgets import QProgressDialog
 
     from discovery.demo import ensure_demo_world
-    from ui.tasks import TaskRunner
+    from ui.tasks import LONG, TaskRunner
 
-    class Relay(QObject):
-        progress = Signal(object)
-
-    relay = Relay()
     cancel = CancelToken()
     dialog = QProgressDialog("Generating the demo world…", "Cancel", 0, 100)
     dialog.setWindowTitle("Tessera")
@@ -163,15 +158,19 @@ def generate_demo(root: Path) -> world.World | None:
             dialog.setMaximum(event.total)
             dialog.setValue(min(event.done, event.total - 1))
 
-    relay.progress.connect(show)
     outcome: dict = {}
+    loop = QEventLoop()
+
+    def finish(key: str, value) -> None:
+        outcome[key] = value
+        loop.quit()
+
     tasks = TaskRunner()
-    tasks.run(lambda: ensure_demo_world(root, progress=relay.progress.emit, cancel=cancel),
-              lambda built: outcome.setdefault("world", built), lambda error: outcome.setdefault("error", error))
-    while not outcome:
-        QApplication.processEvents()
-        time.sleep(0.01)
+    tasks.run(lambda report: ensure_demo_world(root, progress=report, cancel=cancel),
+              lambda built: finish("world", built), lambda error: finish("error", error), progress=show, pool=LONG)
+    loop.exec()  # the dialog stays live (its Cancel, its progress) until the generation ends
     dialog.close()
+    dialog.deleteLater()
     if isinstance(outcome.get("error"), Cancelled):
         return None
     if "error" in outcome:
@@ -227,9 +226,16 @@ def screenshot(app, window, path: Path, tab: str | None, size: str, open_first: 
 
 
 def wait_until(app, condition, timeout: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        app.processEvents()
-        if condition():
-            return
-        time.sleep(0.01)
+    """Run the event loop until `condition()` holds (looked at every 10 ms) or `timeout` seconds have passed."""
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    app.processEvents()
+    if condition():
+        return
+    loop = QEventLoop()
+    poll, give_up = QTimer(loop, interval=10), QTimer(loop, singleShot=True)
+    poll.timeout.connect(lambda: condition() and loop.quit())
+    give_up.timeout.connect(loop.quit)
+    poll.start()
+    give_up.start(round(timeout * 1000))
+    loop.exec()

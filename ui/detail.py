@@ -24,9 +24,9 @@ from discovery import text
 from discovery.browse import Browser, PostDetail, caption_tokens
 from storage import InteractionKind, MediaType
 from ui.emoji import shown
+from ui.labels import plain_label
 from ui.tasks import TaskRunner
 from ui.thumbnails import decode
-from ui.why_panel import plain_label
 
 PICTURE = QSize(720, 720)
 CAPTION_PREVIEW = 300  # characters of a caption shown before "Show all" (most captions are shorter)
@@ -251,23 +251,22 @@ class DetailView(QWidget):
         self.previous.setEnabled(self.page > 0)
         self.next.setEnabled(self.page < pages - 1)
         self.picture.set_picture(None, "Loading…")
-        pk, page = self.detail.pk, self.page
+        pk, page, browser, allow_network = self.detail.pk, self.page, self.browser, self.allow_network
         size = PICTURE * self.devicePixelRatioF()
 
         def load():
-            path = self.browser.carousel_path(pk, page, self.allow_network)
+            path = browser.carousel_path(pk, page, allow_network)
             return decode(path, size, crop=False) if path else None
 
-        def done(image):
-            if self.detail is None or (self.detail.pk, self.page) != (pk, page):
-                return  # the person moved on: a stale picture
-            if image is None:
-                self.picture.set_picture(None, "This picture is not stored on this computer.\n"
-                                         "It is fetched the next time you sync while online.")
-            else:
-                self.picture.set_picture(QPixmap.fromImage(image))
+        # A newer picture asked for (the person moved on) supersedes this one.
+        self.tasks.run(load, self._show_picture, lambda _error: self._show_picture(None), key=(self, "picture"))
 
-        self.tasks.run(load, done, lambda _error: done(None))
+    def _show_picture(self, image) -> None:
+        if image is None:
+            self.picture.set_picture(None, "This picture is not stored on this computer.\n"
+                                     "It is fetched the next time you sync while online.")
+        else:
+            self.picture.set_picture(QPixmap.fromImage(image))
 
     def close_detail(self) -> None:
         if self.detail is not None and self._opened_at:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -20,16 +20,12 @@ from PySide6.QtWidgets import (
 )
 
 from discovery.progress import Cancelled, CancelToken, ProgressEvent
-from ui.tasks import TaskRunner
-from ui.why_panel import plain_label
+from ui.labels import plain_label
+from ui.tasks import LONG, TaskRunner
 
 HOW_TO = ("In Instagram: Accounts Center → Your information and permissions → Download your information. "
           "Choose “Some of your information” (Followers and following, Likes, Saved), format JSON. "
           "Instagram e-mails a link; download the .zip and choose it here.")
-
-
-class _Relay(QObject):
-    progress = Signal(object)
 
 
 class ImportDialog(QDialog):
@@ -98,16 +94,14 @@ class ImportDialog(QDialog):
         username = self.username.text().strip().lstrip("@") or None
         source = Path(self.path.text().strip()).expanduser()
         self.cancel_token = CancelToken()
-        relay = _Relay(self)
-        relay.progress.connect(self._progress)
         self.start_button.setEnabled(False)
         self.bar.setVisible(True)
         self.bar.setRange(0, 0)
         self.message.setText("")
-        token = self.cancel_token
-        self.tasks.run(lambda: import_into_data_dir(source, self.root, progress=relay.progress.emit, cancel=token,
-                                                    username=username),
-                       self._done, self._failed)
+        token, root = self.cancel_token, self.root
+        self.tasks.run(lambda report: import_into_data_dir(source, root, progress=report, cancel=token,
+                                                           username=username),
+                       self._done, self._failed, progress=self._progress, pool=LONG)
 
     def _progress(self, event: ProgressEvent) -> None:
         self.stage.setText(f"{event.stage}… {event.message}".strip())

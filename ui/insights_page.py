@@ -48,8 +48,8 @@ from discovery.insights import Chart, ChartStyle, EgoNetwork, Insights, compute_
 from discovery.insights.network import build_ego_network
 from discovery.settings import REGISTRY, Settings
 from discovery.world import World
+from ui.labels import plain_label
 from ui.tasks import TaskRunner
-from ui.why_panel import plain_label
 
 LABELS = 16  # at most this many accounts named on the map at once
 LABEL_CANDIDATES = 400  # the closest accounts that may get a name, when there is room
@@ -401,7 +401,6 @@ class InsightsPage(QWidget):
         self.insights: Insights | None = None
         self.cards: list[ChartCard] = []
         self._started = False
-        self._generation = 0
         self._restyle_pending = False
 
         self.status = plain_label("Open this tab to map your network.")
@@ -492,8 +491,7 @@ class InsightsPage(QWidget):
             self.reload()
 
     def reload(self) -> None:
-        self._generation += 1
-        generation = self._generation
+        """Read and draw everything again; supersedes a reload or re-map still running."""
         style = chart_style(self.palette())
         max_nodes = self.size_box.value()
         self.status.setText("Mapping your network and reading what earns engagement…")
@@ -503,15 +501,13 @@ class InsightsPage(QWidget):
             return insights, [draw_chart(chart, style) for chart in insights.charts]
 
         def done(result) -> None:
-            if generation == self._generation:
-                self._show(*result, style)
+            self._show(*result, style)
 
         def failed(error: Exception) -> None:
-            if generation == self._generation:
-                self.status.setText(f"The insights could not be computed: {error}")
-                self.ready.emit()
+            self.status.setText(f"The insights could not be computed: {error}")
+            self.ready.emit()
 
-        self.tasks.run(work, done, failed)
+        self.tasks.run(work, done, failed, key=(self, "insights"))
 
     def _show(self, insights: Insights, figures: list, style: ChartStyle) -> None:
         self.insights = insights
@@ -571,20 +567,20 @@ class InsightsPage(QWidget):
         self.settings.set("insights.max_nodes", value)
         if not self._started:
             return
-        self._generation += 1
-        generation = self._generation
         style = chart_style(self.palette())
         self.status.setText(f"Mapping {value:,} accounts…")
 
         def done(network) -> None:
-            if generation == self._generation:
-                self._show_network(network, style)
-                self.status.setText(f"Mapped {len(network):,} accounts." if network else "")
-                self.ready.emit()
+            self._show_network(network, style)
+            self.status.setText(f"Mapped {len(network):,} accounts." if network else "")
+            self.ready.emit()
+
+        def failed(error: Exception) -> None:
+            self.status.setText(f"The map could not be drawn: {error}")
 
         world = self.world
         self.tasks.run(lambda: build_ego_network(world.store, world.now(), value, world.directory / "insights"),
-                       done, lambda error: self.status.setText(f"The map could not be drawn: {error}"))
+                       done, failed, key=(self, "insights"))
 
     # --- actions ---------------------------------------------------------------------------------------------
 

@@ -60,6 +60,8 @@ class MainWindow(QMainWindow):
     def __init__(self, root: Path, world: World, settings: Settings, tasks: TaskRunner | None = None,
                  offline: bool = False, live_seams: dict | None = None, parent: QWidget | None = None):
         super().__init__(parent)
+        # Closed means deleted: the pages, the Browser with its Ranker and the thumbnail cache go with it.
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.root = root
         self.world = world
         self.settings = settings
@@ -382,7 +384,9 @@ class MainWindow(QMainWindow):
     def edit_settings(self) -> None:
         from ui.settings_dialog import SettingsDialog
 
-        if SettingsDialog(self.settings, self).exec() and self.insights_tab.built:
+        dialog = SettingsDialog(self.settings, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        if dialog.exec() and self.insights_tab.built:
             page = self.insights_page
             if page.size_box.value() != self.settings.get("insights.max_nodes"):
                 page.size_box.setValue(self.settings.get("insights.max_nodes"))
@@ -413,6 +417,7 @@ class MainWindow(QMainWindow):
 
     def show_shortcuts(self) -> None:
         dialog = QDialog(self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.setWindowTitle("Keyboard shortcuts")
         grid = QGridLayout()
         for row, (keys, meaning) in enumerate(SHORTCUTS):
@@ -429,6 +434,7 @@ class MainWindow(QMainWindow):
 
     def show_about(self) -> None:
         dialog = QDialog(self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.setWindowTitle("About Tessera")
         layout = QVBoxLayout(dialog)
         layout.addWidget(plain_label(
@@ -472,4 +478,5 @@ class MainWindow(QMainWindow):
         self.loader.shutdown()
         if self.sync_panel is not None and self.sync_panel.running:
             self.sync_panel.cancel()  # it stops at the next request and resumes there next time
+        self.tasks.cancel_all()  # nothing is delivered to the pages being deleted
         super().closeEvent(event)

@@ -25,12 +25,13 @@ from PySide6.QtWidgets import (
 from discovery.browse import Browser, PostFilter
 from discovery.ranking import Ranking
 from ui.detail import DetailView
+from ui.labels import plain_label
 from ui.posts import PostListModel, PostListView
 from ui.ranking_panel import RankingPanel
 from ui.tasks import TaskRunner
 from ui.throttle import Throttle
 from ui.thumbnails import ThumbnailLoader
-from ui.why_panel import WhyPanel, plain_label
+from ui.why_panel import WhyPanel
 
 MEDIA_LABELS = {"all": "All media", "photo": "Photos", "video": "Videos", "carousel": "Carousels"}
 
@@ -48,7 +49,6 @@ class PostsPage(QWidget):
         self.allow_network = allow_network
         self.ranking: Ranking | None = None
         self.frame = None
-        self._generation = 0
         self._ranked_params = None
 
         self.search = QLineEdit(placeholderText="Search captions and names   ( / )", clearButtonEnabled=True)
@@ -169,18 +169,14 @@ class PostsPage(QWidget):
     # --- ranking and filtering -------------------------------------------------------------------------
 
     def rerank(self) -> None:
-        """Rank again on the thread pool; a result that arrives after a newer request is dropped."""
-        self._generation += 1
-        generation = self._generation
-        params = self.browser.params()
-        kind = self.kind
+        """Rank again in the background; a newer request supersedes this one's result."""
+        params, kind, browser = self.browser.params(), self.kind, self.browser
 
         def done(ranking: Ranking) -> None:
-            if generation == self._generation:
-                self._ranked_params = params
-                self._show_ranking(ranking)
+            self._ranked_params = params
+            self._show_ranking(ranking)
 
-        self.tasks.run(lambda: self.browser.rank(kind, params), done, self._failed)
+        self.tasks.run(lambda: browser.rank(kind, params), done, self._failed, key=(self, "rank"))
 
     def _settings_moved(self) -> None:
         self.browser.settings.save()

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-from PySide6.QtCore import QDateTime, QObject, QRect, QSize, Qt, QTimeZone, Signal
+from PySide6.QtCore import QDateTime, QRect, QSize, Qt, QTimeZone, Signal
 from PySide6.QtGui import QColor, QImage, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QComboBox,
@@ -38,18 +38,14 @@ from discovery.predict.predictor import MAX_CANDIDATES, PredictError, Predictor,
 from discovery.predict.table import hashtags_in
 from discovery.progress import ProgressEvent
 from discovery.settings import Settings
-from discovery.world import World
-from ui.tasks import TaskRunner
+from discovery.world import World, WorldKind
+from ui.labels import plain_label
+from ui.tasks import LONG, TaskRunner
 from ui.throttle import Throttle
-from ui.why_panel import plain_label
 
 THUMB = QSize(96, 96)
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 IMAGE_FILTER = "Pictures (*.jpg *.jpeg *.png *.webp *.gif *.tif *.tiff *.bmp);;All files (*)"
-
-
-class _Relay(QObject):
-    progress = Signal(object)
 
 
 class Candidates(QListWidget):
@@ -250,7 +246,6 @@ class PredictPage(QWidget):
         self.index = None
         self.report = None
         self._started = False
-        self._generation = 0
 
         self.account = QComboBox(editable=True)
         self.account.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
@@ -261,7 +256,7 @@ class PredictPage(QWidget):
         self.demo_button = QPushButton("Try 4 demo pictures")
         self.demo_button.setToolTip("Draw four candidate pictures for this account from the demo world")
         self.demo_button.clicked.connect(self.add_demo_candidates)
-        self.demo_button.setVisible(world.kind == "demo")
+        self.demo_button.setVisible(world.kind is WorldKind.DEMO)
         clear = QPushButton("Clear")
         clear.clicked.connect(self.candidates.clear_all)
         buttons = QHBoxLayout()
@@ -351,12 +346,11 @@ class PredictPage(QWidget):
         self._started = True
         self._fill_accounts()
         self.status.setText("Preparing the like model for this world…")
-        relay = _Relay(self)
-        relay.progress.connect(self._training_progress)
         limits = {"min_new_posts": self.settings.get("predict.retrain_min_new_posts"),
                   "max_pictures": self.settings.get("predict.max_pictures")}
-        self.tasks.run(lambda: ensure_model(self.world, progress=relay.progress.emit, **limits), self._model_ready,
-                       self._model_failed)
+        world = self.world
+        self.tasks.run(lambda report: ensure_model(world, progress=report, **limits), self._model_ready,
+                       self._model_failed, progress=self._training_progress, key=(self, "model"), pool=LONG)
         self._refresh_best_times()
 
     def refresh(self) -> None:
@@ -407,8 +401,9 @@ class PredictPage(QWidget):
         from discovery.predict.hashtags import HashtagIndex
 
         predictor = self.predictor
-        self.tasks.run(lambda: HashtagIndex.build(self.world.store, self.world.images, predictor.pixel_cache),
-                       self._index_ready, lambda error: None)
+        world = self.world
+        self.tasks.run(lambda: HashtagIndex.build(world.store, world.images, predictor.pixel_cache),
+                       self._index_ready, _ignore, key=(self, "hashtags"), pool=LONG)
         self._predict_later()
 
     def _index_ready(self, index) -> None:
@@ -419,8 +414,9 @@ class PredictPage(QWidget):
         from discovery.predict.hashtags import best_time_heatmap
 
         account = self.account.currentData()
-        self.tasks.run(lambda: best_time_heatmap(self.world.store, account), self.heatmap.set_times,
-                       lambda error: None)
+        store = self.world.store
+        self.tasks.run(lambda: best_time_heatmap(store, account), self.heatmap.set_times, _ignore,
+                       key=(self, "best times"))
 
     # --- inputs ------------------------------------------------------------------------------------------
 
@@ -473,23 +469,15 @@ class PredictPage(QWidget):
             return
         predictor = self.predictor or Predictor.for_world(self.world)
         self.predictor = predictor
-        self._generation += 1
-        generation = self._generation
         account, sources, names = self.account.currentData(), list(self.candidates.sources), self.candidates.names()
         caption, when = self.caption.toPlainText(), self.when.dateTime().toSecsSinceEpoch()
         horizon = self.settings.get("predict.horizon_days")
 
-        def done(report) -> None:
-            if generation == self._generation:
-                self._show_results(report)
-
         def failed(error: Exception) -> None:
-            if generation == self._generation:
-                self.warnings.setText(str(error) if isinstance(error, PredictError)
-                                      else f"The prediction failed: {error}")
+            self.warnings.setText(str(error) if isinstance(error, PredictError) else f"The prediction failed: {error}")
 
         self.tasks.run(lambda: predictor.predict(account, sources, caption, when, horizon_days=horizon, names=names),
-                       done, failed)
+                       self._show_results, failed, key=(self, "predict"))
 
     def _show_results(self, report) -> None:
         self.report = report
@@ -547,6 +535,10 @@ class PredictPage(QWidget):
             grid.addWidget(ContributionBars(candidate.contributions), 2, 1)
         grid.setColumnStretch(1, 1)
         return card
+
+
+def _ignore(_error: Exception) -> None:
+    """Best times and hashtag suggestions are extras: without them the page still predicts."""
 
 
 def _title(label: str) -> QLabel:

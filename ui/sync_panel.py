@@ -1,9 +1,9 @@
 """The sync panel under a connected account's tabs: the stage, its progress, what the person has now ("Feed ready:
 212 posts from 143 of the 300 accounts you follow"), the new posts, the requests used
 of the budget, the next pause, a rough ETA, and Sync now / Cancel. A sync paused by the request budget or a
-cool-down goes on by itself when it may (while the app is open). The sync runs on the task pool with its
-own World (SQLite connections stay on the thread that made them); its progress events come back through a
-Qt signal."""
+cool-down goes on by itself when it may (while the app is open). The sync runs on the long-jobs pool with
+its own World (SQLite connections stay on the thread that made them); the task runner brings its progress
+events to the GUI thread."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QTimer, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QProgressBar, QPushButton, QVBoxLayout, QWidget
 
 from discovery.live.client import new_client
@@ -33,8 +33,8 @@ from discovery.progress import CancelToken
 from discovery.settings import Settings
 from discovery.world import World
 from storage import StoreError
-from ui.tasks import TaskRunner
-from ui.why_panel import plain_label
+from ui.labels import plain_label
+from ui.tasks import LONG, TaskRunner
 
 DATA_INTERVAL = 4.0  # seconds: the main window re-ranks at most this often while posts arrive
 
@@ -45,10 +45,6 @@ PAUSE_REASONS = {
     "restricted": "Instagram restricted the account for a while",
     "retry": "Instagram could not be reached",
 }
-
-
-class _Relay(QObject):
-    progress = Signal(object)  # SyncProgress, emitted on the sync's thread, delivered on the GUI thread
 
 
 class SyncPanel(QFrame):
@@ -70,7 +66,6 @@ class SyncPanel(QFrame):
         self.result: SyncResult | None = None  # the last sync's
         self.last_event: SyncProgress | None = None
         self._token: CancelToken | None = None
-        self._relay: _Relay | None = None
         self._posts_announced = 0
         self._announced_at: float | None = None
         self.resume_timer = QTimer(self, singleShot=True)  # a paused sync goes on by itself when it may
@@ -133,9 +128,7 @@ class SyncPanel(QFrame):
             return
         self.resume_timer.stop()
         token = CancelToken()
-        relay = _Relay()
-        relay.progress.connect(self._progress)
-        self._token, self._relay = token, relay
+        self._token = token
         QCoreApplication.instance().aboutToQuit.connect(token.cancel)  # never keep a quitting app alive
         self._posts_announced, self._announced_at = 0, None
         self.last_event = None
@@ -143,17 +136,17 @@ class SyncPanel(QFrame):
         root, name, settings, clock = self.root, self.world.name, self.settings, self.clock
         factory, keyring_backend = self.client_factory, self.keyring_backend
 
-        def sync() -> SyncResult | None:
+        def sync(report) -> SyncResult | None:
             session = resume_session(root, name, factory, keyring_backend)
             if session is None:
                 return None
             opened = World.open(root, name, clock)  # this thread's own connection
             try:
-                return run_sync(opened, session, settings, relay.progress.emit, token)
+                return run_sync(opened, session, settings, report, token)
             finally:
                 opened.close()
 
-        self.tasks.run(sync, self._done, self._crashed)
+        self.tasks.run(sync, self._done, self._crashed, progress=self._progress, key=(self, "sync"), pool=LONG)
 
     def cancel(self) -> None:
         """Stop the running sync after its current request (and any resume scheduled after a pause)."""
@@ -195,8 +188,6 @@ class SyncPanel(QFrame):
     # --- while it runs (GUI thread) ------------------------------------------------------------------
 
     def _progress(self, event: SyncProgress) -> None:
-        if self.sender() is not self._relay:
-            return  # a late event of an earlier run
         self.last_event = event
         self._set_text(self.headline, stage_text(event))
         if event.total:
@@ -226,7 +217,7 @@ class SyncPanel(QFrame):
         self.progressed.emit(event)
 
     def _done(self, result: SyncResult | None) -> None:
-        self._token, self._relay = None, None
+        self._token = None
         if result is None:
             message = f"Tessera is not logged in to @{self.world.name}: log in to sync."
             self._show_idle()

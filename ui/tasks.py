@@ -1,88 +1,187 @@
-"""Background work: run a plain function on a thread pool, deliver its result (or error) on the GUI thread.
+"""Background work, one way: `tasks.run(fn, done, error, progress=, key=, pool=)` runs a plain function off
+the GUI thread and delivers its result (or its error) on the GUI thread. It returns a `Task` to cancel.
 
-Workers never touch widgets. Tests swap in `SynchronousRunner`, which runs the function at once.
+- `progress=`: `fn` is called with one argument, a function it may call from its thread with progress
+  events; each reaches `progress(event)` on the GUI thread. Callers write no relay of their own.
+- `key=`: a newer job with the same key supersedes the older one: the older one's result and progress are
+  dropped, never delivered (and it never starts if it was still queued). Callers keep no generation count.
+- `pool=`: INTERACTIVE (re-rank, detail pictures, anything the person waits for), LONG (sync, training,
+  import: minutes to hours), WRITER (one thread, jobs in order). Three pools, so that an hours-long sync and
+  a training never make a re-rank wait behind them.
+- `Task.cancel()`: the result is no longer wanted. Work that can stop early takes a `CancelToken` as well.
+
+Workers never touch widgets. Nothing is delivered once the runner is deleted (its window closed), nor to a
+callback that is a bound method of a deleted Qt object. Tests swap in `SynchronousRunner`.
 """
 
 from __future__ import annotations
 
 import logging
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+import shiboken6
+from PySide6.QtCore import QObject, QRunnable, QThread, QThreadPool, Signal, Slot
 
 log = logging.getLogger(__name__)
 
+INTERACTIVE, LONG, WRITER = "interactive", "long", "writer"
 
-class _Relay(QObject):
-    finished = Signal(object, object)  # (result, error)
+_POOLS: dict[str, QThreadPool] = {}
+
+
+def pool(name: str) -> QThreadPool:
+    """The app's pool of that name (made on first use, shared by every window)."""
+    if name not in _POOLS:
+        threads = {INTERACTIVE: max(2, QThread.idealThreadCount()), LONG: 2, WRITER: 1}[name]
+        _POOLS[name] = QThreadPool()
+        _POOLS[name].setMaxThreadCount(threads)
+    return _POOLS[name]
+
+
+class Task:
+    """A handle on one job. `cancel()` drops its result; `pending` is true until it is delivered or dropped."""
+
+    def __init__(self, runner: TaskRunner, fn: Callable, done: Callable | None, error: Callable | None,
+                 progress: Callable | None, key: Hashable | None):
+        self.runner, self.fn, self.key = runner, fn, key
+        self.done, self.error, self.progress = done, error, progress
+        self.pending = True
+
+    def cancel(self) -> None:
+        self.runner._forget(self)
+
+    def report(self, event: Any) -> None:
+        """Called by the job on its own thread; the event is shown on the GUI thread (unless dropped)."""
+        if self.pending:
+            _hub().progressed.emit(self, event)
+
+
+class _Hub(QObject):
+    """Lives on the GUI thread for the app's lifetime; workers emit on it, Qt queues the call across."""
+
+    finished = Signal(object, object, object)  # (task, result, error)
+    progressed = Signal(object, object)  # (task, event)
+
+    def __init__(self):
+        super().__init__()
+        self.finished.connect(self._finished)
+        self.progressed.connect(self._progressed)
+
+    @Slot(object, object, object)
+    def _finished(self, task: Task, result: Any, error: Exception | None) -> None:
+        task.runner._deliver(task, result, error)
+
+    @Slot(object, object)
+    def _progressed(self, task: Task, event: Any) -> None:
+        if task.pending and shiboken6.isValid(task.runner) and _alive(task.progress):
+            task.progress(event)
+
+
+_HUB: list[_Hub] = []
+
+
+def _hub() -> _Hub:
+    if not _HUB:
+        _HUB.append(_Hub())
+    return _HUB[0]
 
 
 class _Job(QRunnable):
-    def __init__(self, function: Callable[[], Any], relay: _Relay):
+    def __init__(self, task: Task):
         super().__init__()
-        self.function = function
-        self.relay = relay
+        self.task = task
 
     def run(self) -> None:
+        task = self.task
+        if not task.pending:  # cancelled or superseded while queued: never starts
+            return
         try:
-            result = self.function()
+            result, error = (task.fn(task.report) if task.progress is not None else task.fn()), None
         except Exception as exc:  # delivered to the callback on the GUI thread, never lost
             log.debug("background task failed:\n%s", traceback.format_exc())
             result, error = None, exc
-        else:
-            error = None
-        try:
-            self.relay.finished.emit(result, error)
-        except RuntimeError:  # the window that asked was closed meanwhile: nobody waits for this result
-            log.debug("background task finished after its window closed")
+        _hub().finished.emit(task, result, error)
 
 
 class TaskRunner(QObject):
-    """`run(function, on_done, on_error)`: `function()` runs on the pool; `on_done(result)` or
-    `on_error(exception)` runs later on the GUI thread."""
+    """One window's background work (see the module's docstring). Usually a child of the window."""
 
-    def __init__(self, pool: QThreadPool | None = None, parent: QObject | None = None):
+    def __init__(self, parent: QObject | None = None):
         super().__init__(parent)
-        self.pool = pool or QThreadPool.globalInstance()
-        self._relays: set[_Relay] = set()
+        _hub()  # made now, on the GUI thread
+        self._pending: set[Task] = set()
+        self._latest: dict[Hashable, Task] = {}
 
-    def run(self, function: Callable[[], Any], on_done: Callable[[Any], None] | None = None,
-            on_error: Callable[[Exception], None] | None = None) -> None:
-        relay = _Relay()
-        self._relays.add(relay)
+    def run(self, fn: Callable, done: Callable[[Any], None] | None = None,
+            error: Callable[[Exception], None] | None = None, *, progress: Callable[[Any], None] | None = None,
+            key: Hashable | None = None, pool: str = INTERACTIVE) -> Task:
+        task = self._add(fn, done, error, progress, key)
+        self._start(task, pool)
+        return task
 
-        @Slot(object, object)
-        def deliver(result: Any, error: Exception | None) -> None:
-            self._relays.discard(relay)
-            if error is not None:
-                (on_error or _log_error)(error)
-            elif on_done is not None:
-                on_done(result)
+    def _add(self, fn, done, error, progress, key) -> Task:
+        task = Task(self, fn, done, error, progress, key)
+        if key is not None:
+            if (older := self._latest.get(key)) is not None:
+                self._forget(older)
+            self._latest[key] = task
+        self._pending.add(task)
+        return task
 
-        relay.finished.connect(deliver)
-        self.pool.start(_Job(function, relay))
+    def _start(self, task: Task, name: str) -> None:
+        pool(name).start(_Job(task))
+
+    def _forget(self, task: Task) -> None:
+        task.pending = False
+        self._pending.discard(task)
+        if task.key is not None and self._latest.get(task.key) is task:
+            del self._latest[task.key]
+
+    def _deliver(self, task: Task, result: Any, error: Exception | None) -> None:
+        if not task.pending:
+            return  # cancelled, or superseded by a newer job with its key
+        self._forget(task)
+        if not shiboken6.isValid(self):
+            return  # the window that asked was closed meanwhile: nobody waits for this result
+        if error is not None:
+            callback = task.error or _log_error
+            if _alive(callback):
+                callback(error)
+        elif task.done is not None and _alive(task.done):
+            task.done(result)
+
+    def cancel_all(self) -> None:
+        """Drop every result still to come (the window that asked is closing)."""
+        for task in list(self._pending):
+            self._forget(task)
 
     def wait(self, msecs: int = 30_000) -> bool:
-        return self.pool.waitForDone(msecs)
+        """Wait for every pool to finish its jobs (tests; the results are delivered by the event loop)."""
+        return all(pool(name).waitForDone(msecs) for name in (INTERACTIVE, LONG, WRITER))
 
     @property
     def busy(self) -> bool:
-        return bool(self._relays)
+        """Whether a result is still to be delivered (superseded and cancelled jobs do not count)."""
+        return bool(self._pending)
 
 
 class SynchronousRunner(TaskRunner):
-    """Runs every task immediately on the calling thread: deterministic tests."""
+    """Runs every task at once on the calling thread: deterministic tests."""
 
-    def run(self, function, on_done=None, on_error=None) -> None:
+    def _start(self, task: Task, name: str) -> None:
         try:
-            result = function()
+            result, error = (task.fn(task.progress) if task.progress is not None else task.fn()), None
         except Exception as exc:
-            (on_error or _log_error)(exc)
-            return
-        if on_done is not None:
-            on_done(result)
+            result, error = None, exc
+        self._deliver(task, result, error)
+
+
+def _alive(callback: Callable) -> bool:
+    """False for a bound method of a Qt object already deleted (a page or dialog closed meanwhile)."""
+    owner = getattr(callback, "__self__", None)
+    return not isinstance(owner, QObject) or shiboken6.isValid(owner)
 
 
 def _log_error(error: Exception) -> None:
