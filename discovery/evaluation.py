@@ -17,6 +17,7 @@ import tempfile
 import time
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -136,21 +137,20 @@ def evaluate_regimes(seeds: list[int], regimes: list[str], size: str = "full",
         with tempfile.TemporaryDirectory(prefix="tessera-eval-") as root:
             per_world[regime].append(_evaluate_built(Path(root), config, params))
     progress(ProgressEvent("Evaluating the ranking", total, total, "done"))
-    out = {"regimes": {}, "seeds": seeds, "size": size, "k": K, "seconds": round(time.perf_counter() - started, 1)}
+    out: dict[str, Any] = {"regimes": {}, "seeds": seeds, "size": size, "k": K,
+                           "seconds": round(time.perf_counter() - started, 1)}
     if config is not None:
         out["world"] = {"accounts": config.accounts, "followed": config.followed,
                         "follow_edges": config.follow_edges, "posts": config.posts, "days": config.days}
     for regime, results in per_world.items():
-        rankers = {}
+        rankers: dict[str, Any] = {}
         for name in ranker_names():
             rankers[name] = {kind: {metric: _mean_sd([r[kind][name][metric] for r in results])
                                     for metric in ("p20", "ndcg20")} for kind in LISTS}
         out["regimes"][regime] = {
             "rankers": rankers,
             "candidates": {kind: _mean_sd([r["posts"][kind] for r in results]) for kind in LISTS},
-            "best_single_factor": {kind: max((n for n in rankers if n.startswith("factor:")),
-                                             key=lambda n, kind=kind: rankers[n][kind]["p20"]["mean"])
-                                   for kind in LISTS},
+            "best_single_factor": {kind: _best_factor(rankers, kind) for kind in LISTS},
             "training_seconds": _mean_sd([r["training"]["seconds"] for r in results]),
             "summary": results[0]["training"]["summary"] if results else "",
         }
@@ -174,10 +174,16 @@ def _evaluate_built(root: Path, config, params: RankingParams | None) -> dict:
         world.close()
 
 
+def _best_factor(rankers: dict[str, Any], kind: str) -> str:
+    """The single factor whose ranking of `kind` has the best precision at K."""
+    factors = [name for name in rankers if name.startswith("factor:")]
+    return max(factors, key=lambda name: rankers[name][kind]["p20"]["mean"])
+
+
 def _mean_sd(values: list[float]) -> dict[str, float]:
-    values = np.asarray(values, np.float64)
-    sd = float(values.std(ddof=1)) if len(values) > 1 else 0.0
-    return {"mean": round(float(values.mean()), 4), "sd": round(sd, 4)}
+    array = np.asarray(values, np.float64)
+    sd = float(array.std(ddof=1)) if len(array) > 1 else 0.0
+    return {"mean": round(float(array.mean()), 4), "sd": round(sd, 4)}
 
 
 def format_tables(result: dict) -> str:
@@ -229,7 +235,7 @@ def evaluate_holdout(world: World, params: RankingParams | None = None, days: in
     for column in ("like_count", "comment_count"):
         posts[column] = posts[column].fillna(0)
     liked = posts["id"].isin(held["post_id"]).to_numpy()
-    out = {"world": world.name, "held_out_days": days, "held_out_likes": len(held), "likes_before": int(
+    out: dict[str, Any] = {"world": world.name, "held_out_days": days, "held_out_likes": len(held), "likes_before": int(
         (likes["liked_at"] < cutoff).sum()), "candidates": len(posts), "liked_candidates": int(liked.sum()),
         "rankers": {}}
     if not liked.any() or liked.all():

@@ -54,7 +54,7 @@ class TerminalProgress:
         self.stream = stream or sys.stderr
         self.interval = interval
         self._last = 0.0
-        self._stage = None
+        self._stage: str | None = None
         self._tty = self.stream.isatty()
 
     def __call__(self, event: ProgressEvent) -> None:

@@ -30,7 +30,7 @@ class WorldKind(StrEnum):
     @classmethod
     def of(cls, store: Store, name: str) -> WorldKind:
         """The kind a store records; a store from before kinds were recorded is the demo world by its name."""
-        return cls(store.meta(KIND_KEY, cls.DEMO if name == DEMO else cls.ACCOUNT))
+        return cls(store.meta(KIND_KEY) or (cls.DEMO if name == DEMO else cls.ACCOUNT))
 
     def record(self, store: Store) -> None:
         store.set_meta(KIND_KEY, self.value)
@@ -72,7 +72,8 @@ class World:
         if self.kind is WorldKind.DEMO:
             return "Demo world"
         me = self.store.me()
-        username = self.store.accounts_frame([self.store.account_id(me)])["username"] if me else None
+        me_id = self.store.account_id(me) if me else None
+        username = self.store.accounts_frame([me_id])["username"] if me_id is not None else None
         return f"@{username.iloc[0]}" if username is not None and len(username) else self.name
 
     def now(self) -> int:

@@ -679,8 +679,9 @@ class Store:
         with self.transaction(changes_data=False) as conn:
             conn.execute(_table(PostRow).update().where(PostRow.pk == post_pk).values(image_path=path))
 
-    def posts_frame(self, since: int | None = None, author_ids: Sequence[int] | None = None,
-                    post_ids: Sequence[int] | None = None, columns: Sequence[str] | None = None) -> pd.DataFrame:
+    def posts_frame(self, since: int | None = None, author_ids: Sequence[int] | np.ndarray | None = None,
+                    post_ids: Sequence[int] | np.ndarray | None = None,
+                    columns: Sequence[str] | None = None) -> pd.DataFrame:
         """Fetched posts (not stubs) as a frame, one query; optionally since a time, by authors or ids."""
         cols = list(columns or ("id", "pk", "shortcode", "author_id", "taken_at", "media_type", "product_type",
                                 "like_count", "comment_count", "play_count", "carousel_count", "width", "height",
@@ -726,7 +727,7 @@ class Store:
 
     # --- accounts read -------------------------------------------------------------------------------
 
-    def accounts_frame(self, ids: Sequence[int] | None = None) -> pd.DataFrame:
+    def accounts_frame(self, ids: Sequence[int] | np.ndarray | None = None) -> pd.DataFrame:
         cols = ["id", "pk", "username", "full_name", "follower_count", "following_count", "media_count",
                 "is_private", "is_verified", "profile_pic_url", "profile_pic_path", "fetched_at"]
         sql, params = f"SELECT {', '.join(cols)} FROM accounts", []

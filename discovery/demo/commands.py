@@ -54,11 +54,11 @@ def run_demo(args: argparse.Namespace) -> int:
         print(f"Already built, in {directory} (--force rebuilds it).")
         return 0
     try:
-        summary = build_demo_directory(root, config, TerminalProgress(), replace=args.force)
+        built = build_demo_directory(root, config, TerminalProgress(), replace=args.force)
     except OSError as exc:
         raise CommandError(f"could not build the demo world: {exc}.") from None
-    if summary is None:
+    if built is None:
         raise CommandError("another Tessera built the demo world at the same time; it was kept.")
-    print("\n".join(summary.lines()))
+    print("\n".join(built.lines()))
     print(f"Saved in {directory}")
     return 0

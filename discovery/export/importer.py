@@ -109,7 +109,8 @@ def read_export(path: str | Path, progress: Progress = no_progress, cancel: Canc
             content, reader = load(files.following)
             following = reader.legacy_relations(content, "following", required=True)
             followers = reader.legacy_relations(content, "followers", required=False)
-            liked_keys, saved_keys = ("media_likes",), ("saved_media",)
+            liked_keys: tuple[str, ...] = ("media_likes",)
+            saved_keys: tuple[str, ...] = ("saved_media",)
         else:
             content, reader = load(files.following)
             following = reader.relations(reader.entries(content, ("relationships_following",),
@@ -343,8 +344,8 @@ def _new_saves(store: Store, saves: list[Interaction]) -> list[Interaction]:
     events = store.interactions_frame()
     saved = set(events.loc[(events["kind"] == str(InteractionKind.SAVED)) & events["post_id"].notna(),
                            "post_id"].astype(int))
-    ids = store.post_ids([s.post for s in saves])
-    return [s for s in saves if ids[s.post] not in saved]
+    ids = store.post_ids([s.post for s in saves if s.post is not None])
+    return [s for s in saves if s.post is not None and ids[s.post] not in saved]
 
 
 def _my_follows(store: Store, me: str) -> tuple[set[int], int | None]:

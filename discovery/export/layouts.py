@@ -131,7 +131,7 @@ def locate(archive: ExportArchive) -> ExportFiles:
         raise _why_no_following(archive)
     folder = dirname(following)
     pages = [n for n in names if dirname(n) == folder and _FOLLOWERS_FILE.fullmatch(basename(n))]
-    pages.sort(key=lambda n: int(_FOLLOWERS_FILE.fullmatch(basename(n)).group(1) or 0))
+    pages.sort(key=lambda n: int(_FOLLOWERS_FILE.fullmatch(basename(n)).group(1) or 0))  # type: ignore[union-attr]
     layout = Y2022 if following.endswith(FOLLOWING[0]) else Y2021
     return ExportFiles(layout, following, pages, _find(names, LIKED), _find(names, SAVED),
                        _find(names, PROFILE))

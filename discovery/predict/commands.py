@@ -152,8 +152,8 @@ def run_demo_pick(args, progress) -> dict:
                             "posts": model.n_posts,
                             "pictured_posts": int(model.evaluation.get("pictured", 0)) if model.evaluation
                             else 0})
-    report = pick_summary(*(np.concatenate([f[k] for f in found]) for k in ("picked", "best", "hits")),
-                            args.seeds, 4, seed=args.seed)
+    picked, best, hits = (np.concatenate([f[k] for f in found]) for k in ("picked", "best", "hits"))
+    report = pick_summary(picked, best, hits, args.seeds, 4, seed=args.seed)
     report["worlds"] = worlds_seen
     return report
 

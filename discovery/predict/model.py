@@ -19,6 +19,7 @@ import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, fields
 from pathlib import Path
+from typing import Any
 
 import joblib
 import numpy as np
@@ -76,7 +77,7 @@ def one_thread():
 def _booster(loss: str, seed: int, X: pd.DataFrame, quantile: float | None = None
              ) -> HistGradientBoostingRegressor:
     rows = len(X)
-    params = dict(PARAMS, min_samples_leaf=max(5, min(PARAMS["min_samples_leaf"], rows // 20)))
+    params: dict[str, Any] = dict(PARAMS, min_samples_leaf=max(5, min(PARAMS["min_samples_leaf"], rows // 20)))
     if "log_age" in X.columns:  # a count read later is never lower
         params["monotonic_cst"] = {"log_age": 1}
     if rows < SMALL // 2:

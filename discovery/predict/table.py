@@ -116,7 +116,7 @@ def read_csv(path: str | Path) -> tuple[pd.DataFrame, dict]:
     taken = _epoch(raw["date"])
     likes = pd.to_numeric(raw["numberLikes"], errors="coerce")
     keep = taken.notna() & (taken >= EARLIEST) & likes.notna() & (likes >= 0) & raw["alias"].notna()
-    note = {"rows": len(raw), "dropped_bad_date": int((taken.isna() | (taken < EARLIEST)).sum()),
+    note: dict[str, object] = {"rows": len(raw), "dropped_bad_date": int((taken.isna() | (taken < EARLIEST)).sum()),
             "dropped_bad_likes": int((likes.isna() | (likes < 0)).sum())}
     raw, taken, likes = raw[keep].reset_index(drop=True), taken[keep].reset_index(drop=True), likes[keep]
     if raw.empty:
