@@ -49,7 +49,6 @@ class VirtualClock:
 
     def __init__(self, start: float):
         self.t = float(start)
-        self.slept = 0.0
 
     def now(self) -> float:
         return self.t
@@ -61,4 +60,3 @@ class VirtualClock:
 
     def advance(self, seconds: float) -> None:
         self.t += max(0.0, seconds)
-        self.slept += max(0.0, seconds)

@@ -407,10 +407,6 @@ class Store:
         with self.transaction(changes_data=False) as conn:
             conn.execute(stmt)
 
-    def clear_sync_state(self) -> None:
-        with self.transaction(changes_data=False) as conn:
-            conn.execute(_table(SyncStateRow).delete())
-
     # --- accounts ------------------------------------------------------------------------------------
 
     def upsert_accounts(self, accounts: Iterable[Account]) -> None:
@@ -719,11 +715,6 @@ class Store:
     def mentions_frame(self, post_ids: Sequence[int]) -> pd.DataFrame:
         sql = "SELECT post_id, username FROM post_mentions WHERE post_id IN (SELECT value FROM json_each(?))"
         return self._sql_frame(sql, ["[" + ",".join(str(int(v)) for v in post_ids) + "]"], ["post_id", "username"])
-
-    def posts_with_hashtag(self, tag: str) -> np.ndarray:
-        with self.engine.connect() as conn:
-            rows = conn.execute(select(PostHashtagRow.post_id).where(PostHashtagRow.tag == tag.lower())).scalars()
-            return np.fromiter(rows, np.int64)
 
     # --- accounts read -------------------------------------------------------------------------------
 

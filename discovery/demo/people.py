@@ -52,9 +52,6 @@ class Population:
     def size(self) -> int:
         return len(self.kind)
 
-    def dominant_topic(self) -> np.ndarray:
-        return self.mix.argmax(axis=1)
-
 
 def kind_counts(accounts: int, followed: int) -> dict[int, int]:
     """How many accounts of each kind: enough creators, brands and celebrities for the person to follow."""

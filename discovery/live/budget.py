@@ -69,7 +69,6 @@ class Budget:
         self.calm: int = state.get("calm", 0)
         self.last: float = state.get("last", 0.0)
         self.gap = self._draw_gap()
-        self.spent = 0  # requests recorded by this Budget object (one sync run, or one part of it)
 
     def _draw_gap(self) -> float:
         return self.rng.uniform(self.limits.delay_min, self.limits.delay_max)
@@ -119,7 +118,6 @@ class Budget:
         now = self.clock.now()
         self.times.extend([now] * count)
         self.last = now
-        self.spent += count
         self.calm += count
         if self.calm >= CALM_REQUESTS:
             self.cooldown_level = 0
