@@ -21,6 +21,7 @@ import json
 import logging
 import os
 import pickle
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from types import SimpleNamespace
@@ -114,7 +115,7 @@ def save(directory: Path, stamp: Stamp, settings: dict | None, params: dict, ran
 
 
 def _replace(path: Path, data: bytes) -> None:
-    partial = path.with_name(f".{path.name}-{os.getpid()}")
+    partial = path.with_name(f".{path.name}-{os.getpid()}-{threading.get_ident()}")
     partial.write_bytes(data)
     os.replace(partial, path)  # a reader sees the old file or the new one, never half of one
 

@@ -1,5 +1,6 @@
 """The window starts without what its first paint does not need: the Predict and Insights pages, matplotlib,
-alembic (nothing to migrate) and instagrapi load only when used."""
+alembic (nothing to migrate) and instagrapi load only when used; with the lists kept by the last start, neither
+scikit-learn nor scipy loads."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from pathlib import Path
 
 NOT_AT_START = ("matplotlib", "instagrapi", "alembic", "ui.predict_page", "ui.insights_page", "discovery.predict",
                 "discovery.insights", "discovery.live", "ui.login_dialog", "ui.import_dialog", "ui.settings_dialog")
+KEPT_LISTS_NEED_NOT = ("sklearn", "scipy", "discovery.ranker_personal")
 
 SHOT_AND_LIST = """
 import runpy, sys
@@ -33,4 +35,11 @@ def test_the_first_painted_feed_loads_only_what_it_shows(tmp_path, qapp):
     assert shot.exists(), done.stderr[-2000:]
     loaded = set(done.stderr.split())
     assert not {name for name in loaded for prefix in NOT_AT_START
+                if name == prefix or name.startswith(prefix + ".")}
+    # The lists that screenshot ranked are kept: the next start shows them without the ranker's libraries.
+    again = subprocess.run([sys.executable, "-c", SHOT_AND_LIST, str(data), str(shot)], cwd=repo,
+                           capture_output=True, text=True, timeout=600)
+    loaded = set(again.stderr.split())
+    assert "discovery.browse" in loaded
+    assert not {name for name in loaded for prefix in NOT_AT_START + KEPT_LISTS_NEED_NOT
                 if name == prefix or name.startswith(prefix + ".")}
