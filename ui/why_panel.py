@@ -4,7 +4,7 @@ today's candidates of its list ("closer to you than 98% of today's authors"), wi
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QProgressBar, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QProgressBar, QScrollArea, QVBoxLayout, QWidget
 
 from discovery.ranker_features import FEATURES, SEED_FACTORS
 from discovery.ranking import Ranking
@@ -19,7 +19,8 @@ class WhyPanel(QFrame):
         super().__init__(parent)
         self.setObjectName("whyPanel")
         self.setFrameShape(QFrame.Shape.NoFrame)
-        layout = QVBoxLayout(self)
+        body = QWidget()  # scrolls when the window is too short for every factor, instead of squeezing them
+        layout = QVBoxLayout(body)
         title = QLabel("Why you see this")
         title.setObjectName("panelTitle")
         layout.addWidget(title)
@@ -36,6 +37,14 @@ class WhyPanel(QFrame):
         self.hint.setObjectName("hint")
         layout.addWidget(self.hint)
         layout.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidget(body)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
         self.bars: dict[str, QProgressBar] = {}
         self.show_nothing()
 
