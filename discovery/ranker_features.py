@@ -13,10 +13,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from discovery.clock import DAY
 from discovery.graph import YEAR_SECONDS, FollowGraph, affinity_weight
 from storage import InteractionKind
 
-DAY = 86_400
 SETTLE_HOURS = 6.0  # a post collects most of its likes in its first day: young counts are scaled up
 MEDIA_PHOTO, MEDIA_VIDEO, MEDIA_CAROUSEL = 1, 2, 8
 

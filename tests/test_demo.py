@@ -17,6 +17,7 @@ from PIL import Image
 from scipy.stats import spearmanr
 
 from discovery import cli, paths
+from discovery.clock import DAY
 from discovery.demo import (
     DemoConfig,
     avatar_image,
@@ -37,7 +38,6 @@ from storage import Account, Store
 
 REPO = Path(__file__).resolve().parents[1]
 SMALL = DemoConfig.small()
-DAY = 86_400
 
 
 @pytest.fixture(scope="module")

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 
 from instagrapi.extractors import extract_media_v1
 
+from discovery.clock import DAY
 from discovery.live import convert, value
 from discovery.settings import declare
 from storage import Follow, Like
@@ -32,7 +33,6 @@ from storage import Follow, Like
 if TYPE_CHECKING:
     from discovery.live.sync import SyncEngine
 
-DAY = 86400
 
 declare("sync.recent_days", int, 14, "Recent posts: days",
         "Posts of the accounts you follow (and those near you) from this many days back.", 1, 90)
