@@ -7,10 +7,12 @@ Requests are counted at the transport (login excluded; pictures are CDN download
 
 Per size: the first sync (target <= 1.5 requests per followed account) and the next day's (<= 0.3); when the
 Feed has its first ranked page (FEED_PAGE posts); the share of followed accounts that posted in the Feed's
-window with posts in the Feed after 30 requests; and the overlap of Explore's top 20 after 300 requests (and
-at the end of the sync) with the top 20 of the full crawl. The peer is that full crawl: the same first sync
-without stopping by value (every follow list, all 300 accounts near you). Both lists rank by the seed formula
-at the sync's start.
+window with posts in the Feed after 30 requests; the overlap of Explore's top 20 after 300 requests (and at
+the end of the sync) with the top 20 of the full crawl; and how many of the full crawl's top 20 authors one
+request finds, by a follow list or by Instagram's suggestions beside that account (discover/chaining/). The
+peer is that full crawl: the same first sync without stopping by value (every follow list, all 300 accounts
+near you). Explore ranks as the app would show it at the sync's start (the default ranking: the model learned
+from the person's likes, which the fake world has enough of); the Feed's coverage does not depend on the order.
 
     python -m bench.bench_sync_requests [--sizes 150 300 600] [--images] [--json]
 """
@@ -39,6 +41,7 @@ TOP = 20
 SETTINGS = {"sync.near_accounts": 300, "sync.top_hashtags": 10, "sync.max_wait_minutes": 24 * 60.0,
             "sync.image_gap_seconds": 0.3}
 SEED = RankingParams(mode="seed")
+APP = RankingParams()  # the app's default: the learned ranker (the seed formula while too few likes)
 
 
 class Probe:
@@ -98,7 +101,28 @@ def feed_coverage(world: FakeWorld, ranker: Ranker) -> float:
 
 
 def explore_top(ranker: Ranker) -> list[str]:
-    return [str(pk) for pk in ranker.explore(SEED).frame["pk"].head(TOP)]
+    return [str(pk) for pk in ranker.explore(APP).frame["pk"].head(TOP)]
+
+
+def explore_mode(ranker: Ranker) -> str:
+    return ranker.explore(APP).mode
+
+
+def explore_authors(ranker: Ranker) -> set[str]:
+    frame = ranker.explore(APP).frame.head(TOP)
+    return set(ranker.store.accounts_frame(sorted(set(frame["author_id"].tolist())))["pk"])
+
+
+def found_per_request(world: FakeWorld, wanted: set[str], lists: int = 50) -> tuple[float, float]:
+    """Authors of the full crawl's Explore top found per request, reading the follow lists of the first
+    `lists` public accounts followed, against asking Instagram's suggestions beside each (discover/chaining/)."""
+    from fake_instagram.server import CHAINED
+
+    followed = [pk for pk in world.accounts[world.me].follows
+                if not world.accounts[pk].deleted and not world.accounts[pk].is_private][:lists]
+    by_list = set().union(*(world.following_of(pk) for pk in followed)) & wanted
+    by_chaining = set().union(*(world.similar_to(pk, CHAINED) for pk in followed)) & wanted
+    return len(by_list) / len(followed), len(by_chaining) / len(followed)
 
 
 def api_requests(harness: Harness, start: int) -> int:
@@ -124,6 +148,8 @@ def one_size(following: int, images: bool, directory: Path) -> dict:
     peer = harness("full")
     full_requests, _ = one_sync(peer, False, **{"sync.stop_by_value": False})
     full_top = look(peer, peer.world.now, explore_top)
+    mode = look(peer, peer.world.now, explore_mode)
+    per_list, per_chaining = found_per_request(peer.world, look(peer, peer.world.now, explore_authors))
 
     first = harness("data")
     followed = len(first.world.accounts[first.world.me].follows)
@@ -145,6 +171,8 @@ def one_size(following: int, images: bool, directory: Path) -> dict:
         "feed_coverage_at_30": probe.coverage,
         "explore_overlap_at_300": len(set(probe.explore) & set(full_top)) / max(1, len(full_top)),
         "explore overlap at the end": len(set(probe.explore_end) & set(full_top)) / max(1, len(full_top)),
+        "explore ranked by": mode,
+        "top-20 authors found per request: follow list": per_list, "chaining": per_chaining,
         "first hours at pace": hours, "full crawl per followed (peer)": full_requests / followed,
         "pictures": result.images, "bench s": time.perf_counter() - wall,
         "first by stage": by_stage(result), "next day by stage": by_stage(next_result),

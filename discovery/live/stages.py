@@ -118,7 +118,7 @@ def stage_timeline(engine: SyncEngine) -> None:
         engine.new_posts += len(keep)
         engine.images.posts(keep)
         engine.images.avatars(authors)
-        engine.emit(cursor["posts"], None, "posts in your feed")
+        engine.emit(cursor["posts"], None, "posts from your home feed")
         if done:
             return
 
