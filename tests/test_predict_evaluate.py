@@ -4,6 +4,7 @@ other like commands) run through the real command line."""
 from __future__ import annotations
 
 import json
+import math
 import re
 from pathlib import Path
 
@@ -25,6 +26,7 @@ from discovery.predict.evaluate import (
     scores,
     trailing_baseline,
 )
+from discovery.predict.features import history_features
 from discovery.predict.table import COLUMNS, finish, read_csv
 
 MODULE = "discovery.predict.commands"
@@ -215,3 +217,7 @@ def test_held_out_features_of_a_test_post_read_training_posts_and_itself_only():
     baseline = held_out(table, test, trailing_baseline)
     assert np.isnan(baseline.loc[0, "median"])
     assert baseline["median"].tolist()[1:] == [10.0, 20.0, 20.0, 20.0]  # the median of v and w, three times
+    history = held_out(table, test, history_features, known=("h_gap",))
+    full = history_features(table)
+    assert history["h_median"].tolist()[2:] == [(math.log1p(10.0) + math.log1p(30.0)) / 2] * 3  # v and w only
+    np.testing.assert_array_equal(history["h_gap"], full["h_gap"])  # when x and y went up is no label

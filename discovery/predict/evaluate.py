@@ -38,17 +38,19 @@ def test_mask(table: pd.DataFrame, test_posts: int = TEST_POSTS) -> np.ndarray:
     return (table["order"] >= size - test_posts).to_numpy()
 
 
-def held_out(table: pd.DataFrame, test: np.ndarray, compute) -> pd.DataFrame:
+def held_out(table: pd.DataFrame, test: np.ndarray, compute, known: tuple[str, ...] = ()) -> pd.DataFrame:
     """`compute` (per-row values from an author's earlier rows, such as features.history_features) for
     every row, each test row seeing the training rows and itself only: it is computed once per position in
-    the test window, on the table without the author's other test rows."""
+    the test window, on the table without the author's other test rows. The `known` columns are kept as
+    computed from every earlier row (they read no likes)."""
     out = compute(table)
     position = table.groupby("author", sort=False).cumcount(ascending=False).to_numpy()
+    hidden = [c for c in out.columns if c not in known]
     for k in np.unique(position[test]):
         keep = ~test | (position == k)
         part = compute(table[keep])
         rows = table.index[keep & test]
-        out.loc[rows] = part.loc[rows].to_numpy()
+        out.loc[rows, hidden] = part.loc[rows, hidden].to_numpy()
     return out
 
 
@@ -137,7 +139,8 @@ def evaluate_table(table: pd.DataFrame, popularity: HashtagPopularity | None = N
     test = test_mask(table)
     progress(ProgressEvent("Computing features", 0, 1))
     curve = AgeCurve.fit(table, ~test, series=series)
-    history = held_out(table, test, lambda part: history_features(part, curve))
+    # When the earlier test posts went up is known before their likes are: only their likes are held out.
+    history = held_out(table, test, lambda part: history_features(part, curve), known=("h_gap", "h_rate"))
     scored = test & (history["h_count"].to_numpy() >= 1)
     if not scored.any():
         raise ModelError(f"No author has a post before their {TEST_POSTS} newest (the test posts); there is "
