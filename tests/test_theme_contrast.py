@@ -133,3 +133,34 @@ def test_the_arrow_pictures_exist():
     assert not any(token in sheet for token in ("@outline", "@mode", "@resources"))
     for name in ("down-dark.svg", "down-light.svg", "up-dark.svg", "up-light.svg", "check.svg"):
         assert (theme.RESOURCES / name).is_file()
+
+
+@pytest.mark.parametrize("mode", ["light", "dark"])
+def test_a_disabled_ticked_box_does_not_look_active(qtbot, mode):
+    """A factor outside Manual mode: ticked but greyed, not in the highlight colour of one that can change."""
+    app = QApplication.instance()
+    theme.apply(app, mode)
+    try:
+        boxes = [QCheckBox("Likes"), QCheckBox("Likes")]
+        root = QWidget()
+        grid = QGridLayout(root)
+        for row, box in enumerate(boxes):
+            box.setChecked(True)
+            grid.addWidget(box, row, 0)
+        boxes[1].setEnabled(False)
+        qtbot.addWidget(root)
+        root.show()
+        qtbot.waitExposed(root)
+        image = root.grab().toImage()
+        highlight = root.palette().color(root.palette().ColorRole.Highlight)
+
+        def blue(box: QCheckBox) -> int:
+            corner = box.mapTo(root, QPoint(0, 0))
+            target = (highlight.red(), highlight.green(), highlight.blue())
+            return sum(sum(abs(a - b) for a, b in zip((c.red(), c.green(), c.blue()), target, strict=True)) < 40
+                       for c in pixels(image, corner.x(), corner.y(), 18, box.height()))
+
+        assert blue(boxes[0]) > 20
+        assert blue(boxes[1]) == 0
+    finally:
+        theme.apply(app, "light")
