@@ -433,7 +433,7 @@ def post_features(table: pd.DataFrame, popularity: HashtagPopularity, time_of_da
     }, index=table.index)
 
 
-def pixel_frame(vectors: Sequence[np.ndarray | None], index=None) -> pd.DataFrame:
+def pixel_frame(vectors: Sequence[np.ndarray | Sequence[float] | None], index=None) -> pd.DataFrame:
     """PIXEL_COLUMNS from one pixel vector (or None: unknown) per row."""
     values = np.full((len(vectors), len(PIXEL_COLUMNS)), np.nan)
     for i, vector in enumerate(vectors):
@@ -470,8 +470,8 @@ class Prior:
 
 
 def design(table: pd.DataFrame, popularity: HashtagPopularity, time_of_day: bool,
-           pixel_vectors: Sequence[np.ndarray | None] | None = None, horizon_days: float | None = None,
-           history: pd.DataFrame | None = None) -> pd.DataFrame:
+           pixel_vectors: Sequence[np.ndarray | Sequence[float] | None] | None = None,
+           horizon_days: float | None = None, history: pd.DataFrame | None = None) -> pd.DataFrame:
     """The FEATURES frame of a post table (history computed unless given)."""
     history = history_features(table) if history is None else history
     vectors = pixel_vectors if pixel_vectors is not None else [None] * len(table)

@@ -91,7 +91,7 @@ class HashtagIndex:
                 scores[other] += count / len(carriers) / len(known)
         return scores
 
-    def _similar(self, vectors: Sequence[np.ndarray]) -> dict[str, float]:
+    def _similar(self, vectors: Sequence[np.ndarray | Sequence[float]]) -> dict[str, float]:
         if not len(self.pixel_matrix) or not vectors:
             return {}
         scores: dict[str, float] = defaultdict(float)

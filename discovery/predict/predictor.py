@@ -54,6 +54,7 @@ from discovery.predict.pixels import ImageError, ImageSource, PixelFeatures, mea
 from discovery.predict.table import from_store, hashtags_in, like_series, mentions_in
 from discovery.progress import CancelToken, Progress, ProgressEvent, no_progress
 from discovery.world import WorldKind
+from storage import ImageCache, Store
 
 MAX_PICTURES = settings.declare(
     "predict.max_pictures", int, 200, "Pictures to add for training",
@@ -123,10 +124,10 @@ class PredictionReport:
 class Predictor:
     """Predictions for one world's store. Cheap to keep: it holds the model and caches, not the data."""
 
-    store: object  # storage.Store
+    store: Store
     model: LikeModel | None
     now: Callable[[], int]  # the world's clock
-    images: object | None = None  # storage.ImageCache: pictures of stored posts
+    images: ImageCache | None = None  # pictures of stored posts
     pixel_cache: PixelCache = field(default_factory=lambda: PixelCache(None))
     model_note: str | None = None  # why a saved model was set aside (it is retrained)
 
@@ -192,8 +193,8 @@ class Predictor:
         base = prior.baseline(history, rows["followers"])
         usual = None
         if len(past):
-            low, high = _empirical_interval(past, base[0])
-            usual = (float(np.expm1(base[0])), float(max(np.expm1(low), 0.0)), float(np.expm1(high)))
+            usual_low, usual_high = _empirical_interval(past, base[0])
+            usual = (float(np.expm1(base[0])), float(max(np.expm1(usual_low), 0.0)), float(np.expm1(usual_high)))
         if model is None and self.model_note:
             warnings.append(self.model_note)
         if model is None:
@@ -203,7 +204,7 @@ class Predictor:
                                 f"{usual[1]:,.0f} and {usual[2]:,.0f}, from {len(past)} earlier posts)."
                                 if usual else "This account has no earlier posts with like counts either."))
             point = low = high = np.full(n, np.nan)
-            contributions = [()] * n
+            contributions: list[tuple[Contribution, ...]] = [()] * n
         else:
             X = design(rows, model.popularity, model.time_of_day, vectors, horizon_days=horizon,
                          history=history)
@@ -220,14 +221,14 @@ class Predictor:
         readable = [i for i in range(n) if not isinstance(measured[i], ImageError) and model is not None]
         order = sorted(readable, key=lambda i: (-point[i], i))
         rank = {i: r + 1 for r, i in enumerate(order)}
-        for i in range(n):
-            if isinstance(measured[i], ImageError):
+        for i, pictured in enumerate(measured):
+            if isinstance(pictured, ImageError):
                 candidates.append(CandidatePrediction(i, names[i], math.nan, math.nan, math.nan, 0,
-                                                      error=str(measured[i])))
+                                                      error=str(pictured)))
                 continue
             candidates.append(CandidatePrediction(
                 i, names[i], float(np.expm1(point[i])), float(max(np.expm1(low[i]), 0.0)),
-                float(np.expm1(high[i])), rank.get(i, 0), contributions[i], measured[i]))
+                float(np.expm1(high[i])), rank.get(i, 0), contributions[i], pictured))
         share = float(np.exp(model.curve.log_share(horizon))) if model is not None else 1.0
         return PredictionReport(account_pk, when, horizon, float(np.expm1(base[0])), len(past),
                                 tuple(candidates), tuple(warnings), tags, model.trained_at if model else None,
@@ -236,7 +237,8 @@ class Predictor:
     # --- pieces ------------------------------------------------------------------------------------------
 
     def _account_row(self, account_pk: str) -> dict:
-        frame = self.store.accounts_frame([self.store.account_id(account_pk)])
+        account_id = self.store.account_id(account_pk)  # known: account_posts ran first
+        frame = self.store.accounts_frame([] if account_id is None else [account_id])
         row = frame.iloc[0]
         return {key: float(row[column]) if pd.notna(row[column]) else np.nan
                 for key, column in (("followers", "follower_count"), ("following", "following_count"),
