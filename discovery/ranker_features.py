@@ -29,7 +29,10 @@ FEATURES = {
     "affinity": ("Your likes", "ln(likes you gave the author this year + 1)"),
     "like_rate": ("Your like rate", "the share of the author's posts you liked this year"),
     "relative_engagement": ("Above their usual", "the post's likes against the author's usual"),
+    "likes_per_follower": ("Likes per follower", "log10 of the post's likes per follower of the author"),
     "followed_by": ("Followed by your follows", "how many accounts you follow follow the author"),
+    "follows_your_follows": ("Follows your follows", "how many accounts you follow the author follows"),
+    "follows_you": ("Follows you", "the author follows you"),
     "tag_match": ("Your hashtags", "the post's hashtags among those of posts you liked or saved"),
     "author_tags": ("Author's hashtags", "the author's usual hashtags among yours"),
     "words": ("Your words", "the post's caption words among those of posts you liked or saved"),
@@ -76,6 +79,7 @@ class WorldData:
         self.size, self.me, self.src, self.dst, self.now = size, me, src[known], dst[known], now
         self.until = np.inf if until is None else int(until)
         self.followed, self.followed_by = followed, followed_by
+        self._graph_neighbours()
         posts = store.posts_frame(columns=["id", "author_id", "taken_at", "media_type", "like_count",
                                            "comment_count", "caption"])
         posts = posts[(posts["taken_at"] <= now) & (posts["author_id"] < size)]
@@ -103,6 +107,15 @@ class WorldData:
             accounts["follower_count"].fillna(0).to_numpy(np.float64)[known] + 1)
         self._author_stats()
         self._caption_words()
+
+    def _graph_neighbours(self) -> None:
+        """Per account: how many accounts the person follows it follows (its circle overlaps theirs; known
+        when its own following list is), and whether it follows the person."""
+        followed = np.pad(self.followed, (0, max(0, self.size - len(self.followed))))[:self.size]
+        self.follows_followed = np.bincount(self.src[followed[self.dst]], minlength=self.size)[:self.size]
+        self.follows_me = np.zeros(self.size)
+        if self.me is not None:
+            self.follows_me[self.src[self.dst == self.me]] = 1.0
 
     def reload_events(self, store) -> None:
         """The person's actions in Tessera (hide, save, open, see fewer), each with the post's author."""
@@ -208,7 +221,10 @@ def feature_frame(posts: pd.DataFrame, data: WorldData, history: History, at: in
         "affinity": np.log(affinity_weight(history.like_counts[authors]) + 1.0),
         "like_rate": history.like_counts[authors] / (rate * 52.0 + 2.0),
         "relative_engagement": np.where(np.isnan(usual), 0.0, level - np.nan_to_num(usual)),
+        "likes_per_follower": np.log10(likes / settle + 1.0) - data.audience[authors],
         "followed_by": np.log1p(data.followed_by[authors]),
+        "follows_your_follows": np.log1p(data.follows_followed[authors]),
+        "follows_you": data.follows_me[authors],
         "tag_match": tag_match,
         "author_tags": author_tags,
         "words": words,

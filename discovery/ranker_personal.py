@@ -38,14 +38,20 @@ LOG_FEATURES = ("pagerank", "post_rate", "like_rate")  # spread over orders of m
 # What the person's history says about one author: Explore's authors have none, so its model leaves them out
 # and learns from every post how closeness, hashtags and engagement go with the person's likes.
 AUTHOR_HISTORY = ("affinity", "like_rate", "author_saves", "author_opens", "author_hides", "author_fewer")
-INPUTS = {"feed": tuple(FEATURES), "explore": tuple(f for f in FEATURES if f not in AUTHOR_HISTORY)}
+# What tells strangers apart: whether the author moves in the person's circle and draws many likes for their
+# audience. On accounts the person follows, their own history says more (and these cost the Feed model).
+STRANGERS = ("follows_your_follows", "follows_you", "likes_per_follower")
+INPUTS = {"feed": tuple(f for f in FEATURES if f not in STRANGERS),
+          "explore": tuple(f for f in FEATURES if f not in AUTHOR_HISTORY)}
 
 # How the summary names each feature.
 PHRASES = {
     "comments": "comment counts", "likes": "public like counts", "pagerank": "closeness",
     "recency": "how new a post is", "affinity": "how often you liked the author",
     "like_rate": "the share of an author's posts you like", "relative_engagement": "posts doing better than "
-    "their author's usual", "followed_by": "how many accounts you follow follow the author",
+    "their author's usual", "likes_per_follower": "posts that draw many likes for their author's audience",
+    "followed_by": "how many accounts you follow follow the author",
+    "follows_your_follows": "authors who follow the accounts you follow", "follows_you": "authors who follow you",
     "tag_match": "your hashtags", "author_tags": "authors who use your hashtags",
     "words": "the words of posts you like", "author_words": "authors who write about what you like",
     "tags_you": "posts you are tagged in", "post_rate": "how often the author posts", "audience": "big audiences",

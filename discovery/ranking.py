@@ -605,8 +605,9 @@ def combine(values: dict[str, np.ndarray], params: RankingParams) -> np.ndarray:
 # --- explanation -------------------------------------------------------------------------------------------
 
 # Features of the author rather than the post: their percentile is taken among today's authors.
-AUTHOR_FEATURES = {"pagerank", "affinity", "like_rate", "followed_by", "author_tags", "author_words", "post_rate",
-                   "audience", "author_saves", "author_opens", "author_hides", "author_fewer"}
+AUTHOR_FEATURES = {"pagerank", "affinity", "like_rate", "followed_by", "follows_your_follows", "author_tags",
+                   "author_words", "post_rate", "audience", "author_saves", "author_opens", "author_hides",
+                   "author_fewer"}
 PERCENTILE_TEXT = {
     "comments": "more comments than {p}% of today's posts",
     "likes": "more likes than {p}% of today's posts",
@@ -616,6 +617,8 @@ PERCENTILE_TEXT = {
     "like_rate": "you like a larger share of this author's posts than of {p}% of today's authors",
     "relative_engagement": "doing better against its author's usual than {p}% of today's posts",
     "followed_by": "followed by more of the accounts you follow than {p}% of today's authors",
+    "follows_your_follows": "follows more of the accounts you follow than {p}% of today's authors",
+    "likes_per_follower": "more likes for its author's audience than {p}% of today's posts",
     "tag_match": "closer to your hashtags than {p}% of today's posts",
     "author_tags": "the author uses your hashtags more than {p}% of today's authors",
     "words": "closer to the words of posts you like than {p}% of today's posts",
@@ -623,7 +626,8 @@ PERCENTILE_TEXT = {
     "post_rate": "the author posts more often than {p}% of today's authors",
     "audience": "the author has more followers than {p}% of today's authors",
 }
-BINARY_TEXT = {"tags_you": ("you are not tagged", "you are tagged in it"), "video": ("not a video", "a video"),
+BINARY_TEXT = {"follows_you": ("does not follow you", "follows you"),
+               "tags_you": ("you are not tagged", "you are tagged in it"), "video": ("not a video", "a video"),
                "carousel": ("not a carousel", "a carousel")}
 
 
