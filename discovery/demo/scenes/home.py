@@ -42,20 +42,34 @@ def dog(c: Canvas) -> None:
         gradient(c, wall_colour, mix(wall_colour, (0, 0, 0), 0.2), (0, 0, w, floor))
         planks(c, pick(c, ((176, 128, 86), (206, 170, 126), (120, 90, 70))), (0, floor, w, h), vertical=True)
     fur = pick(c, FURS)
-    darker = mix(fur, c.dark, 0.45)
-    ellipse(c, sx, sy + r * 1.25, r * 1.05, r * 0.8, fur)  # body
-    for side in (-1, 1):  # ears
-        c.draw.polygon(leaf(sx + side * r * 0.55, sy - r * 0.55, r * 0.95, r * 0.55,
-                            math.pi / 2 + side * 0.35), fill=darker)
-    ellipse(c, sx, sy, r * 0.85, r * 0.8, fur)  # head
-    ellipse(c, sx, sy + r * 0.35, r * 0.45, r * 0.35, mix(fur, (255, 255, 255), 0.55))  # snout
-    ellipse(c, sx, sy + r * 0.2, r * 0.15, r * 0.11, c.dark)  # nose
+    darker = mix(fur, (0, 0, 0), 0.35)
+    light = mix(fur, (255, 255, 255), 0.55)
+    ellipse(c, sx, sy + r * 1.5, r * 0.95, r * 1.05, fur)  # sitting: chest and haunches
+    for side in (-1, 1):  # front legs and paws
+        c.draw.rounded_rectangle((sx + side * r * 0.32 - r * 0.15, sy + r * 1.55, sx + side * r * 0.32 + r * 0.15,
+                                  sy + r * 2.55), radius=r * 0.14, fill=mix(fur, (0, 0, 0), 0.12))
+        ellipse(c, sx + side * r * 0.32, sy + r * 2.55, r * 0.2, r * 0.11, light)
+    ellipse(c, sx, sy + r * 1.05, r * 0.35, r * 0.4, light)  # the bib
+    ellipse(c, sx, sy, r * 0.72, r * 0.68, fur)  # head
+    if c.rng.random() < 0.5:  # pricked ears
+        for side in (-1, 1):
+            polygon(c, [(sx + side * r * 0.2, sy - r * 0.5), (sx + side * r * 0.75, sy - r * 0.25),
+                        (sx + side * r * 0.62, sy - r * 1.15)], fur)
+            polygon(c, [(sx + side * r * 0.32, sy - r * 0.45), (sx + side * r * 0.62, sy - r * 0.32),
+                        (sx + side * r * 0.57, sy - r * 0.9)], mix(fur, (240, 170, 160), 0.5))
+    else:  # floppy ears hanging beside the face
+        for side in (-1, 1):
+            polygon(c, leaf(sx + side * r * 0.55, sy - r * 0.5, r * 1.05, r * 0.5, math.pi / 2 - side * 0.15), darker)
+    ellipse(c, sx, sy + r * 0.32, r * 0.4, r * 0.3, light)  # muzzle
+    ellipse(c, sx, sy + r * 0.18, r * 0.15, r * 0.1, (30, 24, 20))  # nose
+    c.draw.line([(sx, sy + r * 0.26), (sx, sy + r * 0.42)], fill=(30, 24, 20), width=max(2, int(r * 0.04)))
     for side in (-1, 1):
-        ellipse(c, sx + side * r * 0.33, sy - r * 0.12, r * 0.1, r * 0.11, c.dark)
-        ellipse(c, sx + side * r * 0.3, sy - r * 0.16, r * 0.035, r * 0.035, (255, 255, 255))
+        ellipse(c, sx + side * r * 0.3, sy - r * 0.15, r * 0.09, r * 0.1, (30, 24, 20))
+        ellipse(c, sx + side * r * 0.27, sy - r * 0.19, r * 0.03, r * 0.03, (255, 255, 255))
     if c.rng.random() < 0.6:  # tongue
-        ellipse(c, sx, sy + r * 0.62, r * 0.12, r * 0.16, c.accent)
-    c.draw.rectangle((sx - r * 0.55, sy + r * 0.75, sx + r * 0.55, sy + r * 0.86), fill=c.accent)  # collar
+        ellipse(c, sx, sy + r * 0.55, r * 0.11, r * 0.15, (230, 110, 120))
+    c.draw.rectangle((sx - r * 0.5, sy + r * 0.68, sx + r * 0.5, sy + r * 0.8), fill=c.accent)  # collar
+    ellipse(c, sx, sy + r * 0.88, r * 0.08, r * 0.08, (240, 200, 80))  # its tag
 
 
 
