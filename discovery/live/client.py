@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
+from typing import cast
 
 import requests
 from instagrapi import Client
@@ -92,7 +93,7 @@ class _TimeoutSession(requests.Session):
 def with_timeout(session: requests.Session, timeout) -> None:
     """Give every request of `session` a timeout unless the caller gave one."""
     session.__class__ = _TimeoutSession  # keeps its adapters, cookies and headers
-    session.timeout = timeout
+    cast(_TimeoutSession, session).timeout = timeout
 
 
 def _no_code(username: str, choice=None) -> str:

@@ -125,6 +125,7 @@ def run_sync_command(args: argparse.Namespace) -> int:
             raise CommandError(f"Tessera is not logged in to @{username}: run `python -m discovery login "
                                f"{username}` first.")
         session = interactive_login(root, username).session
+        assert session is not None  # interactive_login returns once the login is done
     opened = world.World.open(root, username)
     cancel = CancelToken()
     previous = signal.signal(signal.SIGINT, lambda *_: cancel.cancel())

@@ -167,14 +167,14 @@ class LoginFlow:
         self._secrets = Secrets(self.root, self.username, self.keyring_backend)
         self._client = self.client_factory(self._device_settings(), challenge_flow=True)
         self._client.challenge_code_handler = self._ask_code
-        return self._run(lambda: self._client.login(self.username, self._password))
+        return self._run(lambda: self._started().login(self.username, self._password))
 
     def submit_two_factor(self, code: str) -> LoginStep:
         code = "".join(code.split())
         if not code:
             return LoginStep(TWO_FACTOR, "Enter the code to continue.", self.username)
         self._sent_second_factor = True
-        return self._run(lambda: self._client.login(self.username, self._password, verification_code=code))
+        return self._run(lambda: self._started().login(self.username, self._password, verification_code=code))
 
     def submit_challenge_code(self, code: str) -> LoginStep:
         code = "".join(code.split())
@@ -184,10 +184,14 @@ class LoginFlow:
         if self._asking:
             return self._wait()
         # The last code was refused and the login ended: try again, the callback will find this code.
-        return self._run(lambda: self._client.login(self.username, self._password))
+        return self._run(lambda: self._started().login(self.username, self._password))
 
     def continue_after_approval(self) -> LoginStep:
-        return self._run(lambda: self._client.login(self.username, self._password))
+        return self._run(lambda: self._started().login(self.username, self._password))
+
+    def _started(self) -> TesseraClient:
+        assert self._client is not None, "start() makes the client"
+        return self._client
 
     def cancel(self) -> LoginStep | None:
         """Give up. A challenge waiting for its code ends (its final step is returned)."""
@@ -273,7 +277,8 @@ class LoginFlow:
     # --- success -------------------------------------------------------------------------------------
 
     def _finish(self) -> LoginStep:
-        client, secrets = self._client, self._secrets
+        client, secrets = self._started(), self._secrets
+        assert secrets is not None  # start() made them with the client
         client.refuse_challenges()  # from now on a challenge pauses the sync and asks the person
         session = LiveSession(self.root, self.username, client, secrets, self._password)
         remembered = False

@@ -215,8 +215,9 @@ class SyncEngine:
         except Exception as exc:
             status = NEEDS_CHALLENGE if classify(exc) == CHALLENGE else NEEDS_LOGIN
             raise Stop(status, describe_error(exc, self.session.username)) from None
-        if self.store.me() != self.session.pk:
-            self.store.set_me(self.session.pk)
+        pk = self.session.pk
+        if pk and self.store.me() != pk:
+            self.store.set_me(pk)
 
     def _summary(self) -> str:
         return (f"Sync complete: {self.requests:,} requests, {self.new_posts:,} posts written, "

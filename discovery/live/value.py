@@ -32,7 +32,8 @@ STEADY = {TOP_ACCOUNTS: 5, TOP_POSTS: 4}  # entries changed by CHECK_EVERY reque
 
 def follow_graph(engine: SyncEngine) -> FollowGraph | None:
     store = engine.store
-    me_id = store.account_id(engine.session.pk)
+    pk = engine.session.pk
+    me_id = store.account_id(pk) if pk else None
     if me_id is None:
         return None
     src, dst = store.edges()
