@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from discovery import paths, snapshot
-from discovery.ranking import Ranker, Ranking, RankingParams
+from discovery.ranking import Ranker, Ranking, RankingParams, learned_model_path
 from discovery.settings import Settings
 from discovery.world import World
 from storage import Interaction, InteractionKind, MediaType
@@ -117,7 +117,8 @@ class Browser:
 
     def _new_ranker(self, warm_start: np.ndarray | None = None) -> Ranker:
         ranker = Ranker(self.world.store, self.world.now(), warm_start=warm_start,
-                        background_training=self.background_training)
+                        background_training=self.background_training,
+                        model_path=learned_model_path(self.world.directory))
         ranker.on_trained = lambda model: self._trained(ranker, model)
         return ranker
 

@@ -79,12 +79,12 @@ def run_feed(args: argparse.Namespace) -> int:
     if kept is not None:  # ranked before from exactly what the world holds now: no need to rank again
         return _print_feed(args, kept["title"], kept["length"], kept["message"], kept["records"])
     from discovery import snapshot
-    from discovery.ranking import Ranker
+    from discovery.ranking import Ranker, learned_model_path
     from discovery.settings import Settings
 
     current = chosen_world(args)
     try:
-        ranker = Ranker(current.store, current.now())
+        ranker = Ranker(current.store, current.now(), model_path=learned_model_path(current.directory))
         params = ranking_params(args)
         ranking = ranker.explore(params) if args.explore else ranker.feed(params)
         learned = params.effective_mode() == "learned"

@@ -7,25 +7,32 @@ fewer of, included). No label at or after the cutoff is read. The Feed model lea
 accounts followed; the Explore model from every post, without what the person's history says about each
 author (strangers have none). With few likes the seed formula is the prior: the two are blended, the
 seed formula's part fading as (PRIOR_LIKES / (n + PRIOR_LIKES))² with n positives.
+
+A trained model is kept beside the world (`save_model`, `load_model`: plain arrays in a .npz file, keyed by the
+store's data version it was trained at), so that opening the world again does not train again; scikit-learn
+loads only to train.
 """
 
 from __future__ import annotations
 
+import logging
+import os
+import threading
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
-from sklearn.linear_model import LogisticRegression
-from sklearn.metrics import average_precision_score
-from sklearn.pipeline import make_pipeline
-from sklearn.preprocessing import StandardScaler
-from threadpoolctl import threadpool_limits
 
 from discovery import text
 from discovery.ranker_features import DAY, FEATURES, SEED_FACTORS, WorldData, feature_frame
 from storage import InteractionKind
 
+log = logging.getLogger(__name__)
+
+MODEL_FORMAT = 1  # of the saved model file: another one is retrained, not read
 MIN_POSITIVES = 20  # fewer than this: nothing is learned, the seed formula ranks
 PRIOR_LIKES = 30  # the seed formula's weight as a prior, in likes (see prior_share)
 WEEK = 7 * DAY
@@ -74,8 +81,23 @@ def design(features: pd.DataFrame, kind: str = "feed") -> np.ndarray:
 
 
 @dataclass
+class Linear:
+    """A fitted logistic model as plain arrays: each input standardized, then weighed and summed."""
+
+    inputs: tuple[str, ...]
+    mean: np.ndarray
+    scale: np.ndarray
+    coef: np.ndarray
+    intercept: float
+
+    def probability(self, features: pd.DataFrame, kind: str) -> np.ndarray:
+        logit = ((design(features, kind) - self.mean) / self.scale) @ self.coef + self.intercept
+        return 1.0 / (1.0 + np.exp(-np.clip(logit, -50, 50)))
+
+
+@dataclass
 class PersonalModel:
-    models: dict  # "feed" / "explore" -> fitted pipeline, or None (then the other one ranks)
+    models: dict  # "feed" / "explore" -> Linear, or None (then the other one ranks)
     positives: dict  # "feed" / "explore" -> positives trained on
     likes: int
     saves: int
@@ -85,6 +107,7 @@ class PersonalModel:
     rows: int = 0
     weights: dict = field(default_factory=dict)  # feature -> standardized coefficient (feed model first)
     like_rate_weight: float = 0.0  # Feed: weight of the author's like share beside the model (percentiles)
+    actions: int = 0  # the person's actions in Tessera (hides, saves...) it was trained with
 
     @property
     def learned(self) -> bool:
@@ -112,7 +135,7 @@ class PersonalModel:
         model = self.models.get(kind)
         if model is None or len(features) == 0:
             return np.zeros(len(features))
-        return model.predict_proba(design(features, kind))[:, 1]
+        return model.probability(features, kind)
 
     def summary(self) -> str:
         """What it learned, in words, for the ranking panel."""
@@ -152,7 +175,7 @@ def train(data: WorldData, until: int, tau_hours: float = 1e5 / 3600, seed: int 
     counts = {kind: int((events["kind"] == kind).sum()) for kind in (InteractionKind.SAVED, InteractionKind.OPENED)}
     model = PersonalModel({"feed": None, "explore": None}, {"feed": 0, "explore": 0},
                           likes=int((data.likes["at"] < until).sum()), saves=counts[InteractionKind.SAVED],
-                          opens=counts[InteractionKind.OPENED], until=until)
+                          opens=counts[InteractionKind.OPENED], until=until, actions=len(events))
     if rows is None:
         return model
     rng = np.random.default_rng(seed)
@@ -163,36 +186,113 @@ def train(data: WorldData, until: int, tau_hours: float = 1e5 / 3600, seed: int 
         model.positives[kind] = len(positive)
         if len(positive) < MIN_POSITIVES or len(negative) < MIN_POSITIVES:
             continue
-        if len(negative) > MAX_NEGATIVES:
+        sampled = min(1.0, MAX_NEGATIVES / len(negative))
+        if sampled < 1:
             negative = rng.choice(negative, MAX_NEGATIVES, replace=False)
         take = np.concatenate([positive, negative])
-        model.models[kind] = _fit(rows.iloc[take], labels[take], kind)
+        model.models[kind] = _fit(rows.iloc[take], labels[take], kind, sampled)
         model.rows += len(take)
         if kind == "feed":
             model.like_rate_weight = _like_rate_weight(rows[mine], labels[mine], weeks[mine])
     kind = "feed" if model.models["feed"] is not None else "explore"
     if model.models[kind] is not None:
-        model.weights = dict(zip(INPUTS[kind], model.models[kind][-1].coef_[0].tolist(), strict=True))
+        model.weights = dict(zip(INPUTS[kind], model.models[kind].coef.tolist(), strict=True))
     model.seconds = time.perf_counter() - started
     return model
 
 
-def _fit(rows: pd.DataFrame, labels: np.ndarray, kind: str):
-    pipeline = make_pipeline(StandardScaler(), LogisticRegression(C=C[kind], max_iter=2000))
+def _fit(rows: pd.DataFrame, labels: np.ndarray, kind: str, sampled: float = 1.0) -> Linear:
+    """A regularised logistic model; `sampled`: the share of the negatives kept, which the intercept corrects
+    for, so that the probability is the share of such posts the person likes."""
+    from sklearn.linear_model import LogisticRegression
+    from threadpoolctl import threadpool_limits
+
+    inputs = design(rows, kind)
+    mean, scale = inputs.mean(axis=0), inputs.std(axis=0)
+    scale[scale == 0] = 1.0  # a constant input: as the standard scaler leaves it
     with threadpool_limits(1):  # a small problem: threads only wait on each other (and on the window)
-        return pipeline.fit(design(rows, kind), labels)
+        fitted = LogisticRegression(C=C[kind], max_iter=2000).fit((inputs - mean) / scale, labels)
+    return Linear(INPUTS[kind], mean, scale, fitted.coef_[0].astype(np.float64),
+                  float(fitted.intercept_[0]) + float(np.log(sampled)))
 
 
 def _like_rate_weight(rows: pd.DataFrame, labels: np.ndarray, weeks: np.ndarray) -> float:
     """How much the Feed leans on the share of each author's posts the person liked, beside the model:
     the weight that best ranks the person's likes of the latest week, by a model that has not seen it."""
+    from sklearn.metrics import average_precision_score
+
     latest = weeks == 0
     if labels[latest].sum() < 5 or labels[~latest].sum() < MIN_POSITIVES:
         return 0.0
-    probability = _fit(rows[~latest], labels[~latest], "feed").predict_proba(design(rows[latest], "feed"))[:, 1]
+    probability = _fit(rows[~latest], labels[~latest], "feed").probability(rows[latest], "feed")
     model, rate = percentile(probability), percentile(rows.loc[latest, "like_rate"].to_numpy())
     quality = {w: average_precision_score(labels[latest], model + w * rate) for w in LIKE_RATE_WEIGHTS}
     return max(LIKE_RATE_WEIGHTS, key=lambda w: (quality[w], -w))
+
+
+# --- on disk -----------------------------------------------------------------------------------------------
+
+NUMBERS = ("feed_positives", "explore_positives", "likes", "saves", "opens", "until", "seconds", "rows",
+           "like_rate_weight", "actions")
+
+
+def save_model(model: PersonalModel, path: Path, key: str) -> None:
+    """Keep `model` in `path` with `key`, what it was trained on (the store's data version): plain arrays,
+    written atomically (a crash leaves the previous file)."""
+    values = {"feed_positives": model.positives["feed"], "explore_positives": model.positives["explore"],
+              **{name: getattr(model, name) for name in NUMBERS[2:]}}
+    arrays: dict[str, Any] = {"format": np.array(MODEL_FORMAT), "key": np.array(str(key)),
+              "numbers": np.array([values[name] for name in NUMBERS], np.float64),
+              "weight_names": np.array(list(model.weights), dtype=str),
+              "weight_values": np.array(list(model.weights.values()), np.float64)}
+    for kind, linear in model.models.items():
+        if linear is not None:
+            arrays[f"{kind}_inputs"] = np.array(linear.inputs, dtype=str)
+            arrays[f"{kind}_params"] = np.vstack([linear.mean, linear.scale, linear.coef])
+            arrays[f"{kind}_intercept"] = np.array(linear.intercept)
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    with open(temporary, "wb") as file:
+        np.savez(file, **arrays)
+    os.replace(temporary, path)
+
+
+def load_model(path: Path, key: str) -> PersonalModel | None:
+    """The model kept in `path` if it was trained on `key` with this code's features; None otherwise (no
+    file, another key or format, or a file that cannot be read: then it is trained again)."""
+    path = Path(path)
+    if not path.exists():
+        return None
+    try:
+        with np.load(path, allow_pickle=False) as saved:
+            if int(saved["format"]) != MODEL_FORMAT or str(saved["key"]) != str(key):
+                return None
+            models: dict[str, Linear | None] = {}
+            for kind in ("feed", "explore"):
+                models[kind] = None
+                if f"{kind}_inputs" not in saved:
+                    continue
+                inputs = tuple(saved[f"{kind}_inputs"].tolist())
+                if inputs != INPUTS[kind]:
+                    return None  # trained on other features
+                mean, scale, coef = saved[f"{kind}_params"]
+                intercept = float(saved[f"{kind}_intercept"])
+                if len(coef) != len(inputs) or not (np.isfinite(saved[f"{kind}_params"]).all()
+                                                    and np.isfinite(intercept) and (scale > 0).all()):
+                    raise ValueError("parameters that cannot rank")
+                models[kind] = Linear(inputs, mean, scale, coef, intercept)
+            values = dict(zip(NUMBERS, saved["numbers"].tolist(), strict=True))
+            weights = dict(zip(saved["weight_names"].tolist(), saved["weight_values"].tolist(), strict=True))
+    except Exception as exc:  # a damaged file fails in many ways (zip, format, shapes): train again then
+        log.warning("The kept ranking model %s cannot be read (%s); it is trained again.", path,
+                    type(exc).__name__)
+        return None
+    integer = {name: int(values[name]) for name in NUMBERS if name not in ("seconds", "like_rate_weight")}
+    return PersonalModel(models, {"feed": integer["feed_positives"], "explore": integer["explore_positives"]},
+                         likes=integer["likes"], saves=integer["saves"], opens=integer["opens"],
+                         until=integer["until"], seconds=values["seconds"], rows=integer["rows"], weights=weights,
+                         like_rate_weight=values["like_rate_weight"], actions=integer["actions"])
 
 
 def percentile(values: np.ndarray) -> np.ndarray:

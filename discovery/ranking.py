@@ -18,10 +18,12 @@ PageRank, recent posts, interests; the learned model on first use) and re-ranks 
 from __future__ import annotations
 
 import heapq
+import logging
 import threading
 from collections import Counter, deque
 from collections.abc import Callable
 from dataclasses import dataclass, fields, replace
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -35,6 +37,8 @@ from storage import InteractionKind, Store
 
 if TYPE_CHECKING:  # scikit-learn loads only when a model trains
     from discovery.ranker_personal import PersonalModel
+
+log = logging.getLogger(__name__)
 
 FACTORS = {
     "comments": ("Comments", "log10(comments + 2)"),
@@ -196,8 +200,12 @@ class Ranker:
     trained on first use (`personal`), again after RETRAIN_EVERY new actions, and by `retrain()`."""
 
     def __init__(self, store: Store, now: int, warm_start: np.ndarray | None = None,
-                 history_until: int | None = None, background_training: bool = False):
+                 history_until: int | None = None, background_training: bool = False,
+                 model_path: Path | None = None):
         self.store = store
+        # Where the learned model is kept (learned_model_path): read instead of training
+        # when it was trained on the store's current data version, written after each training.
+        self.model_path = model_path
         # With background_training, a learned ranking asked for before the model is ready is ranked by the
         # seed formula (its Ranking.mode says "seed") while a thread trains; `on_trained(model)` is then
         # called on that thread, e.g. to rank again.
@@ -326,6 +334,9 @@ class Ranker:
             with self._lock:
                 if self._personal is not None and not self._stale:
                     return self._personal  # another thread trained it meanwhile
+            if not self._stale and self.load_saved_model() is not None:
+                return self._personal
+            with self._lock:
                 data = self._world_data()
                 cutoff, actions, version = self.cutoff, len(data.events), self.data_version
             from discovery.ranker_personal import train
@@ -335,7 +346,34 @@ class Ranker:
             with self._lock:
                 self._personal, self._trained_actions, self._stale = model, actions, False
                 self.model_version = version
+            self._save_model(model, version)
             return model
+
+    def load_saved_model(self) -> PersonalModel | None:
+        """The learned model kept beside the world, if it was trained on exactly the data the store holds now
+        (it then ranks, without training); None otherwise. Reads a small file: no scikit-learn."""
+        version = self.data_version
+        if self.model_path is None or version is None or self.history_until is not None:
+            return None
+        from discovery.ranker_personal import load_model
+
+        model = load_model(self.model_path, version)
+        if model is not None:
+            with self._lock:
+                if self._personal is None or self._stale:
+                    self._personal, self._trained_actions, self._stale = model, model.actions, False
+                    self.model_version = version
+        return model
+
+    def _save_model(self, model: PersonalModel, version: str | None) -> None:
+        if self.model_path is None or version is None or self.history_until is not None:
+            return
+        from discovery.ranker_personal import save_model
+
+        try:
+            save_model(model, self.model_path, version)
+        except OSError as exc:  # a read-only or full disk: the model still ranks, it is trained next time
+            log.warning("The learned model could not be kept in %s (%s).", self.model_path, exc.strerror)
 
     def retrain(self) -> PersonalModel:
         """Train the learned model again (after a sync, an import, or many new actions); call it off the
@@ -556,6 +594,11 @@ class Ranker:
     def hashtags_of(self, post_id: int) -> list[str]:
         start, end = np.searchsorted(self._tag_post_ids, [post_id, post_id + 1])
         return self.tag_index["tag"].iloc[start:end].tolist()
+
+
+def learned_model_path(world_directory: Path) -> Path:
+    """Where a world keeps its learned ranking model (see discovery.ranker_personal.save_model)."""
+    return Path(world_directory) / "models" / "ranker.npz"
 
 
 EXPLORE_EMPTY = ("Nothing to explore yet: no recent posts from accounts you do not follow. Sync or import "
