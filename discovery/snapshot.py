@@ -150,11 +150,15 @@ def _in_order(record: dict) -> dict:
 def read_ranking(directory: Path, kind: str, data: str | None, params: dict, now: float) -> dict[str, Any] | None:
     """The window's view of a kept list: {"ranking": Ranking, "summary", "interests"}, or None unless it holds
     for the store at data version `data` with these parameters now."""
-    try:
-        head = pickle.loads(files(directory, kind)[1].read_bytes())
+    text_file, frame_file = files(directory, kind)
+    try:  # the small file first: most misses (other parameters, new data) never read the frame
+        head = json.loads(text_file.read_text(encoding="utf-8"))
+        if not _holds(head, data, now) or head["params"] != params:
+            return None
+        head = pickle.loads(frame_file.read_bytes())
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError):
         return None
-    if not _holds(head, data, now) or head["params"] != params:
+    if not _holds(head, data, now) or head["params"] != params:  # the two files may be of different savings
         return None
     from discovery.ranking import Ranking
 
