@@ -187,4 +187,5 @@ def candidate_images(world: World, author_pk: str, n: int = 4, seed: int = 0,
 
 
 def _jitter(colour: tuple[int, int, int], rng: np.random.Generator) -> tuple[int, int, int]:
-    return tuple(int(v) for v in np.clip(np.array(colour) + rng.normal(0, 12, 3), 0, 255))
+    r, g, b = (int(v) for v in np.clip(np.array(colour) + rng.normal(0, 12, 3), 0, 255))
+    return r, g, b

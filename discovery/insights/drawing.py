@@ -94,7 +94,9 @@ def draw_chart(chart: Chart, style: ChartStyle, with_reading: bool = False) -> F
         extra = 0.15 + 9 * 1.25 / 72 * len(lines)  # inches: a margin and the lines
         height = figure.get_figheight()
         figure.set_figheight(height + extra)
-        figure.get_layout_engine().set(rect=(0, extra / (height + extra), 1, height / (height + extra)))
+        engine = figure.get_layout_engine()  # the constrained layout the figure was made with
+        assert engine is not None
+        engine.set(rect=(0, extra / (height + extra), 1, height / (height + extra)))  # type: ignore[call-arg]
         figure.text(0.01, 0.02, "\n".join(lines), fontsize=9, color=style.foreground, va="bottom")
     return figure
 
@@ -131,7 +133,7 @@ def _log_histogram(axes: Axes, values: np.ndarray, style: ChartStyle, what: str)
     positive = values[values > 0]
     if len(positive):
         bins = np.logspace(np.log10(positive.min()), np.log10(positive.max() * 1.0001), 40)
-        axes.hist(positive, bins=bins, color=style.accent, alpha=0.85)
+        axes.hist(positive, bins=bins.tolist(), color=style.accent, alpha=0.85)
         axes.set_xscale("log")
         axes.xaxis.set_major_formatter(_COMPACT)
     zeros = int((values <= 0).sum())
@@ -280,13 +282,13 @@ def draw_network(network: EgoNetwork, style: ChartStyle, labels: int = 15) -> Fi
         drawn = network.edges[network.backbone]
         segments = np.stack([xy[drawn[:, 0]], xy[drawn[:, 1]]], axis=1)
         alpha = float(np.clip(30.0 / np.sqrt(len(segments)), 0.08, 0.5))
-        axes.add_collection(LineCollection(segments, colors=style.edge, linewidths=0.5, alpha=alpha, zorder=1))
+        axes.add_collection(LineCollection(list(segments), colors=style.edge, linewidths=0.5, alpha=alpha, zorder=1))
     colours = [style.community_colour(int(c)) for c in nodes["community"]]
     sizes = (2.0 + 9.0 * nodes["size"].to_numpy()) ** 2
     others = ~nodes["is_me"].to_numpy()
     followed = nodes["followed"].to_numpy()
     axes.scatter(xy[others, 0], xy[others, 1], s=sizes[others], c=np.array(colours, dtype=object)[others],
-                 linewidths=np.where(followed[others], 0.9, 0.0), edgecolors=style.foreground, zorder=2)
+                 linewidths=np.where(followed[others], 0.9, 0.0).tolist(), edgecolors=style.foreground, zorder=2)
     me = np.flatnonzero(~others)
     if len(me):
         axes.scatter(xy[me, 0], xy[me, 1], s=260, marker="*", c=style.foreground, zorder=3)
