@@ -27,7 +27,8 @@ import numpy as np
 import pandas as pd
 
 from discovery import text
-from discovery.ranker_features import DAY, FEATURES, SEED_FACTORS, WorldData, feature_frame
+from discovery.clock import DAY
+from discovery.ranker_features import FEATURES, SEED_FACTORS, WorldData, feature_frame
 from storage import InteractionKind
 
 log = logging.getLogger(__name__)

@@ -9,8 +9,8 @@ import random
 import pytest
 from fake_instagram.harness import Harness, make_world
 
-from discovery.clock import VirtualClock
-from discovery.live.budget import CALM_REQUESTS, DAY, HOUR, STATE_KEY, Budget, Limits
+from discovery.clock import DAY, VirtualClock
+from discovery.live.budget import CALM_REQUESTS, HOUR, STATE_KEY, Budget, Limits
 from discovery.live.sync import COMPLETE, PAUSED
 from storage import Store
 

@@ -19,9 +19,9 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
-from discovery.clock import Clock
+from discovery.clock import DAY, Clock
 from discovery.live import stages
-from discovery.live.budget import DAY, Budget, Limits
+from discovery.live.budget import Budget, Limits
 from discovery.live.client import (
     CHALLENGE,
     GONE,
