@@ -145,7 +145,7 @@ def test_new_actions_and_new_data_retrain_and_rank_again(window, qtbot):
     pks = [feed.model.item(row).pk for row in range(RETRAIN_EVERY)]
     for pk in pks:  # opening enough posts makes the model stale
         browser.act(InteractionKind.OPENED, post_pk=pk)
-    window._rerank_all()  # starts training again; the stale model ranks meanwhile, no flip to the seed formula
+    feed.rerank()  # starts training again; the stale model ranks meanwhile, no flip to the seed formula
     assert feed.ranking.mode == "learned" and feed.panel.note.text() == note
     before = feed.ranking
     qtbot.waitUntil(lambda: browser.ranker.current_model is not first and feed.ranking is not before,

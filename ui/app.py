@@ -79,7 +79,7 @@ def main(argv: list[str] | None = None) -> int:
         window = MainWindow(root, opened, settings, offline=args.offline)
         if args.theme:
             theme.apply(app, args.theme)
-        window.switch_world.connect(lambda name: switch(window, name))
+        window.events.world_switched.connect(lambda name: switch(window, name))
         windows.append(window)
         window.show()
         window.start()

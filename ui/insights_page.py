@@ -48,6 +48,7 @@ from discovery.insights import Chart, ChartStyle, EgoNetwork, Insights, compute_
 from discovery.insights.network import build_ego_network
 from discovery.settings import REGISTRY, Settings
 from discovery.world import World
+from ui.events import WorldEvents
 from ui.labels import plain_label
 from ui.tasks import TaskRunner
 
@@ -393,8 +394,11 @@ class InsightsPage(QWidget):
     open_account = Signal(str, bool)  # account pk, whether the person follows it
     ready = Signal()  # the network and charts are on screen (or the sentence saying why not)
 
-    def __init__(self, world: World, tasks: TaskRunner, settings: Settings, parent: QWidget | None = None):
+    def __init__(self, world: World, tasks: TaskRunner, settings: Settings, parent: QWidget | None = None,
+                 events: WorldEvents | None = None):
         super().__init__(parent)
+        if events is not None:
+            events.posts_arrived.connect(self._posts_arrived)
         self.world = world
         self.tasks = tasks
         self.settings = settings
@@ -484,6 +488,10 @@ class InsightsPage(QWidget):
             return
         self._started = True
         self.reload()
+
+    def _posts_arrived(self, finished: bool) -> None:
+        if finished:  # a sync ended (or r was pressed): not at every batch of posts, this page costs seconds
+            self.refresh()
 
     def refresh(self) -> None:
         """The world changed (a sync or an import): draw again if the tab has been shown, else wait for it."""

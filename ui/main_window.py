@@ -31,6 +31,7 @@ from discovery.browse import LEARNING_NOTE, Browser
 from discovery.settings import Settings
 from discovery.world import World, WorldKind
 from ui import theme
+from ui.events import WorldEvents
 from ui.labels import plain_label
 from ui.lazy_tab import LazyTab
 from ui.posts_page import PostsPage
@@ -54,8 +55,7 @@ DEMO_BANNER = ("You are looking at a generated demo world: every account and pos
 
 class MainWindow(QMainWindow):
     ready = Signal()  # every tab has its first ranking
-    switch_world = Signal(str)  # open another world (after an import or a login) in a new window
-    trained = Signal(object)  # the learned ranking model is ready (emitted on the training thread)
+    trained = Signal(object)  # the learned ranking model is ready
 
     def __init__(self, root: Path, world: World, settings: Settings, tasks: TaskRunner | None = None,
                  offline: bool = False, live_seams: dict | None = None, parent: QWidget | None = None):
@@ -71,8 +71,10 @@ class MainWindow(QMainWindow):
         self.state = QSettings(str(root / "window.ini"), QSettings.Format.IniFormat)
         # The first lists never wait for the learned model: the seed formula ranks while it trains.
         self.browser = Browser(world, settings, background_training=True)
-        self.browser.on_trained = self._deliver_trained
-        self.trained.connect(self._model_trained)
+        # Called on the training thread; the runner brings it to the GUI thread, and not to a closed window.
+        self.browser.on_trained = self.tasks.relay(self._model_trained)
+        self.events = WorldEvents(self)  # the pages subscribe to what happens to the world
+        self.trained.connect(self.events.model_retrained)
         self.loader = ThumbnailLoader(parent=self)
         self.setWindowIcon(theme.app_icon())
         self.setWindowTitle(f"Tessera — {world.title}")
@@ -82,11 +84,10 @@ class MainWindow(QMainWindow):
         self.tabs.setDocumentMode(True)
         self.pages: dict[str, PostsPage] = {}
         for kind, label in (("feed", "Feed"), ("explore", "Explore")):
-            page = PostsPage(kind, self.browser, self.tasks, self.loader, allow_network=not offline)
+            page = PostsPage(kind, self.browser, self.tasks, self.loader, allow_network=not offline,
+                             events=self.events)
             page.set_date_bounds(world.now())
             page.ranked.connect(self._update_status)
-            page.settings_changed.connect(lambda source=page: self._rerank_others(source))
-            page.detail.changed.connect(lambda source=page: self._rerank_others(source))
             self.pages[kind] = page
             self.tabs.addTab(page, label)
         self.predict_tab = LazyTab(self._build_predict)
@@ -140,7 +141,7 @@ class MainWindow(QMainWindow):
 
         panel = SyncPanel(self.root, self.world, self.settings, self.tasks, **self.live_seams)
         panel.data_arrived.connect(self.refresh)
-        panel.finished.connect(lambda _result: self.refresh_everything())
+        panel.finished.connect(self.refresh_everything)
         panel.needs_login.connect(self._needs_login)
         return panel
 
@@ -216,12 +217,12 @@ class MainWindow(QMainWindow):
     def _build_predict(self) -> QWidget:
         from ui.predict_page import PredictPage
 
-        return PredictPage(self.world, self.tasks, self.settings)
+        return PredictPage(self.world, self.tasks, self.settings, events=self.events)
 
     def _build_insights(self) -> QWidget:
         from ui.insights_page import InsightsPage
 
-        page = InsightsPage(self.world, self.tasks, self.settings)
+        page = InsightsPage(self.world, self.tasks, self.settings, events=self.events)
         page.open_account.connect(self.show_account)
         return page
 
@@ -274,38 +275,17 @@ class MainWindow(QMainWindow):
 
         threading.Thread(target=run, name="tessera-warm-up", daemon=True).start()
 
-    def _rerank_others(self, source: PostsPage) -> None:
-        for page in self.pages.values():
-            if page is not source:
-                page.panel.load()
-                page.rerank()
+    def refresh(self, finished: bool = False) -> None:
+        """Read the world again (new posts arrived, or the person pressed r), then tell the pages: the lists
+        rank again; with `finished`, Insights and Predict redraw too."""
+        self.tasks.run(self.browser.reload, lambda _r: self.events.posts_arrived.emit(finished))
 
-    def refresh(self) -> None:
-        """Read the world again (new posts arrived, or the person pressed r) and re-rank the lists."""
-        self.tasks.run(self.browser.reload, lambda _r: self._rerank_all())
+    def _model_trained(self, model) -> None:
+        self.trained.emit(model)
 
-    def _rerank_all(self) -> None:
-        for page in self.pages.values():
-            page.rerank()
-
-    def _deliver_trained(self, model) -> None:
-        """On the training thread: hand the news to the GUI thread (a queued signal; no widget is touched)."""
-        try:
-            self.trained.emit(model)
-        except RuntimeError:  # the window closed while the model trained
-            pass
-
-    def _model_trained(self, _model) -> None:
-        """On the GUI thread: the learned model is ready; both lists rank with it."""
-        self._rerank_all()
-
-    def refresh_everything(self) -> None:
+    def refresh_everything(self, *_sync_result) -> None:
         """The lists, the Insights pictures and the like model (a sync finished, or r was pressed)."""
-        self.refresh()
-        if self.insights_tab.built:
-            self.insights_page.refresh()
-        if self.predict_tab.built:
-            self.predict_page.refresh()  # retrains the like model when enough posts are new
+        self.refresh(finished=True)
 
     def show_account(self, pk: str, followed: bool) -> None:
         """Open an account's posts (a node clicked on the Insights map) in a filtered Feed or Explore."""
@@ -349,7 +329,7 @@ class MainWindow(QMainWindow):
             self.banner.setVisible(False)
             self.sync_panel.start()
         else:
-            self.switch_world.emit(username)
+            self.events.world_switched.emit(username)
 
     def _needs_login(self, message: str) -> None:
         self.banner_text.setText(message)
@@ -379,7 +359,11 @@ class MainWindow(QMainWindow):
             action = menu.addAction("Demo world" if name == worlds.DEMO else name)
             action.setCheckable(True)
             action.setChecked(name == self.world.name)
-            action.triggered.connect(lambda _checked, n=name: n != self.world.name and self.switch_world.emit(n))
+            action.triggered.connect(lambda _checked, n=name: self._open_world(n))
+
+    def _open_world(self, name: str) -> None:
+        if name != self.world.name:
+            self.events.world_switched.emit(name)
 
     def edit_settings(self) -> None:
         from ui.settings_dialog import SettingsDialog
@@ -396,7 +380,7 @@ class MainWindow(QMainWindow):
         from ui.import_dialog import ImportDialog
 
         dialog = ImportDialog(self.root, self.tasks, self)
-        dialog.imported.connect(self.switch_world.emit)
+        dialog.imported.connect(self.events.world_switched)
         dialog.exec()
 
     def _update_status(self, _rows: int = 0) -> None:

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from discovery.browse import Browser, PostFilter
 from discovery.ranking import Ranking
 from ui.detail import DetailView
+from ui.events import WorldEvents
 from ui.labels import plain_label
 from ui.posts import PostListModel, PostListView
 from ui.ranking_panel import RankingPanel
@@ -41,11 +42,12 @@ class PostsPage(QWidget):
     settings_changed = Signal()  # the ranking settings moved: other pages re-rank too
 
     def __init__(self, kind: str, browser: Browser, tasks: TaskRunner, loader: ThumbnailLoader,
-                 allow_network: bool, parent: QWidget | None = None):
+                 allow_network: bool, parent: QWidget | None = None, events: WorldEvents | None = None):
         super().__init__(parent)
         self.kind = kind
         self.browser = browser
         self.tasks = tasks
+        self.events = events or WorldEvents(self)
         self.allow_network = allow_network
         self.ranking: Ranking | None = None
         self.frame = None
@@ -115,6 +117,11 @@ class PostsPage(QWidget):
         self.detail.back.connect(self.close_detail)
         self.detail.filter_requested.connect(self.filter_by)
         self.detail.changed.connect(self.rerank)
+        self.detail.changed.connect(self._announce)
+        self.settings_changed.connect(self._announce)
+        self.events.interactions_changed.connect(self._changed_elsewhere)
+        self.events.posts_arrived.connect(self.rerank)
+        self.events.model_retrained.connect(self.rerank)
         self.stack = QStackedWidget()
         for widget in (self.view, self.empty_page, self.detail):
             self.stack.addWidget(widget)
@@ -177,6 +184,15 @@ class PostsPage(QWidget):
             self._show_ranking(ranking)
 
         self.tasks.run(lambda: browser.rank(kind, params), done, self._failed, key=(self, "rank"))
+
+    def _announce(self) -> None:
+        """An action here, or a moved ranking setting: the other pages rank again too."""
+        self.events.interactions_changed.emit(self)
+
+    def _changed_elsewhere(self, source: QWidget) -> None:
+        if source is not self:
+            self.panel.load()
+            self.rerank()
 
     def _settings_moved(self) -> None:
         self.browser.settings.save()

@@ -39,6 +39,7 @@ from discovery.predict.table import hashtags_in
 from discovery.progress import ProgressEvent
 from discovery.settings import Settings
 from discovery.world import World, WorldKind
+from ui.events import WorldEvents
 from ui.labels import plain_label
 from ui.tasks import LONG, TaskRunner
 from ui.throttle import Throttle
@@ -237,8 +238,11 @@ class Heatmap(QWidget):
 class PredictPage(QWidget):
     predicted = Signal()  # a prediction is on screen
 
-    def __init__(self, world: World, tasks: TaskRunner, settings: Settings, parent: QWidget | None = None):
+    def __init__(self, world: World, tasks: TaskRunner, settings: Settings, parent: QWidget | None = None,
+                 events: WorldEvents | None = None):
         super().__init__(parent)
+        if events is not None:
+            events.posts_arrived.connect(self._posts_arrived)
         self.world = world
         self.settings = settings
         self.tasks = tasks
@@ -352,6 +356,10 @@ class PredictPage(QWidget):
         self.tasks.run(lambda report: ensure_model(world, progress=report, **limits), self._model_ready,
                        self._model_failed, progress=self._training_progress, key=(self, "model"), pool=LONG)
         self._refresh_best_times()
+
+    def _posts_arrived(self, finished: bool) -> None:
+        if finished:  # a sync ended (or r was pressed): not at every batch of posts, this page costs seconds
+            self.refresh()
 
     def refresh(self) -> None:
         """New posts arrived (a sync finished): read the accounts again and retrain the model if enough is new."""

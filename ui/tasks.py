@@ -63,11 +63,13 @@ class _Hub(QObject):
 
     finished = Signal(object, object, object)  # (task, result, error)
     progressed = Signal(object, object)  # (task, event)
+    called = Signal(object, object, object)  # (runner, callback, arguments): see TaskRunner.relay
 
     def __init__(self):
         super().__init__()
         self.finished.connect(self._finished)
         self.progressed.connect(self._progressed)
+        self.called.connect(self._called)
 
     @Slot(object, object, object)
     def _finished(self, task: Task, result: Any, error: Exception | None) -> None:
@@ -77,6 +79,11 @@ class _Hub(QObject):
     def _progressed(self, task: Task, event: Any) -> None:
         if task.pending and shiboken6.isValid(task.runner) and _alive(task.progress):
             task.progress(event)
+
+    @Slot(object, object, object)
+    def _called(self, runner: TaskRunner, callback: Callable, arguments: tuple) -> None:
+        if shiboken6.isValid(runner) and _alive(callback):
+            callback(*arguments)
 
 
 _HUB: list[_Hub] = []
@@ -151,6 +158,14 @@ class TaskRunner(QObject):
                 callback(error)
         elif task.done is not None and _alive(task.done):
             task.done(result)
+
+    def relay(self, callback: Callable) -> Callable:
+        """A function any thread may call (e.g. the engine's own training thread): each call becomes
+        `callback(*arguments)` on the GUI thread, unless the runner or the callback's Qt object is gone by then."""
+        def call(*arguments: Any) -> None:
+            _hub().called.emit(self, callback, arguments)
+
+        return call
 
     def cancel_all(self) -> None:
         """Drop every result still to come (the window that asked is closing)."""
