@@ -184,7 +184,8 @@ class Ranking:
             item = self.frame.iloc[row]
             out.append({
                 "rank": row + 1, "post": item.pk, "shortcode": item.shortcode, "author": item.username,
-                "taken_at": int(item.taken_at), "score": float(item.score), "factors": self.factors(row),
+                "taken_at": int(item.taken_at), "score": float(item.score),
+                "chance": _chance(item), "factors": self.factors(row),
                 "why": self.why(row), "likes": int(item.like_count), "comments": int(item.comment_count),
                 "source": item.source, "hashtag": item.tag or None,
             })
@@ -470,6 +471,9 @@ class Ranker:
             probability = probability * params.see_fewer_factor**fewer
         frame = candidates.copy()
         frame["score"] = probability
+        # What a card shows: the model's own chance that the person likes the post (the score above is the
+        # blend that orders the list, often a percentile, so near 1 for every top post).
+        frame["chance"] = model.probability(kind, features)
         frame["age_s"] = (self.now - candidates["taken_at"].to_numpy()).astype(np.float64)
         for name in FEATURES:
             frame[f"f_{name}"] = features[name].to_numpy()
@@ -594,6 +598,12 @@ class Ranker:
     def hashtags_of(self, post_id: int) -> list[str]:
         start, end = np.searchsorted(self._tag_post_ids, [post_id, post_id + 1])
         return self.tag_index["tag"].iloc[start:end].tolist()
+
+
+def _chance(item: pd.Series) -> float | None:
+    """The learned model's chance that the person likes the post; None when a formula ranked it."""
+    chance = item.get("chance")
+    return None if chance is None or pd.isna(chance) else float(chance)
 
 
 def learned_model_path(world_directory: Path) -> Path:

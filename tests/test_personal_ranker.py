@@ -103,6 +103,16 @@ def test_explore_scores_graph_and_hashtag_posts_on_one_scale(world):
     assert (badges == 0).mean() < 0.2  # the cards' score badge: hardly any "0"
 
 
+def test_cards_show_a_chance_of_a_like_that_differs_among_the_top_posts(world):
+    ranker = Ranker(world.store, world.now())
+    for ranking in (ranker.feed(), ranker.explore()):
+        chance = ranking.frame["chance"].to_numpy()[:20]
+        assert ((chance > 0) & (chance < 1)).all()
+        assert len(set(np.round(100 * chance))) >= 5  # not "100" for every top post
+        assert ranking.records(1)[0]["chance"] == chance[0]
+    assert "chance" not in ranker.feed(RankingParams(mode="seed")).frame  # a formula has no chance to show
+
+
 def test_evaluate_ranking_json_has_the_promised_shape(demo_data_dir, capsys):
     code = cli.main(["evaluate-ranking", "--seeds", "1", "--regimes", "default", "--size", "small", "--json",
                      "--data-dir", str(demo_data_dir)])

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QApplication
 from discovery import paths, world
 from discovery.settings import Settings
 from ui.main_window import MainWindow
-from ui.posts import PostListModel, PostRole
+from ui.posts import PostListModel, PostRole, score_text
 from ui.tasks import SynchronousRunner
 
 
@@ -55,6 +55,20 @@ def test_post_model_passes_the_model_tester(qtmodeltester):
     assert model.data(model.index(1), PostRole).score == 0.5
     assert model.data(model.index(0), Qt.ItemDataRole.ToolTipRole).startswith("why 0\nScore 100: ")
     assert "Score 50: " in model.data(model.index(1), Qt.ItemDataRole.ToolTipRole)  # the score pill explained
+
+
+def test_a_learned_list_shows_each_posts_chance_of_a_like(qtmodeltester):
+    model = PostListModel()
+    frame = pd.DataFrame({"id": [1, 2], "pk": ["a", "b"], "username": ["x", "y"], "full_name": ["X", ""],
+                          "caption": ["", ""], "like_count": [3, 0], "comment_count": [1, 0],
+                          "age_s": [60.0, 7200.0], "media_type": [1, 8], "carousel_count": [0, 3],
+                          "score": [0.99, 0.98], "source": ["graph", "graph"], "tag": ["", ""],
+                          "chance": [0.374, 0.001]})
+    model.set_frame(frame, lambda row: "")
+    qtmodeltester.check(model, force_py=True)
+    first, second = (model.data(model.index(row), PostRole) for row in range(2))
+    assert (score_text(first), score_text(second)) == ("37%", "<1%")  # not 100 and 99: the list's best
+    assert model.data(model.index(0), Qt.ItemDataRole.ToolTipRole).startswith("37%: the chance you like this post")
 
 
 def test_the_window_opens_on_the_demo_world_with_both_lists(window):

@@ -3,6 +3,7 @@ as a grid or a list. One class each, used by Feed and Explore alike."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -35,13 +36,14 @@ class PostItem:
     score: float
     source: str
     tag: str
+    chance: float = float("nan")  # the learned model's chance the person likes it (NaN: a formula ranked)
 
 
 class PostListModel(QAbstractListModel):
     """Rows of a ranked (and filtered) frame. `why(row)` gives the explanation for tooltips."""
 
     COLUMNS = ("id", "pk", "username", "full_name", "caption", "like_count", "comment_count", "age_s",
-               "media_type", "carousel_count", "score", "source", "tag")
+               "media_type", "carousel_count", "score", "source", "tag", "chance")
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -71,7 +73,7 @@ class PostListModel(QAbstractListModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return f"@{self._columns['username'][row]}: {self._columns['caption'][row][:80]}"
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{self._why(row)}\n{score_legend(self.item(row).score)}".strip()
+            return f"{self._why(row)}\n{score_legend(self.item(row))}".strip()
         if role == Qt.ItemDataRole.AccessibleTextRole:
             return f"Post by {self._columns['username'][row]}. {self._why(row)}"
         return None
@@ -84,6 +86,7 @@ class PostListModel(QAbstractListModel):
             likes=int(c["like_count"][row]), comments=int(c["comment_count"][row]), age_s=float(c["age_s"][row]),
             media_type=int(c["media_type"][row]), carousel_count=int(c["carousel_count"][row] or 0),
             score=float(c["score"][row]) / self._top_score, source=str(c["source"][row]), tag=str(c["tag"][row] or ""),
+            chance=float(c["chance"][row]) if c["chance"][row] != "" else float("nan"),
         )
 
     def row_of(self, post_id: int) -> int | None:
@@ -96,10 +99,21 @@ class PostListModel(QAbstractListModel):
         return self._why(row)
 
 
-def score_legend(score: float) -> str:
+def score_text(item: PostItem) -> str:
+    """The number in a card's corner: the learned model's chance that you like the post, else (a formula
+    ranked) the post's score against the list's best."""
+    if math.isfinite(item.chance):
+        return "<1%" if item.chance < 0.005 else f"{item.chance * 100:.0f}%"
+    return f"{item.score * 100:.0f}"
+
+
+def score_legend(item: PostItem) -> str:
     """What the number in a card's corner means."""
-    return (f"Score {score * 100:.0f}: how well this post fits you, against the best one in this list, which "
-            "scores 100.")
+    if math.isfinite(item.chance):
+        return (f"{score_text(item)}: the chance you like this post, as learned from your likes (most posts "
+                "of accounts you do not follow have a small one).")
+    return (f"Score {score_text(item)}: how well this post fits you by the formula, against the best one in "
+            "this list, which scores 100.")
 
 
 GRID_CARD = QSize(232, 330)  # before the fonts are known
@@ -186,7 +200,7 @@ class PostDelegate(QStyledItemDelegate):
         if badge:
             _pill(painter, QRect(rect.right() - 8, rect.top() + 8, 0, 0), badge, QColor(0, 0, 0, 150),
                   QColor("white"), align_right=True)
-        _pill(painter, QRect(rect.left() + 8, rect.top() + 8, 0, 0), f"{item.score * 100:.0f}",
+        _pill(painter, QRect(rect.left() + 8, rect.top() + 8, 0, 0), score_text(item),
               QColor(255, 255, 255, 215), QColor(20, 20, 20))
         if item.source == "interest" and item.tag:
             _pill(painter, QRect(rect.left() + 8, rect.bottom() - 30, 0, 0), f"#{item.tag}",
