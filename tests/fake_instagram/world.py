@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from discovery.clock import DAY
+from fake_instagram.taste import Taste, like_weights, make_taste
 
 # 2026-11-23 12:00 UTC: "today" for the tests.
 NOW = 1795435200
@@ -73,6 +74,7 @@ class FakeWorld:
     _next_post: int = 0
     _liked: set | None = field(default=None, repr=False)
     _timeline: tuple | None = field(default=None, repr=False)
+    _taste: Taste | None = field(default=None, repr=False)
 
     # --- building ------------------------------------------------------------------------------------
 
@@ -108,6 +110,7 @@ class FakeWorld:
             chosen.discard(pk)
             accounts[pk].follows = sorted(chosen, key=lambda t: _stable(seed, pk, t))
         world = cls(seed, now, me, "me.tessera", password, accounts, {}, {}, [], _rng=rng)
+        world._taste = make_taste(seed, TAGS, accounts, me, community)
         for pk in [me, *followed]:
             world._make_posts(pk, now - history_days * DAY, now)
         for pk in pks[following:]:
@@ -145,13 +148,14 @@ class FakeWorld:
         return [p.pk for p in new]
 
     def _make_likes(self, count: int, start: int, end: int, liked_after: int | None = None) -> None:
-        """The person likes posts taken between start and end, mostly of accounts they follow, some of
-        strangers; with `liked_after`, every like happens after that moment (and so tops the liked feed)."""
+        """The person likes posts taken between start and end, as their taste says (`taste.py`): mostly of
+        close accounts they follow and on their topics, some of strangers; with `liked_after`, every like
+        happens after that moment (and so tops the liked feed)."""
         followed = set(self.accounts[self.me].follows)
         pool = [p for p in self.posts.values() if start <= p.taken_at <= end and p.author != self.me
                 and not self.accounts[p.author].deleted and (p.author in followed
                                                              or not self.accounts[p.author].is_private)]
-        weights = np.array([4.0 if p.author in followed else 1.0 for p in pool])
+        weights = like_weights(self._taste, pool, self.accounts, self.me, self._rng)
         chosen = self._rng.choice(len(pool), size=min(count, len(pool)), replace=False, p=weights / weights.sum())
         likes = []
         for i in chosen.tolist():
