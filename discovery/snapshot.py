@@ -34,9 +34,10 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-FORMAT = 1
+FORMAT = 2
 TOP = 100  # records the command line can print without ranking
 INTERESTS = 30  # the person's hashtags kept for the filters
+AGAIN = "_why"  # a kept record's numbers its "why you see this" is said again from
 FOLDER = "ranked"
 HOUR = 3600
 # What a ranking is computed by: a change to any of these files or libraries ranks afresh.
@@ -100,11 +101,10 @@ def save(directory: Path, stamp: Stamp, settings: dict | None, params: dict, ran
             "kind": ranking.kind, "mode": ranking.mode, "message": ranking.message, "length": len(ranking),
             "title": title, "summary": summary, "interests": interests}
     top = ranking.frame.head(TOP)
-    records = [{**record, "liked_count": int(row.liked_count), "followed_by": int(row.followed_by),
-                "pagerank_position": int(row.pagerank_position)}
+    # "why" is said again when read (its age moves with the clock), from what these name
+    records = [{**record, "why": None, AGAIN: {"liked_count": int(row.liked_count), "followed_by":
+                int(row.followed_by), "pagerank_position": int(row.pagerank_position)}}
                for record, row in zip(ranking.records(TOP), top.itertuples(index=False), strict=True)]
-    for record in records:
-        del record["why"]  # its age is said again when read
     text_file, frame_file = files(directory, ranking.kind)
     try:
         text_file.parent.mkdir(exist_ok=True)
@@ -133,18 +133,10 @@ def read_records(directory: Path, kind: str, data: str | None, settings: dict, t
     records = head["records"][:top]
     for record in records:
         item = SimpleNamespace(username=record["author"], source=record["source"], tag=record["hashtag"] or "",
-                               liked_count=record.pop("liked_count"), followed_by=record.pop("followed_by"),
-                               pagerank_position=record.pop("pagerank_position"), like_count=record["likes"],
-                               age_s=float(now - record["taken_at"]))
-        record["why"] = explain(item, kind)
-    return {**head, "records": [_in_order(r) for r in records]}
-
-
-def _in_order(record: dict) -> dict:
-    """A record with its keys in Ranking.records' order (the JSON printed is the same either way)."""
-    order = ("rank", "post", "shortcode", "author", "taken_at", "score", "factors", "why", "likes", "comments",
-             "source", "hashtag")
-    return {key: record[key] for key in order}
+                               like_count=record["likes"], age_s=float(now - record["taken_at"]),
+                               **record.pop(AGAIN))
+        record["why"] = explain(item, kind)  # in its place: the JSON printed is Ranking.records' own
+    return {**head, "records": records}
 
 
 def read_ranking(directory: Path, kind: str, data: str | None, params: dict, now: float) -> dict[str, Any] | None:
