@@ -38,7 +38,7 @@ MIN_POSITIVES = 20  # fewer than this: nothing is learned, the seed formula rank
 PRIOR_LIKES = 30  # the seed formula's weight as a prior, in likes (see prior_share)
 WEEK = 7 * DAY
 LIKE_RATE_WEIGHTS = (0.0, 0.25, 0.5, 1.0, 2.0)
-MAX_NEGATIVES = 20_000  # per list, drawn at random: the rest adds time, not accuracy
+MAX_NEGATIVES = 60_000  # per list, drawn at random past this: the rest adds time, not accuracy
 # Inverse strength of the L2 penalty. Explore's model learns mostly from other posts than the ones it ranks
 # (the person rarely likes strangers' posts), so it is held closer to simple weights.
 C = {"feed": 0.1, "explore": 0.03}
