@@ -16,8 +16,10 @@ callback that is a bound method of a deleted Qt object. Tests swap in `Synchrono
 
 from __future__ import annotations
 
+import itertools
 import logging
 import traceback
+import weakref
 from collections.abc import Callable, Hashable
 from typing import Any
 
@@ -48,6 +50,7 @@ class Task:
         self.runner, self.fn, self.key = runner, fn, key
         self.done, self.error, self.progress = done, error, progress
         self.pending = True
+        self.number = next(_NUMBERS)
 
     def cancel(self) -> None:
         self.runner._forget(self)
@@ -55,34 +58,45 @@ class Task:
     def report(self, event: Any) -> None:
         """Called by the job on its own thread; the event is shown on the GUI thread (unless dropped)."""
         if self.pending:
-            _hub().progressed.emit(self, event)
+            _hub().progressed.emit(self.number, event)
+
+
+_NUMBERS = itertools.count()
 
 
 class _Hub(QObject):
-    """Lives on the GUI thread for the app's lifetime; workers emit on it, Qt queues the call across."""
+    """Lives on the GUI thread for the app's lifetime; workers emit on it, Qt queues the call across.
 
-    finished = Signal(object, object, object)  # (task, result, error)
-    progressed = Signal(object, object)  # (task, event)
-    called = Signal(object, object, object)  # (runner, callback, arguments): see TaskRunner.relay
+    Workers pass numbers and weak references, never the last reference to a task, a widget or a runner: a Qt
+    object freed on a worker thread would be deleted outside its own thread."""
+
+    finished = Signal(int, object, object)  # (task number, result, error)
+    progressed = Signal(int, object)  # (task number, event)
+    called = Signal(object, object, object)  # (runner, callback, arguments) as weak references: TaskRunner.relay
 
     def __init__(self):
         super().__init__()
+        self.running: dict[int, Task] = {}  # read and written on the GUI thread only
         self.finished.connect(self._finished)
         self.progressed.connect(self._progressed)
         self.called.connect(self._called)
 
-    @Slot(object, object, object)
-    def _finished(self, task: Task, result: Any, error: Exception | None) -> None:
-        task.runner._deliver(task, result, error)
+    @Slot(int, object, object)
+    def _finished(self, number: int, result: Any, error: Exception | None) -> None:
+        task = self.running.pop(number, None)
+        if task is not None:
+            task.runner._deliver(task, result, error)
 
-    @Slot(object, object)
-    def _progressed(self, task: Task, event: Any) -> None:
-        if task.pending and shiboken6.isValid(task.runner) and _alive(task.progress):
+    @Slot(int, object)
+    def _progressed(self, number: int, event: Any) -> None:
+        task = self.running.get(number)
+        if task is not None and task.pending and shiboken6.isValid(task.runner) and _alive(task.progress):
             task.progress(event)
 
     @Slot(object, object, object)
-    def _called(self, runner: TaskRunner, callback: Callable, arguments: tuple) -> None:
-        if shiboken6.isValid(runner) and _alive(callback):
+    def _called(self, runner_ref: Callable, callback_ref: Callable, arguments: tuple) -> None:
+        runner, callback = runner_ref(), callback_ref()
+        if runner is not None and callback is not None and shiboken6.isValid(runner) and _alive(callback):
             callback(*arguments)
 
 
@@ -101,15 +115,16 @@ class _Job(QRunnable):
         self.task = task
 
     def run(self) -> None:
-        task = self.task
-        if not task.pending:  # cancelled or superseded while queued: never starts
-            return
+        task, self.task = self.task, None
+        number, result, error = task.number, None, None
         try:
-            result, error = (task.fn(task.report) if task.progress is not None else task.fn()), None
+            if task.pending:  # else cancelled or superseded while queued: it never starts
+                result = task.fn(task.report) if task.progress is not None else task.fn()
         except Exception as exc:  # delivered to the callback on the GUI thread, never lost
             log.debug("background task failed:\n%s", traceback.format_exc())
-            result, error = None, exc
-        _hub().finished.emit(task, result, error)
+            error = exc.with_traceback(None)  # no traceback crosses: it would keep the job's frames alive
+        del task  # the GUI thread holds the task until delivery, and lets go of it there
+        _hub().finished.emit(number, result, error)
 
 
 class TaskRunner(QObject):
@@ -138,6 +153,7 @@ class TaskRunner(QObject):
         return task
 
     def _start(self, task: Task, name: str) -> None:
+        _hub().running[task.number] = task
         pool(name).start(_Job(task))
 
     def _forget(self, task: Task) -> None:
@@ -161,9 +177,13 @@ class TaskRunner(QObject):
 
     def relay(self, callback: Callable) -> Callable:
         """A function any thread may call (e.g. the engine's own training thread): each call becomes
-        `callback(*arguments)` on the GUI thread, unless the runner or the callback's Qt object is gone by then."""
+        `callback(*arguments)` on the GUI thread, unless the runner or the callback's Qt object is gone by then
+        (both are held weakly: a relay kept by the engine keeps no window alive)."""
+        runner_ref = weakref.ref(self)
+        callback_ref = weakref.WeakMethod(callback) if hasattr(callback, "__self__") else (lambda: callback)
+
         def call(*arguments: Any) -> None:
-            _hub().called.emit(self, callback, arguments)
+            _hub().called.emit(runner_ref, callback_ref, arguments)
 
         return call
 
