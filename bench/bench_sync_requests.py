@@ -12,7 +12,8 @@ the end of the sync) with the top 20 of the full crawl; and how many of the full
 request finds, by a follow list or by Instagram's suggestions beside that account (discover/chaining/). The
 peer is that full crawl: the same first sync without stopping by value (every follow list, all 300 accounts
 near you). Explore ranks as the app would show it at the sync's start (the default ranking: the model learned
-from the person's likes, which the fake world has enough of); the Feed's coverage does not depend on the order.
+from the person's likes, or the seed formula while too few of them are recent; the row says which); the fake
+person likes by a hidden taste (tests/fake_instagram/taste.py). The Feed's coverage does not depend on the order.
 
     python -m bench.bench_sync_requests [--sizes 150 300 600] [--images] [--json]
 """
