@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from discovery import paths, snapshot
+from discovery import memory, paths, snapshot
 from discovery.ranking import Ranker, Ranking, RankingParams, learned_model_path
 from discovery.settings import Settings
 from discovery.world import World
@@ -167,6 +167,7 @@ class Browser:
         kept = self._kept_ranking(kind, params)
         if kept is not None:
             self._kept[kind], self._provisional[kind] = kept, False
+            memory.release()
             return kept["ranking"]
         ranker = self.ranker
         before = (ranker.data_version, ranker.model_version, ranker.current_model)
@@ -176,6 +177,7 @@ class Browser:
         after = (ranker.data_version, ranker.model_version, ranker.current_model)
         if before[:2] == after[:2] and before[2] is after[2]:  # nothing moved while it ranked
             self._keep(ranker, params, ranking)
+        memory.release()  # the frames it built and dropped on the way
         return ranking
 
     def _kept_ranking(self, kind: str, params: RankingParams) -> dict | None:
@@ -284,7 +286,7 @@ def apply_filter(frame: pd.DataFrame, post_filter: PostFilter, ranker: Ranker) -
         keep &= (frame["media_type"] == int(media)).to_numpy()
     if post_filter.unseen_only and ranker.seen:
         keep &= ~frame["id"].isin(ranker.seen).to_numpy()
-    result = frame[keep]
+    result = frame if keep.all() else frame[keep]  # all kept: no copy of the whole list
     if post_filter.sort == "time":
         result = result.sort_values("taken_at", ascending=False, kind="stable")
     return result.reset_index(drop=True)

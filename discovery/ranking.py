@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from discovery import memory
 from discovery.graph import YEAR_SECONDS, FollowGraph, affinity_weight
 from discovery.ranker_features import FEATURES, WorldData, feature_frame
 from discovery.settings import Settings, declare
@@ -275,6 +276,7 @@ class Ranker:
             self._personal = self._data = self._history = None
             self.model_version = None
         self.reload_interactions(version)
+        memory.release()  # the store's slices and the graph's building arrays
 
     def _load_posts(self) -> pd.DataFrame:
         posts = self.store.posts_frame(since=self.now - MAX_WINDOW_DAYS * 86400, columns=RANKED_COLUMNS)
@@ -348,6 +350,7 @@ class Ranker:
                 self._personal, self._trained_actions, self._stale = model, actions, False
                 self.model_version = version
             self._save_model(model, version)
+            memory.release()  # the training rows and their copies, on this thread's heap
             return model
 
     def load_saved_model(self) -> PersonalModel | None:

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from discovery import memory
 from discovery.browse import Browser, PostFilter
 from discovery.ranking import Ranking
 from ui.detail import DetailView
@@ -235,6 +236,7 @@ class PostsPage(QWidget):
         positions = dict(zip(self.ranking.frame["id"].tolist(), range(len(self.ranking)), strict=True))
         self._ranking_rows = [positions[i] for i in self.frame["id"].tolist()]
         self.model.set_frame(self.frame, lambda row: self.ranking.why(self._ranking_rows[row]))
+        memory.release()  # the list shown before, and the copies this one was made from
         if self.stack.currentWidget() is not self.detail:
             self.stack.setCurrentWidget(self.view if len(rows) else self.empty_page)
         if not len(rows):
