@@ -144,7 +144,9 @@ def _log_histogram(axes: Axes, values: np.ndarray, style: ChartStyle, what: str)
     if median > 0:
         axes.axvline(median, color=style.foreground, linewidth=1, linestyle="--")
         axes.annotate(f"median {text.compact(median)}", (median, 0.9), xycoords=("data", "axes fraction"),
-                      xytext=(4, 0), textcoords="offset points", color=style.foreground, fontsize=8.5)
+                      xytext=(4, 0), textcoords="offset points", color=style.foreground, fontsize=8.5,
+                      bbox={"boxstyle": "round,pad=0.2", "facecolor": style.background, "edgecolor": "none",
+                            "alpha": 0.85})  # readable where it crosses the bars
     axes.set_xlabel(f"{what} (log scale)")
 
 
