@@ -182,3 +182,18 @@ def test_the_filters_take_one_row_when_wide_and_two_when_narrow(small_window, qt
     small_window.resize(SMALL)
     qtbot.waitUntil(lambda: rows() == 2)
     assert small_window.size() == SMALL
+
+
+def test_the_heatmap_says_whose_posts_it_speaks_for():
+    import numpy as np
+
+    from ui.predict_page import best_times_scope
+
+    class Times:
+        all_posts = 56429
+        own_posts = np.zeros((7, 24), int)
+
+    assert best_times_scope("@ana", Times()) == "From everyone's 56,429 settled posts: @ana has none yet."
+    Times.own_posts[4, 11] = 48
+    said = best_times_scope("@ana", Times())
+    assert "For @ana: its 48 settled posts" in said and "Insights shows everyone's" in said

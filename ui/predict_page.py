@@ -235,6 +235,15 @@ class Heatmap(QWidget):
         painter.drawText(QRect(bar_left + bar_width + 6, y, 80, 16), Qt.AlignmentFlag.AlignLeft, high_text)
 
 
+def best_times_scope(account: str, times) -> str:
+    """Whose posts the heatmap speaks for, so it is not read as Insights' weekday chart (everyone's)."""
+    own = int(times.own_posts.sum())
+    if own == 0:
+        return f"From everyone's {times.all_posts:,} settled posts: {account} has none yet."
+    return (f"For {account}: its {own:,} settled posts, leaning on everyone's {times.all_posts:,} where it has "
+            "few. Insights shows everyone's.")
+
+
 class PredictPage(QWidget):
     predicted = Signal()  # a prediction is on screen
 
@@ -299,6 +308,10 @@ class PredictPage(QWidget):
         inputs.addWidget(self.training)
         inputs.addWidget(_title("Best time to post"))
         inputs.addWidget(self.heatmap)
+        self.heatmap_note = QLabel()
+        self.heatmap_note.setWordWrap(True)
+        self.heatmap_note.setObjectName("hint")
+        inputs.addWidget(self.heatmap_note)
         inputs.addWidget(_title("Suggested hashtags"))
         inputs.addWidget(self.suggestions, 1)
         self.suggestions.setMinimumHeight(140)
@@ -423,8 +436,12 @@ class PredictPage(QWidget):
 
         account = self.account.currentData()
         store = self.world.store
-        self.tasks.run(lambda: best_time_heatmap(store, account), self.heatmap.set_times, _ignore,
+        self.tasks.run(lambda: best_time_heatmap(store, account), self._times_ready, _ignore,
                        key=(self, "best times"))
+
+    def _times_ready(self, times) -> None:
+        self.heatmap.set_times(times)
+        self.heatmap_note.setText(best_times_scope(self.account.currentText().removesuffix(" (you)"), times))
 
     # --- inputs ------------------------------------------------------------------------------------------
 
