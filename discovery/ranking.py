@@ -54,6 +54,11 @@ RETRAIN_EVERY = 25  # new likes, saves, opens or hides before the learned model 
 # What ranking, cards and filters read of a post; the rest (location, size...) the detail view reads itself.
 RANKED_COLUMNS = ("id", "pk", "shortcode", "author_id", "taken_at", "media_type", "like_count", "comment_count",
                   "play_count", "carousel_count", "caption")
+# The written contract of a ranked list's frame (Ranking.frame): every list, empty or not, from the formula or
+# the learned model, kept or fresh, carries these columns. A learned list adds "chance"; factor columns
+# ("f_…") and the model's features vary with the mode.
+LIST_COLUMNS = (*RANKED_COLUMNS, "score", "age_s", "source", "tag", "username", "full_name", "liked_count",
+                "followed_by", "author_followers", "pagerank_position", "following")
 
 for _name, (_label, _formula) in FACTORS.items():
     declare(f"ranking.{_name}_on", bool, True, f"Use {_label.lower()}", _formula)
@@ -781,6 +786,4 @@ def _positions(values: np.ndarray) -> np.ndarray:
 
 
 def _empty_frame() -> pd.DataFrame:
-    return pd.DataFrame(columns=["id", "pk", "shortcode", "author_id", "taken_at", "media_type", "like_count",
-                                 "comment_count", "caption", "score", "age_s", "source", "tag", "username",
-                                 "full_name", "liked_count", "followed_by", "pagerank_position"])
+    return pd.DataFrame(columns=list(LIST_COLUMNS))

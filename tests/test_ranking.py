@@ -160,3 +160,20 @@ def test_diversify_is_a_permutation_that_respects_the_cap_while_it_can(authors, 
             recent = placed[start:end]
             assert all(recent.count(a) >= cap for a in remaining)
             break
+
+
+def test_every_ranked_list_keeps_the_written_columns(store, tmp_path):
+    from discovery.ranking import LIST_COLUMNS
+
+    follows = {"me": ["a"], "a": ["x"]}
+    liked = [post(f"l{i}", "a", hours_ago=24 * 20, tags=["climbing"]) for i in range(3)]
+    posts = [*liked, post("pa", "a", hours_ago=2), post("px", "x", hours_ago=1),
+             post("far", "stranger", hours_ago=3, likes=900, tags=["climbing"])]
+    ranker = build(store, follows, posts, likes=[(p.pk, NOW - 86400) for p in liked])
+    assert set(LIST_COLUMNS) <= set(Ranker(store, NOW + 30 * 86400).feed().frame.columns)  # empty: nothing recent
+    with Store.open(tmp_path / "empty.db") as empty:
+        nobody = Ranker(empty, NOW)
+        lists = [ranker.feed(), ranker.explore(), nobody.feed(), nobody.explore()]
+        assert len(lists[0]) and len(lists[1]) and not len(lists[2]) and not len(lists[3])
+        for ranking in lists:
+            assert set(LIST_COLUMNS) <= set(ranking.frame.columns), ranking.kind

@@ -238,3 +238,15 @@ def test_a_closed_window_is_deleted_with_its_pages_ranker_and_thumbnail_cache(qt
     assert [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow)] == []
     assert len(QApplication.allWidgets()) <= widgets_before
     assert browser() is None and loader() is None
+
+
+def test_the_post_list_reads_the_ranked_frames_written_columns_and_refuses_a_frame_without_them(qapp):
+    from discovery.ranking import LIST_COLUMNS
+
+    assert set(PostListModel.COLUMNS) <= set(LIST_COLUMNS) | set(PostListModel.OPTIONAL)
+    frame = pd.DataFrame({c: [0] for c in LIST_COLUMNS}).assign(caption=[""], username=["x"], source=["graph"])
+    model = PostListModel()
+    model.set_frame(frame, lambda row: "")  # a formula's list: no chance column, and that is fine
+    assert model.rowCount() == 1
+    with pytest.raises(ValueError, match="score"):
+        model.set_frame(frame.drop(columns=["score"]), lambda row: "")

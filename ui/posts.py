@@ -45,23 +45,27 @@ class PostListModel(QAbstractListModel):
 
     COLUMNS = ("id", "pk", "username", "full_name", "caption", "like_count", "comment_count", "age_s",
                "media_type", "carousel_count", "score", "source", "tag", "chance")
+    OPTIONAL = ("chance",)  # only a learned list has it (discovery.ranking.LIST_COLUMNS is the rest's contract)
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self._columns: dict[str, list] = {c: [] for c in self.COLUMNS}
+        self._columns: dict[str, list | np.ndarray] = {c: [] for c in self.COLUMNS}
         self._count = 0
         self._why: Callable[[int], str] = lambda row: ""
         self._top_score = 1.0
 
     def set_frame(self, frame: pd.DataFrame, why: Callable[[int], str]) -> None:
+        missing = [c for c in self.COLUMNS if c not in frame and c not in self.OPTIONAL]
+        if missing:
+            raise ValueError(f"a ranked frame without its columns {missing} (see discovery.ranking.LIST_COLUMNS)")
         self.beginResetModel()
         # Numbers stay in arrays (item() converts the one row painted): as Python lists, 100,000 rows' numbers
         # took some 25 MiB.
         self._columns = {c: (_values(frame[c]) if c in frame else [""] * len(frame)) for c in self.COLUMNS}
         self._count = len(frame)
         self._why = why
-        scores = self._columns["score"]
-        scores = scores[~np.isnan(scores)] if isinstance(scores, np.ndarray) else np.zeros(0)
+        column = self._columns["score"]
+        scores = column[~np.isnan(column)] if isinstance(column, np.ndarray) else np.zeros(0)
         self._top_score = (float(scores.max()) if len(scores) else 1.0) or 1.0
         self.endResetModel()
 
