@@ -41,6 +41,7 @@ from discovery.settings import Settings
 from discovery.world import World, WorldKind
 from ui.events import WorldEvents
 from ui.labels import plain_label
+from ui.scroll import vertical_scroll
 from ui.tasks import LONG, TaskRunner
 from ui.throttle import Throttle
 
@@ -317,11 +318,7 @@ class PredictPage(QWidget):
         self.suggestions.setMinimumHeight(140)
         inputs_widget = QWidget()
         inputs_widget.setLayout(inputs)
-        left = QScrollArea()  # the inputs scroll rather than make the window taller than a laptop screen
-        left.setWidget(inputs_widget)
-        left.setWidgetResizable(True)
-        left.setFrameShape(QFrame.Shape.NoFrame)
-        left.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        left = vertical_scroll(inputs_widget)  # rather than make the window taller than a laptop screen
         left.setMinimumWidth(inputs_widget.minimumSizeHint().width() + 16)
 
         self.results = QVBoxLayout()

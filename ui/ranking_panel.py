@@ -9,12 +9,10 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
-    QFrame,
     QGridLayout,
     QLabel,
     QPushButton,
     QRadioButton,
-    QScrollArea,
     QSlider,
     QVBoxLayout,
     QWidget,
@@ -23,6 +21,7 @@ from PySide6.QtWidgets import (
 from discovery.ranking import FACTORS, RankingParams
 from discovery.settings import REGISTRY, Setting, Settings
 from ui.labels import plain_label
+from ui.scroll import fill_with_scroll
 
 FLOAT_STEPS = 100  # a float slider moves in hundredths of its range
 MODE_LABELS = {"learned": "Learned from your likes", "seed": "Seed formula", "manual": "Manual"}
@@ -141,14 +140,7 @@ class RankingPanel(QWidget):
         layout.addWidget(reset, alignment=Qt.AlignmentFlag.AlignLeft)
         layout.addStretch(1)
 
-        scroll = QScrollArea()
-        scroll.setWidget(body)
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(scroll)
+        fill_with_scroll(self, body)
         self.load()
 
     def _slider(self, setting: Setting, grid: QGridLayout, row: int) -> None:

@@ -4,11 +4,12 @@ today's candidates of its list ("closer to you than 98% of today's authors"), wi
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QProgressBar, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QProgressBar, QVBoxLayout, QWidget
 
 from discovery.ranker_features import FEATURES, SEED_FACTORS
 from discovery.ranking import Ranking
 from ui.labels import plain_label
+from ui.scroll import fill_with_scroll
 
 MAX_EXTRA = 6  # learned mode: besides the seed's five factors, the few other features that stand out
 NEGATIVE = {"author_hides", "author_fewer"}  # said whenever they apply: they push a post down
@@ -37,14 +38,7 @@ class WhyPanel(QFrame):
         self.hint.setObjectName("hint")
         layout.addWidget(self.hint)
         layout.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setWidget(body)
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(scroll)
+        fill_with_scroll(self, body)
         self.bars: dict[str, QProgressBar] = {}
         self.show_nothing()
 

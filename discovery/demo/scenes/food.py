@@ -24,6 +24,14 @@ CLOTHS = ((236, 232, 224), (60, 70, 80), (196, 210, 204), (120, 60, 50), (226, 2
 HERB = (70, 140, 60)
 
 
+def _herbs(c: Canvas, count: int, spread: float, length: float, width: float) -> None:
+    """`count` herb leaves strewn around the subject, `spread` their scatter."""
+    sx, sy = c.subject
+    for _ in range(count):
+        c.draw.polygon(leaf(sx + c.rng.normal(0, spread), sy + c.rng.normal(0, spread), length, width,
+                            c.rng.uniform(0, 6.3)), fill=HERB)
+
+
 def _surface(c: Canvas) -> None:
     """A table seen from above: wood, linen or stone."""
     choice = c.rng.random()
@@ -216,9 +224,7 @@ def pasta(c: Canvas) -> None:
     for _ in range(7):
         x, y = sx + c.rng.normal(0, r * 0.25), sy + c.rng.normal(0, r * 0.25)
         ellipse(c, x, y, r * 0.07, r * 0.06, sauce)
-    for _ in range(3):
-        c.draw.polygon(leaf(sx + c.rng.normal(0, r * 0.2), sy + c.rng.normal(0, r * 0.2), r * 0.25, r * 0.14,
-                            c.rng.uniform(0, 6.3)), fill=HERB)
+    _herbs(c, 3, r * 0.2, r * 0.25, r * 0.14)
     for _ in range(20):  # parmesan
         x, y = sx + c.rng.normal(0, r * 0.3), sy + c.rng.normal(0, r * 0.3)
         ellipse(c, x, y, r * 0.015, r * 0.015, (252, 246, 220))
@@ -277,9 +283,7 @@ def shakshuka(c: Canvas) -> None:
         x, y = sx + r * 0.45 * math.cos(ang), sy + r * 0.45 * math.sin(ang)
         ellipse(c, x, y, r * 0.22, r * 0.19, (250, 248, 240))
         ellipse(c, x, y, r * 0.09, r * 0.09, (248, 176, 30))
-    for _ in range(12):
-        c.draw.polygon(leaf(sx + c.rng.normal(0, r * 0.4), sy + c.rng.normal(0, r * 0.4), r * 0.1, r * 0.05,
-                            c.rng.uniform(0, 6.3)), fill=HERB)
+    _herbs(c, 12, r * 0.4, r * 0.1, r * 0.05)
 
 
 def ramen(c: Canvas) -> None:
@@ -349,9 +353,7 @@ def salad(c: Canvas) -> None:
         for k in range(4):  # seeds in their chambers
             a = k * math.pi / 2 + 0.4
             ellipse(c, x + tr * 0.4 * math.cos(a), y + tr * 0.4 * math.sin(a), tr * 0.1, tr * 0.1, (250, 230, 150))
-    for _ in range(10):
-        c.draw.polygon(leaf(sx + c.rng.normal(0, r * 0.35), sy + c.rng.normal(0, r * 0.35), r * 0.2, r * 0.1,
-                            c.rng.uniform(0, 6.3)), fill=HERB)
+    _herbs(c, 10, r * 0.35, r * 0.2, r * 0.1)
 
 
 def tart(c: Canvas) -> None:
