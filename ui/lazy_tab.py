@@ -13,7 +13,8 @@ class LazyTab(QWidget):
         super().__init__(parent)
         self._build = build
         self._page: QWidget | None = None
-        QVBoxLayout(self).setContentsMargins(0, 0, 0, 0)
+        self._layout = QVBoxLayout(self)
+        self._layout.setContentsMargins(0, 0, 0, 0)
 
     @property
     def built(self) -> bool:
@@ -24,7 +25,7 @@ class LazyTab(QWidget):
         """The page, built now if it was not yet."""
         if self._page is None:
             self._page = self._build()
-            self.layout().addWidget(self._page)
+            self._layout.addWidget(self._page)
         return self._page
 
     def activate(self) -> None:

@@ -142,11 +142,13 @@ class LoginDialog(QDialog):
         if self.busy:
             return
         if self.mode == "code":
-            flow, code = self.flow, self.code.text()
-            if self.step.kind == TWO_FACTOR:
-                self._run(lambda: flow.submit_two_factor(code))
+            waiting, step, code = self.flow, self.step, self.code.text()
+            if waiting is None or step is None:
+                return  # a code is asked for only while a flow waits for it
+            if step.kind == TWO_FACTOR:
+                self._run(lambda: waiting.submit_two_factor(code))
             else:
-                self._run(lambda: flow.submit_challenge_code(code))
+                self._run(lambda: waiting.submit_challenge_code(code))
             return
         flow = LoginFlow(self.root, remember=self.remember.isChecked(), client_factory=self.client_factory,
                          keyring_backend=self.keyring_backend, clock=self.clock)
@@ -156,8 +158,8 @@ class LoginDialog(QDialog):
 
     def approved(self) -> None:
         """The person says they approved the login in the Instagram app."""
-        if not self.busy and self.mode == "approve":
-            flow = self.flow
+        flow = self.flow
+        if not self.busy and self.mode == "approve" and flow is not None:
             self._run(flow.continue_after_approval)
 
     def _run(self, call: Callable[[], LoginStep]) -> None:

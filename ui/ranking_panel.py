@@ -94,7 +94,7 @@ class RankingPanel(QWidget):
         for mode, label in MODE_LABELS.items():
             button = QRadioButton(label)
             button.setToolTip(MODE_HINTS[mode])
-            button.toggled.connect(lambda on, m=mode: on and self.set_mode(m))
+            button.toggled.connect(lambda on, m=mode: self.set_mode(m) if on else None)
             self.mode_group.addButton(button)
             self.modes[mode] = button
             layout.addWidget(button)
@@ -124,9 +124,9 @@ class RankingPanel(QWidget):
         shared = QGridLayout()
         shared.setColumnStretch(1, 1)
         for i, (key, (caption, hint)) in enumerate(SHARED.items()):
-            label = plain_label(caption, wrap=False)
-            label.setToolTip(REGISTRY[key].description)
-            shared.addWidget(label, 2 * i, 0)
+            caption_label = plain_label(caption, wrap=False)
+            caption_label.setToolTip(REGISTRY[key].description)
+            shared.addWidget(caption_label, 2 * i, 0)
             self._slider(REGISTRY[key], shared, 2 * i)
             if hint:
                 shared.addWidget(_hint(hint), 2 * i + 1, 0, 1, 3)
@@ -148,7 +148,8 @@ class RankingPanel(QWidget):
         slider.setAccessibleName(setting.label)
         slider.setToolTip(setting.description)
         if setting.type is int:
-            slider.setRange(int(setting.minimum), int(setting.maximum))
+            low, high = _bounds(setting)
+            slider.setRange(int(low), int(high))
         else:
             slider.setRange(0, FLOAT_STEPS)
         value = QLabel()
@@ -161,17 +162,17 @@ class RankingPanel(QWidget):
         self._values[setting.key] = value
 
     @staticmethod
-    def _from_slider(setting: Setting, position: int):
+    def _from_slider(setting: Setting, position: int) -> float:
         if setting.type is int:
             return position
-        low, high = setting.minimum, setting.maximum
+        low, high = _bounds(setting)
         return round(low + (high - low) * position / FLOAT_STEPS, 4)
 
     @staticmethod
-    def _to_slider(setting: Setting, value) -> int:
+    def _to_slider(setting: Setting, value: float) -> int:
         if setting.type is int:
             return int(value)
-        low, high = setting.minimum, setting.maximum
+        low, high = _bounds(setting)
         return round((value - low) / (high - low) * FLOAT_STEPS)
 
     @property
@@ -241,6 +242,13 @@ class RankingPanel(QWidget):
         self.settings.reset("ranking")
         self.load()
         self.changed.emit()
+
+
+def _bounds(setting: Setting) -> tuple[float, float]:
+    """A slider's ends: every setting the panel shows as a slider is declared with both bounds."""
+    if setting.minimum is None or setting.maximum is None:
+        raise ValueError(f"{setting.key} has no bounds to slide between")
+    return setting.minimum, setting.maximum
 
 
 def _heading(text: str) -> QLabel:

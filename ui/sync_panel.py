@@ -72,6 +72,8 @@ class SyncPanel(QFrame):
         self.resume_timer.timeout.connect(self.start)
         self._resume_epoch: float | None = None
         self.setObjectName("syncPanel")
+        if (app := QCoreApplication.instance()) is not None:
+            app.aboutToQuit.connect(self._quitting)  # never keep a quitting app alive
 
         self.headline = self._line("syncHeadline")
         self.bar = QProgressBar()
@@ -129,7 +131,6 @@ class SyncPanel(QFrame):
         self.resume_timer.stop()
         token = CancelToken()
         self._token = token
-        QCoreApplication.instance().aboutToQuit.connect(token.cancel)  # never keep a quitting app alive
         self._posts_announced, self._announced_at = 0, None
         self.last_event = None
         self._show_running("Connecting to Instagram…")
@@ -157,6 +158,10 @@ class SyncPanel(QFrame):
             self._token.cancel()
             self.cancel_button.setEnabled(False)
             self._set_text(self.headline, "Stopping after the current request…")
+
+    def _quitting(self) -> None:
+        if self._token is not None:
+            self._token.cancel()
 
     def refresh_status(self) -> SyncStatus:
         """Read the last sync, any pause and the budget from the store (no request); shown when idle."""

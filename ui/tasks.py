@@ -74,7 +74,7 @@ class _Hub(QObject):
     progressed = Signal(int, object)  # (task number, event)
     called = Signal(object, object, object)  # (runner, callback, arguments) as weak references: TaskRunner.relay
 
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__()
         self.running: dict[int, Task] = {}  # read and written on the GUI thread only
         self.finished.connect(self._finished)
@@ -90,7 +90,9 @@ class _Hub(QObject):
     @Slot(int, object)
     def _progressed(self, number: int, event: Any) -> None:
         task = self.running.get(number)
-        if task is not None and task.pending and shiboken6.isValid(task.runner) and _alive(task.progress):
+        if task is None or not task.pending or task.progress is None:
+            return
+        if shiboken6.isValid(task.runner) and _alive(task.progress):
             task.progress(event)
 
     @Slot(object, object, object)
@@ -112,10 +114,12 @@ def _hub() -> _Hub:
 class _Job(QRunnable):
     def __init__(self, task: Task):
         super().__init__()
-        self.task = task
+        self.task: Task | None = task
 
     def run(self) -> None:
         task, self.task = self.task, None
+        if task is None:
+            return  # run once only
         number, result, error = task.number, None, None
         try:
             if task.pending:  # else cancelled or superseded while queued: it never starts

@@ -39,8 +39,8 @@ def is_dark(mode: str) -> bool:
 def apply(app: QApplication, mode: str) -> None:
     colors = _DARK if is_dark(mode) else _LIGHT
     palette = QPalette()
-    for role, value in colors.items():
-        palette.setColor(getattr(QPalette.ColorRole, role), QColor(value))
+    for name, value in colors.items():
+        palette.setColor(getattr(QPalette.ColorRole, name), QColor(value))
     disabled = QColor(colors["PlaceholderText"])
     for role in (QPalette.ColorRole.Text, QPalette.ColorRole.ButtonText, QPalette.ColorRole.WindowText):
         palette.setColor(QPalette.ColorGroup.Disabled, role, disabled)

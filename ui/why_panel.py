@@ -64,8 +64,8 @@ class WhyPanel(QFrame):
             self.bars[part["name"]] = bar
 
     def _clear(self) -> None:
-        while self.grid.count():
-            widget = self.grid.takeAt(0).widget()
+        while (item := self.grid.takeAt(0)) is not None:
+            widget = item.widget()
             if widget is not None:
                 widget.deleteLater()
         self.bars = {}
