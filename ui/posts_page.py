@@ -4,6 +4,7 @@ the live ranking settings."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QDate, QItemSelectionModel, QSize, Qt, Signal
 from PySide6.QtWidgets import (
@@ -24,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from discovery import memory
 from discovery.browse import Browser, PostFilter
-from discovery.ranking import Ranking
+from discovery.ranking import Ranking, RankingParams
 from ui.detail import DetailView
 from ui.events import WorldEvents
 from ui.labels import plain_label
@@ -34,6 +35,9 @@ from ui.tasks import TaskRunner
 from ui.throttle import Throttle
 from ui.thumbnails import ThumbnailLoader
 from ui.why_panel import WhyPanel
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 MEDIA_LABELS = {"all": "All media", "photo": "Photos", "video": "Videos", "carousel": "Carousels"}
 
@@ -51,23 +55,24 @@ class PostsPage(QWidget):
         self.events = events or WorldEvents(self)
         self.allow_network = allow_network
         self.ranking: Ranking | None = None
-        self.frame = None
-        self._ranked_params = None
+        self.frame: pd.DataFrame | None = None  # the ranking's rows the filters let through
+        self._ranked_params: RankingParams | None = None
 
         self.search = QLineEdit(placeholderText="Search captions and names   ( / )", clearButtonEnabled=True)
         self.author = QLineEdit(placeholderText="Author", clearButtonEnabled=True)
         self.author.setMaximumWidth(160)
         self.hashtag = QComboBox(editable=True)
-        self.hashtag.lineEdit().setPlaceholderText("#hashtag")
-        self.hashtag.lineEdit().setClearButtonEnabled(True)
+        if (hashtag_edit := self.hashtag.lineEdit()) is not None:  # an editable combo box always has one
+            hashtag_edit.setPlaceholderText("#hashtag")
+            hashtag_edit.setClearButtonEnabled(True)
         self.hashtag.setMinimumWidth(150)
         self.media = QComboBox()
         for key, label in MEDIA_LABELS.items():
             self.media.addItem(label, key)
         self.dates = QCheckBox("Between")
-        self.since = QDateEdit(calendarPopup=True)
-        self.until = QDateEdit(calendarPopup=True)
+        self.since, self.until = QDateEdit(), QDateEdit()
         for edit in (self.since, self.until):
+            edit.setCalendarPopup(True)
             edit.setDisplayFormat("yyyy-MM-dd")
             edit.setEnabled(False)
         self.dates.toggled.connect(self.since.setEnabled)
@@ -76,22 +81,24 @@ class PostsPage(QWidget):
         self.sort = QComboBox()
         self.sort.addItem("Best first", "score")
         self.sort.addItem("Newest first", "time")
-        self.layout_button = QToolButton(text="List", checkable=True)
+        self.layout_button = QToolButton()
+        self.layout_button.setText("List")
+        self.layout_button.setCheckable(True)
         self.layout_button.setToolTip("Show posts as a list instead of a grid")
         self.count = QLabel()
         self.count.setObjectName("hint")
 
         self.search.setMinimumWidth(self.search.fontMetrics().horizontalAdvance(self.search.placeholderText()) + 40)
         self.filters = QHBoxLayout()
-        for widget in (self.search, self.author, self.hashtag, self.media):
-            self.filters.addWidget(widget)
+        for field in (self.search, self.author, self.hashtag, self.media):
+            self.filters.addWidget(field)
         self.filters.setStretch(0, 1)
         # Dates, unseen, order and layout: on the same row when the page is wide enough, else on a second one.
         self.more_filters = _Squeezable()
         more = QHBoxLayout(self.more_filters)
         more.setContentsMargins(0, 0, 0, 0)
-        for widget in (self.dates, self.since, self.until, self.unseen):
-            more.addWidget(widget)
+        for control in (self.dates, self.since, self.until, self.unseen):
+            more.addWidget(control)
         more.addStretch(1)
         more.addWidget(self.sort)
         more.addWidget(self.layout_button)
@@ -140,15 +147,15 @@ class PostsPage(QWidget):
         self.splitter.setStretchFactor(0, 1)
         self.splitter.setSizes([1000, 320])
 
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(8, 8, 8, 0)
-        layout.addLayout(self.filters)
-        layout.addWidget(self.more_filters)
-        layout.addWidget(self.splitter, 1)
+        self.rows = QVBoxLayout(self)
+        self.rows.setContentsMargins(8, 8, 8, 0)
+        self.rows.addLayout(self.filters)
+        self.rows.addWidget(self.more_filters)
+        self.rows.addWidget(self.splitter, 1)
         status = QHBoxLayout()
         status.addWidget(self.count)
         status.addStretch(1)
-        layout.addLayout(status)
+        self.rows.addLayout(status)
 
         self._refilter = Throttle(self.apply_filter, 150, self)
         self._rerank = Throttle(self.rerank, 100, self)
@@ -168,11 +175,11 @@ class PostsPage(QWidget):
         if one_row != self._one_filter_row:
             self._one_filter_row = one_row
             if one_row:
-                self.layout().removeWidget(self.more_filters)
+                self.rows.removeWidget(self.more_filters)
                 self.filters.addWidget(self.more_filters)
             else:
                 self.filters.removeWidget(self.more_filters)
-                self.layout().insertWidget(1, self.more_filters)
+                self.rows.insertWidget(1, self.more_filters)
 
     # --- ranking and filtering -------------------------------------------------------------------------
 
@@ -228,21 +235,22 @@ class PostsPage(QWidget):
                           sort=self.sort.currentData())
 
     def apply_filter(self) -> None:
-        if self.ranking is None:
+        ranking = self.ranking
+        if ranking is None:
             return
         current = self._current_post_id()
-        self.frame = self.browser.filtered(self.ranking, self.current_filter())
-        rows = self.frame.index
-        positions = dict(zip(self.ranking.frame["id"].tolist(), range(len(self.ranking)), strict=True))
-        self._ranking_rows = [positions[i] for i in self.frame["id"].tolist()]
-        self.model.set_frame(self.frame, lambda row: self.ranking.why(self._ranking_rows[row]))
+        self.frame = frame = self.browser.filtered(ranking, self.current_filter())
+        rows = frame.index
+        positions = dict(zip(ranking.frame["id"].tolist(), range(len(ranking)), strict=True))
+        self._ranking_rows = [positions[i] for i in frame["id"].tolist()]
+        self.model.set_frame(frame, lambda row: ranking.why(self._ranking_rows[row]))
         memory.release()  # the list shown before, and the copies this one was made from
         if self.stack.currentWidget() is not self.detail:
             self.stack.setCurrentWidget(self.view if len(rows) else self.empty_page)
         if not len(rows):
-            filtered_out = len(self.ranking) > 0
+            filtered_out = len(ranking) > 0
             self.empty.setText("No post matches these filters." if filtered_out
-                               else self.ranking.message or "Nothing to show yet.")
+                               else ranking.message or "Nothing to show yet.")
             self.clear_button.setVisible(filtered_out)
         self.count.setText(self._count_text(len(rows)))
         if current is not None and (row := self.model.row_of(current)) is not None:
@@ -328,7 +336,7 @@ class PostsPage(QWidget):
                 "since": self.since.date().toString(Qt.DateFormat.ISODate),
                 "until": self.until.date().toString(Qt.DateFormat.ISODate),
                 "list": self.layout_button.isChecked(), "side_tab": self.side.currentIndex(),
-                "splitter": self.splitter.saveState().toBase64().data().decode()}
+                "splitter": self.splitter.saveState().toBase64().toStdString()}
 
     def restore(self, state: dict) -> None:
         self.search.setText(state.get("search", ""))
