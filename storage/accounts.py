@@ -190,7 +190,7 @@ class AccountsStore(StoreCore):
     def edges(self, include_unfollowed: bool = False) -> tuple[np.ndarray, np.ndarray]:
         """All current follow edges as (source ids, target ids), int64 arrays grouped by source, in one query
         through the raw driver (SQLAlchemy's row objects would cost more than the query)."""
-        with self.engine.connect() as conn, self._translated():
+        with self._reader(None) as conn, self._translated():
             raw = _driver(conn)
             # Memory-mapped, SQLite hands over the blobs (hundreds of MB) without a read() per page.
             raw.execute(f"PRAGMA mmap_size = {EDGES_MMAP}")
@@ -219,7 +219,7 @@ class AccountsStore(StoreCore):
 
     def follows_frame(self, source_id: int) -> pd.DataFrame:
         """One account's follow list with first / last seen and whether it still stands."""
-        with self.engine.connect() as conn:
+        with self._reader(None) as conn:
             row = conn.execute(select(FollowListRow).where(FollowListRow.source_id == source_id)).first()
         if row is None:
             return pd.DataFrame({"target_id": [], "first_seen": [], "last_seen": [], "current": []})
@@ -239,7 +239,7 @@ class AccountsStore(StoreCore):
         return self._sql_frame(sql, params, cols)
 
     def max_account_id(self) -> int:
-        with self.engine.connect() as conn:
+        with self._reader(None) as conn:
             return int(conn.scalar(select(func.coalesce(func.max(AccountRow.id), 0))) or 0)
 
 

@@ -139,13 +139,13 @@ class StoreCore:
             self._set_meta(conn, key, value)
 
     def meta(self, key: str, default: str | None = None) -> str | None:
-        with self.engine.connect() as conn:
+        with self._reader(None) as conn:
             value = conn.scalar(select(Meta.value).where(Meta.key == key))
         return default if value is None else value
 
     def schema_version(self) -> str:
         """The Alembic revision the file is at (also mirrored in meta.schema_version)."""
-        with self.engine.connect() as conn:
+        with self._reader(None) as conn:
             return conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() or ""
 
     def me(self) -> str | None:
@@ -156,7 +156,7 @@ class StoreCore:
         self.set_meta("me", pk)
 
     def sync_cursor(self, stage: str) -> str | None:
-        with self.engine.connect() as conn:
+        with self._reader(None) as conn:
             return conn.scalar(select(SyncStateRow.cursor).where(SyncStateRow.stage == stage))
 
     def sync_states(self) -> pd.DataFrame:
@@ -183,6 +183,7 @@ class StoreCore:
 
     @contextmanager
     def _reader(self, conn: Connection | None) -> Iterator[Connection]:
+        """`conn`, else this thread's open transaction (a read in it sees its writes), else a new connection."""
         active = conn or getattr(self._local, "conn", None)
         if active is not None:
             yield active

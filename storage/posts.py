@@ -174,7 +174,7 @@ class PostsStore(AccountsStore):
                 conn.execute(insert(TaggedInRow).on_conflict_do_nothing(), list(chunk))
 
     def tagged_post_ids(self) -> np.ndarray:
-        with self.engine.connect() as conn:
+        with self._reader(None) as conn:
             return np.fromiter(conn.execute(select(TaggedInRow.post_id)).scalars(), np.int64)
 
     def add_interactions(self, interactions: Iterable[Interaction]) -> None:
@@ -211,7 +211,7 @@ class PostsStore(AccountsStore):
     # --- summaries -----------------------------------------------------------------------------------
 
     def counts(self) -> dict[str, int]:
-        with self.engine.connect() as conn:
+        with self._reader(None) as conn:
             edges = conn.exec_driver_sql("SELECT coalesce(sum(length(targets)), 0) / 8 FROM follows").scalar()
             return {
                 "accounts": int(conn.scalar(select(func.count()).select_from(AccountRow)) or 0),

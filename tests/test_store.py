@@ -183,6 +183,31 @@ def test_a_failed_transaction_leaves_nothing(store):
     assert store.counts() == {"accounts": 1, "follows": 0, "posts": 0, "likes": 0, "interactions": 0}
 
 
+def test_reads_inside_a_transaction_see_its_own_writes(store):
+    store.upsert_accounts(accounts("me", "a", "b"))
+    with store.transaction():
+        store.set_meta("me", "me")
+        store.upsert_follows([Follow("me", t, seen_at=100) for t in ("a", "b")], complete_sources=["me"])
+        me = store.account_id("me")
+        assert store.meta("me") == "me" and store.me() == "me"
+        assert len(store.edges()[0]) == 2 and len(store.follows_frame(me)) == 2
+        assert store.counts()["follows"] == 2
+    with pytest.raises(RuntimeError), store.transaction():  # and a rollback takes them away again
+        store.set_meta("me", "nobody")
+        assert store.meta("me") == "nobody"
+        raise RuntimeError("undo")
+    assert store.meta("me") == "me"
+
+
+def test_every_connection_waits_for_a_writer_instead_of_failing_at_once(store):
+    from storage.store import BUSY_TIMEOUT
+
+    with store.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == int(BUSY_TIMEOUT * 1000)
+    with store.transaction() as conn:
+        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == int(BUSY_TIMEOUT * 1000)
+
+
 def test_likes_and_interactions(store):
     store.upsert_accounts(accounts("1"))
     store.upsert_posts([Post(pk="p", author="1", taken_at=1)])
