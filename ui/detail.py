@@ -6,6 +6,7 @@ from __future__ import annotations
 import html
 import re
 import time
+from collections.abc import Callable
 
 from PySide6.QtCore import QPointF, QSize, Qt, QUrl, Signal
 from PySide6.QtGui import QColor, QDesktopServices, QPainter, QPixmap, QPolygonF
@@ -25,7 +26,7 @@ from discovery.browse import Browser, PostDetail, caption_tokens
 from storage import InteractionKind, MediaType
 from ui.emoji import shown
 from ui.labels import plain_label
-from ui.tasks import TaskRunner
+from ui.tasks import WRITER, Task, TaskRunner
 from ui.thumbnails import decode
 
 PICTURE = QSize(720, 720)
@@ -126,6 +127,7 @@ class DetailView(QWidget):
         self.detail: PostDetail | None = None
         self.page = 0
         self._opened_at = 0.0
+        self._loading: Task | None = None
 
         self.picture = PictureLabel()
         self.previous = QPushButton("◀")
@@ -206,9 +208,29 @@ class DetailView(QWidget):
     # --- showing ---------------------------------------------------------------------------------------
 
     def show_post(self, post_id: int) -> None:
-        self.detail = detail = self.browser.detail(post_id)
+        """Read the post off the GUI thread (a newer one opened meanwhile supersedes it), then show it."""
+        self.detail = None  # the actions wait for the post that is opening
         self._opened_at = time.monotonic()
-        self.browser.act(InteractionKind.OPENED, post_pk=detail.pk)
+        for button in self._actions():
+            button.setEnabled(False)
+        self.picture.set_picture(None, "Loading…")
+        browser = self.browser
+        self._loading = self.tasks.run(lambda: browser.detail(post_id), self._show_detail, self._detail_failed,
+                                       key=(self, "detail"))
+
+    def _actions(self) -> tuple[QPushButton, ...]:
+        return self.open_button, self.save_button, self.seen_button, self.hide_button, self.fewer_button
+
+    def _detail_failed(self, error: Exception) -> None:
+        self._loading = None
+        self.picture.set_picture(None, f"This post could not be read: {error}")
+
+    def _show_detail(self, detail: PostDetail) -> None:
+        self._loading = None
+        self.detail = detail
+        self._write(self.browser.act, InteractionKind.OPENED, post_pk=detail.pk)
+        for button in self._actions():
+            button.setEnabled(True)
         name = shown(detail.full_name or "")
         short = name if len(name) <= NAME_PREVIEW else name[:NAME_PREVIEW] + "…"
         # Usernames are letters, digits, '.' and '_': only the full name needs its direction isolated.
@@ -269,11 +291,22 @@ class DetailView(QWidget):
             self.picture.set_picture(QPixmap.fromImage(image))
 
     def close_detail(self) -> None:
+        if self._loading is not None:  # closed before the post arrived: nothing was shown, nothing is recorded
+            self._loading.cancel()
+            self._loading = None
         if self.detail is not None and self._opened_at:
             dwell = time.monotonic() - self._opened_at
-            self.browser.act(InteractionKind.DWELL, post_pk=self.detail.pk, value=round(dwell, 1))
+            self._write(self.browser.act, InteractionKind.DWELL, post_pk=self.detail.pk, value=round(dwell, 1))
             self._opened_at = 0.0
         self.back.emit()
+
+    def _write(self, action: Callable[..., None], *args: object, changed: bool = False, **kwargs: object) -> None:
+        """An action written on the writer thread, in the order taken; `changed` is said once it is written,
+        so that the lists rank again with it."""
+        self.tasks.run(lambda: action(*args, **kwargs), self._written if changed else None, pool=WRITER)
+
+    def _written(self, _result: object) -> None:
+        self.changed.emit()
 
     def keyPressEvent(self, event) -> None:
         if event.key() == Qt.Key.Key_Left:
@@ -299,30 +332,22 @@ class DetailView(QWidget):
     def _toggle_saved(self, checked: bool) -> None:
         if self.detail is None:
             return
-        if checked:
-            self.browser.act(InteractionKind.SAVED, post_pk=self.detail.pk)
-        else:
-            self.browser.undo(InteractionKind.SAVED, post_pk=self.detail.pk)
+        action = self.browser.act if checked else self.browser.undo
+        self._write(action, InteractionKind.SAVED, post_pk=self.detail.pk, changed=True)
         self.save_button.setText("Saved" if checked else "Save")
-        self.changed.emit()
 
     def _toggle_seen(self, checked: bool) -> None:
         if self.detail is None:
             return
-        if checked:
-            self.browser.act(InteractionKind.SEEN, post_pk=self.detail.pk)
-        else:
-            self.browser.undo(InteractionKind.SEEN, post_pk=self.detail.pk)
-        self.changed.emit()
+        action = self.browser.act if checked else self.browser.undo
+        self._write(action, InteractionKind.SEEN, post_pk=self.detail.pk, changed=True)
 
     def _hide(self) -> None:
         if self.detail is not None:
-            self.browser.act(InteractionKind.HIDDEN, post_pk=self.detail.pk)
-            self.changed.emit()
+            self._write(self.browser.act, InteractionKind.HIDDEN, post_pk=self.detail.pk, changed=True)
             self.close_detail()
 
     def _see_fewer(self) -> None:
         if self.detail is not None:
-            self.browser.act(InteractionKind.SEE_FEWER, account_pk=self.detail.author_pk)
-            self.changed.emit()
+            self._write(self.browser.act, InteractionKind.SEE_FEWER, account_pk=self.detail.author_pk, changed=True)
             self.close_detail()

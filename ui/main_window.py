@@ -290,10 +290,18 @@ class MainWindow(QMainWindow):
     def show_account(self, pk: str, followed: bool) -> None:
         """Open an account's posts (a node clicked on the Insights map) in a filtered Feed or Explore."""
         store = self.world.store
-        account_id = store.account_id(pk)
-        if account_id is None:
+
+        def username() -> tuple[str | None, bool]:
+            account_id = store.account_id(pk)
+            name = None if account_id is None else str(store.accounts_frame([account_id])["username"].iloc[0])
+            return name, followed
+
+        self.tasks.run(username, self._show_account, key=(self, "account"))
+
+    def _show_account(self, found: tuple[str | None, bool]) -> None:
+        username, followed = found
+        if username is None:
             return
-        username = store.accounts_frame([account_id])["username"].iloc[0]
         page = self.pages["feed" if followed else "explore"]
         self.tabs.setCurrentWidget(page)
         page.filter_by("author", username)
@@ -384,15 +392,25 @@ class MainWindow(QMainWindow):
         dialog.exec()
 
     def _update_status(self, _rows: int = 0) -> None:
-        counts = self.world.store.counts()
+        """Read the counts (and when the last sync was) off the GUI thread; a newer request supersedes this one."""
+        world, settings = self.world, self.settings
+
+        def read() -> tuple[dict[str, int], int | None]:
+            if world.kind is not WorldKind.ACCOUNT:
+                return world.store.counts(), None
+            from discovery.live import sync_status
+
+            return world.store.counts(), sync_status(world, settings).last_sync
+
+        self.tasks.run(read, self._show_status, key=(self, "status"))
+
+    def _show_status(self, read: tuple[dict[str, int], int | None]) -> None:
+        counts, last = read
         if self.world.kind is WorldKind.DEMO:
             synced = "demo world, generated on this computer"
         elif self.world.kind is WorldKind.EXPORT:
             synced = "imported from a data export"
         else:
-            from discovery.live import sync_status
-
-            last = sync_status(self.world, self.settings).last_sync
             synced = "last synced " + time.strftime("%Y-%m-%d %H:%M", time.localtime(last)) if last else "never synced"
         network = "offline" if self.offline or self.world.kind is not WorldKind.ACCOUNT else "online when syncing"
         learning = f" · {LEARNING_NOTE}" if self.browser.learning else ""
