@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QDateTime, QSize, Qt, QTimeZone, Signal
 from PySide6.QtGui import QColor, QImage, QPixmap
@@ -33,7 +34,14 @@ from PySide6.QtWidgets import (
 )
 
 from discovery import text
-from discovery.predict.predictor import MAX_CANDIDATES, PredictError, Predictor, ensure_model
+from discovery.predict.predictor import (
+    MAX_CANDIDATES,
+    CandidatePrediction,
+    PredictError,
+    PredictionReport,
+    Predictor,
+    ensure_model,
+)
 from discovery.predict.table import hashtags_in
 from discovery.progress import ProgressEvent
 from discovery.settings import Settings
@@ -44,6 +52,10 @@ from ui.predict_charts import ContributionBars, Heatmap, best_times_scope
 from ui.scroll import vertical_scroll
 from ui.tasks import LONG, TaskRunner
 from ui.throttle import Throttle
+
+if TYPE_CHECKING:  # loaded with the hashtag index, in the background
+    from discovery.predict.hashtags import BestTimes, HashtagIndex
+    from discovery.predict.model import LikeModel
 
 THUMB = QSize(96, 96)
 IMAGE_FILTER = "Pictures (*.jpg *.jpeg *.png *.webp *.gif *.tif *.tiff *.bmp);;All files (*)"
@@ -128,10 +140,26 @@ class PredictPage(QWidget):
         self.settings = settings
         self.tasks = tasks
         self.predictor: Predictor | None = None
-        self.index = None
-        self.report = None
+        self.index: HashtagIndex | None = None
+        self.report: PredictionReport | None = None
         self._started = False
 
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(self._inputs(self._form(world)))
+        splitter.addWidget(self._results_side())
+        splitter.setSizes([520, 700])
+        layout = QVBoxLayout(self)
+        layout.addWidget(splitter)
+
+        self._predict_later = Throttle(self.predict, 400, self)
+        self.candidates.changed.connect(lambda: self._predict_later())
+        self.caption.textChanged.connect(self._caption_changed)
+        self.when.dateTimeChanged.connect(lambda _t: self._predict_later())
+        self.account.currentIndexChanged.connect(lambda _i: self._account_changed())
+        self._caption_changed()
+
+    def _form(self, world: World) -> QFormLayout:
+        """The draft: account, pictures, caption, posting time."""
         self.account = QComboBox(editable=True)
         self.account.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.account.setMinimumWidth(220)
@@ -157,7 +185,6 @@ class PredictPage(QWidget):
         self.when.setTimeZone(QTimeZone.systemTimeZone())
         now = QDateTime.fromSecsSinceEpoch(world.now() + 3600)
         self.when.setDateTime(now)
-
         form = QFormLayout()
         form.addRow("Account", self.account)
         form.addRow("Pictures", self.candidates)
@@ -165,6 +192,10 @@ class PredictPage(QWidget):
         form.addRow("Caption", self.caption)
         form.addRow("", self.hashtag_count)
         form.addRow("Posting time", self.when)
+        return form
+
+    def _inputs(self, form: QFormLayout) -> QWidget:
+        """The left side: the draft, the model's state, the best times and the suggested hashtags."""
         self.status = plain_label()
         self.status.setObjectName("hint")
         self.heatmap = Heatmap()
@@ -191,7 +222,10 @@ class PredictPage(QWidget):
         inputs_widget.setLayout(inputs)
         left = vertical_scroll(inputs_widget)  # rather than make the window taller than a laptop screen
         left.setMinimumWidth(inputs_widget.minimumSizeHint().width() + 16)
+        return left
 
+    def _results_side(self) -> QWidget:
+        """The right side: the candidates, best first (filled by `_show_results`)."""
         self.results = QVBoxLayout()
         self.results.addStretch(1)
         results_widget = QWidget()
@@ -207,20 +241,7 @@ class PredictPage(QWidget):
         self.warnings.setObjectName("hint")
         right_layout.addWidget(self.warnings)
         right_layout.addWidget(scroll, 1)
-
-        splitter = QSplitter(Qt.Orientation.Horizontal)
-        splitter.addWidget(left)
-        splitter.addWidget(right)
-        splitter.setSizes([520, 700])
-        layout = QVBoxLayout(self)
-        layout.addWidget(splitter)
-
-        self._predict_later = Throttle(self.predict, 400, self)
-        self.candidates.changed.connect(lambda: self._predict_later())
-        self.caption.textChanged.connect(self._caption_changed)
-        self.when.dateTimeChanged.connect(lambda _t: self._predict_later())
-        self.account.currentIndexChanged.connect(lambda _i: self._account_changed())
-        self._caption_changed()
+        return right
 
     # --- start-up: accounts, model, hashtags, best times (all off the GUI thread) ------------------------
 
@@ -272,7 +293,7 @@ class PredictPage(QWidget):
         self.training.setFormat(f"{event.stage}: %v of %m" if event.total else event.stage)
         self.training.show()
 
-    def _model_ready(self, model) -> None:
+    def _model_ready(self, model: LikeModel | None) -> None:
         self.training.hide()
         self.predictor = Predictor.for_world(self.world, model)
         trained = datetime.fromtimestamp(model.trained_at, UTC).strftime("%Y-%m-%d") if model else "never"
@@ -295,7 +316,7 @@ class PredictPage(QWidget):
                        self._index_ready, _ignore, key=(self, "hashtags"), pool=LONG)
         self._predict_later()
 
-    def _index_ready(self, index) -> None:
+    def _index_ready(self, index: HashtagIndex) -> None:
         self.index = index
         self._suggest()
 
@@ -307,7 +328,7 @@ class PredictPage(QWidget):
         self.tasks.run(lambda: best_time_heatmap(store, account), self._times_ready, _ignore,
                        key=(self, "best times"))
 
-    def _times_ready(self, times) -> None:
+    def _times_ready(self, times: BestTimes) -> None:
         self.heatmap.set_times(times)
         self.heatmap_note.setText(best_times_scope(self.account.currentText().removesuffix(" (you)"), times))
 
@@ -372,7 +393,7 @@ class PredictPage(QWidget):
         self.tasks.run(lambda: predictor.predict(account, sources, caption, when, horizon_days=horizon, names=names),
                        self._show_results, failed, key=(self, "predict"))
 
-    def _show_results(self, report) -> None:
+    def _show_results(self, report: PredictionReport | None) -> None:
         self.report = report
         while self.results.count() > 1 and (item := self.results.takeAt(0)) is not None:
             widget = item.widget()
@@ -390,7 +411,7 @@ class PredictPage(QWidget):
         self._suggest()
         self.predicted.emit()
 
-    def _result_card(self, candidate) -> QFrame:
+    def _result_card(self, candidate: CandidatePrediction) -> QFrame:
         card = QFrame()
         card.setObjectName("resultCard")
         card.setFrameShape(QFrame.Shape.StyledPanel)
