@@ -22,7 +22,7 @@ import logging
 import threading
 from collections import Counter, deque
 from collections.abc import Callable
-from dataclasses import dataclass, fields, replace
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -32,7 +32,9 @@ import pandas as pd
 from discovery import memory
 from discovery.graph import YEAR_SECONDS, FollowGraph, affinity_weight
 from discovery.ranker_features import FEATURES, WorldData, feature_frame
-from discovery.settings import Settings, declare
+from discovery.settings import FACTORS as FACTORS
+from discovery.settings import MAX_WINDOW_DAYS as MAX_WINDOW_DAYS
+from discovery.settings import MODES, RankingSettings, Settings
 from discovery.why import explain
 from storage import InteractionKind, Store
 
@@ -41,15 +43,6 @@ if TYPE_CHECKING:  # scikit-learn loads only when a model trains
 
 log = logging.getLogger(__name__)
 
-FACTORS = {
-    "comments": ("Comments", "log10(comments + 2)"),
-    "likes": ("Likes", "log10(likes + 1)"),
-    "pagerank": ("Closeness", "personalized PageRank of the author"),
-    "recency": ("Recency", "exp(−age / τ)"),
-    "affinity": ("Your likes", "ln(likes you gave the author this year + 1)"),
-}
-MAX_WINDOW_DAYS = 60
-MODES = ("learned", "seed", "manual")
 RETRAIN_EVERY = 25  # new likes, saves, opens or hides before the learned model is trained again
 # What ranking, cards and filters read of a post; the rest (location, size...) the detail view reads itself.
 RANKED_COLUMNS = ("id", "pk", "shortcode", "author_id", "taken_at", "media_type", "like_count", "comment_count",
@@ -60,49 +53,14 @@ RANKED_COLUMNS = ("id", "pk", "shortcode", "author_id", "taken_at", "media_type"
 LIST_COLUMNS = (*RANKED_COLUMNS, "score", "age_s", "source", "tag", "username", "full_name", "liked_count",
                 "followed_by", "author_followers", "pagerank_position", "following")
 
-for _name, (_label, _formula) in FACTORS.items():
-    declare(f"ranking.{_name}_on", bool, True, f"Use {_label.lower()}", _formula)
-    declare(f"ranking.{_name}_power", float, 1.0, f"{_label} weight", f"exponent of {_formula}", 0.0, 3.0)
-declare("ranking.tau_hours", float, 1e5 / 3600, "Recency half-life τ (hours)",
-        "how fast posts fade: the recency factor is exp(−age/τ)", 1.0, 24.0 * 30)
-declare("ranking.window_days", float, 7.0, "Window (days)", "only posts this recent are ranked", 1.0, MAX_WINDOW_DAYS)
-declare("ranking.diversity_cap", int, 2, "Posts per author", "at most this many posts by one author ...", 1, 10)
-declare("ranking.diversity_window", int, 10, "... in any run of", "... this many consecutive items", 2, 50)
-declare("ranking.see_fewer_factor", float, 0.2, "“See fewer” factor",
-        "each “see fewer” multiplies an author's scores by this", 0.0, 1.0)
-declare("ranking.top_hashtags", int, 10, "Interest hashtags", "how many of your top hashtags Explore follows", 0, 50)
-declare("ranking.interest_every", int, 3, "Interest share",
-        "in Explore, every n-th item comes from your hashtags (0: none; seed and manual modes)", 0, 10)
-declare("ranking.mode", str, "learned", "Ranking mode",
-        "learned: a model of you, learned from your likes; seed: the seed formula; manual: your switches "
-        "and exponents")
-
 
 @dataclass(frozen=True)
-class RankingParams:
-    comments_on: bool = True
-    comments_power: float = 1.0
-    likes_on: bool = True
-    likes_power: float = 1.0
-    pagerank_on: bool = True
-    pagerank_power: float = 1.0
-    recency_on: bool = True
-    recency_power: float = 1.0
-    affinity_on: bool = True
-    affinity_power: float = 1.0
-    tau_hours: float = 1e5 / 3600
-    window_days: float = 7.0
-    diversity_cap: int = 2
-    diversity_window: int = 10
-    see_fewer_factor: float = 0.2
-    top_hashtags: int = 10
-    interest_every: int = 3
-    mode: str = "learned"
+class RankingParams(RankingSettings):
+    """The ranking settings a list is ranked with (their defaults are the declarations')."""
 
     @classmethod
     def from_settings(cls, settings: Settings) -> RankingParams:
-        values = settings.values("ranking")
-        return cls(**{f.name: values[f.name] for f in fields(cls)})
+        return cls(**asdict(settings.ranking))
 
     def power(self, factor: str) -> float:
         return getattr(self, f"{factor}_power") if getattr(self, f"{factor}_on") else 0.0

@@ -44,22 +44,6 @@ def test_help_loads_no_heavy_library(command):
     assert not loaded_after([*command, "--help"]) & set(HEAVY)
 
 
-def test_every_module_that_declares_settings_is_listed_under_its_group():
-    """Packages load lazily: a setting is found before its module is used only if its module is listed."""
-    import re
-    from pathlib import Path
-
-    from discovery.settings import DECLARING_MODULES
-
-    root = Path(__file__).resolve().parents[1]
-    found: dict[str, set[str]] = {}
-    for path in (root / "discovery").rglob("*.py"):
-        module = ".".join(path.relative_to(root).with_suffix("").parts)
-        for group in re.findall(r"declare\(\s*f?\"([a-z_]+)\.", path.read_text(encoding="utf-8")):
-            found.setdefault(group, set()).add(module)
-    assert found == {group: set(modules) for group, modules in DECLARING_MODULES.items()}
-
-
 def test_a_setting_is_found_before_its_module_is_imported():
     script = ("import sys; from discovery.settings import Settings; "
               "assert 'discovery.insights.network' not in sys.modules; "

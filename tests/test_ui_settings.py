@@ -65,3 +65,30 @@ def test_cancel_changes_nothing_and_restore_defaults_resets_the_page(qtbot, data
     widget.pages.setCurrentIndex(0)
     widget.restore_page_defaults()
     assert widget.value("sync.requests_per_day") == REGISTRY["sync.requests_per_day"].default
+
+
+def test_a_change_in_the_dialog_reaches_the_pages_of_every_window_through_their_hubs(qtbot, data_dir):
+    from discovery import world
+    from ui.events import WorldEvents
+    from ui.insights_page import InsightsPage
+    from ui.tasks import SynchronousRunner
+
+    settings = Settings(paths.settings_path(data_dir))
+    hubs = [WorldEvents(), WorldEvents()]
+    heard: list[str] = []
+    for hub in hubs:
+        hub.follow(settings)
+        hub.settings_changed.connect(heard.append)
+    opened = world.World.open(data_dir, "empty")
+    page = InsightsPage(opened, SynchronousRunner(), settings, events=hubs[1])
+    qtbot.addWidget(page)
+    widget = SettingsDialog(settings)
+    qtbot.addWidget(widget)
+    widget.set_value("insights.max_nodes", 80)
+    widget.accept()
+    assert heard == ["insights.max_nodes", "insights.max_nodes"] and page.size_box.value() == 80
+    hubs.pop(0).deleteLater()
+    qtbot.waitUntil(lambda: len(settings.changed) == 1)  # a deleted hub hears nothing more
+    settings.set("insights.max_nodes", 90)
+    assert heard[2:] == ["insights.max_nodes"] and page.size_box.value() == 90
+    opened.close()

@@ -399,6 +399,7 @@ class InsightsPage(QWidget):
         super().__init__(parent)
         if events is not None:
             events.posts_arrived.connect(self._posts_arrived)
+            events.settings_changed.connect(self._setting_changed)
         self.world = world
         self.tasks = tasks
         self.settings = settings
@@ -491,6 +492,12 @@ class InsightsPage(QWidget):
 
     def _posts_arrived(self, finished: bool) -> None:
         if finished:  # a sync ended (or r was pressed): not at every batch of posts, this page costs seconds
+            self.refresh()
+
+    def _setting_changed(self, key: str) -> None:
+        value = self.settings.get("insights.max_nodes")
+        if key == "insights.max_nodes" and self.size_box.value() != value:  # changed elsewhere: the dialog
+            self.size_box.setValue(value)
             self.refresh()
 
     def refresh(self) -> None:

@@ -74,6 +74,7 @@ class MainWindow(QMainWindow):
         # Called on the training thread; the runner brings it to the GUI thread, and not to a closed window.
         self.browser.on_trained = self.tasks.relay(self._model_trained)
         self.events = WorldEvents(self)  # the pages subscribe to what happens to the world
+        self.events.follow(settings)
         self.trained.connect(self.events.model_retrained)
         self.loader = ThumbnailLoader(parent=self)
         self.setWindowIcon(theme.app_icon())
@@ -378,11 +379,7 @@ class MainWindow(QMainWindow):
 
         dialog = SettingsDialog(self.settings, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        if dialog.exec() and self.insights_tab.built:
-            page = self.insights_page
-            if page.size_box.value() != self.settings.get("insights.max_nodes"):
-                page.size_box.setValue(self.settings.get("insights.max_nodes"))
-                page.refresh()
+        dialog.exec()  # the pages hear of what changed through self.events.settings_changed
 
     def import_export(self) -> None:
         from ui.import_dialog import ImportDialog

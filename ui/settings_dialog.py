@@ -17,11 +17,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from discovery.settings import Setting, Settings, declare_everything, declared
+from discovery.settings import Setting, Settings, declared
 from ui.labels import plain_label
 
 PAGES = (("sync", "Sync"), ("predict", "Like prediction"), ("insights", "Insights"))
-# The packages whose modules declare those settings (a page shows what has been declared, so they come first).
 LARGEST = 1_000_000_000  # the bound of a spin box whose setting declares none
 UNITS = {"_seconds": " s", "_minutes": " min", "_hours": " h", "_days": " days"}  # by the key's ending
 
@@ -29,7 +28,6 @@ UNITS = {"_seconds": " s", "_minutes": " min", "_hours": " h", "_days": " days"}
 class SettingsDialog(QDialog):
     def __init__(self, settings: Settings, parent: QWidget | None = None):
         super().__init__(parent)
-        declare_everything()
         self.settings = settings
         self.editors: dict[str, QWidget] = {}
         self.setWindowTitle("Settings")

@@ -30,13 +30,9 @@ import scipy.sparse as sp
 from discovery import text
 from discovery.graph import YEAR_SECONDS, FollowGraph
 from discovery.insights import layout
-from discovery.settings import declare
 from storage import Store
 
 log = logging.getLogger(__name__)
-
-declare("insights.max_nodes", int, 300, "Network size",
-        "accounts in the network picture: those you follow, then the closest accounts they follow", 20, 5000)
 
 SEED = 7  # Louvain's and the layout's: the same data always gives the same picture
 LAYOUT_VERSION = 1  # bump when the layout changes, so cached layouts are recomputed

@@ -12,20 +12,11 @@ import random
 from dataclasses import dataclass
 
 from discovery.clock import DAY, Clock
-from discovery.settings import Settings, declare
+from discovery.settings import Settings
 from storage import Store
 
 HOUR = 3600
 STATE_KEY = "live.budget"
-
-declare("sync.requests_per_hour", int, 180, "Requests per hour",
-        "At most this many Instagram requests in any hour.", 1, 2000)
-declare("sync.requests_per_day", int, 1500, "Requests per day",
-        "At most this many Instagram requests in any 24 hours.", 1, 20000)
-declare("sync.delay_min_seconds", float, 2.0, "Shortest pause between requests", "", 0.0, 600.0)
-declare("sync.delay_max_seconds", float, 5.0, "Longest pause between requests", "", 0.0, 600.0)
-declare("sync.cooldown_minutes", float, 30.0, "First cool-down",
-        "When Instagram asks to slow down, wait this long; each further cool-down doubles it.", 1.0, 1440.0)
 
 # Share of the hourly and daily budget a stage of each priority may use: the person's own data and their
 # feed can use all of it; widening the circle stops earlier and leaves room for the next refresh.

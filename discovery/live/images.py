@@ -16,15 +16,10 @@ import requests
 from discovery.clock import Clock, SystemClock
 from discovery.live.client import with_timeout
 from discovery.progress import CancelToken
-from discovery.settings import declare
 from discovery.world import World
 from storage import Account, Post
 
 log = logging.getLogger(__name__)
-
-declare("sync.download_images", bool, True, "Download pictures",
-        "Keep every fetched post's picture on this computer, for browsing offline.")
-declare("sync.image_gap_seconds", float, 0.3, "Pause between picture downloads", "", 0.0, 60.0)
 
 MAGIC = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n", b"GIF8", b"RIFF")
 MAX_BYTES = 20 * 1024 * 1024

@@ -29,26 +29,11 @@ from instagrapi.extractors import extract_media_v1
 
 from discovery.clock import DAY
 from discovery.live import convert, value
-from discovery.settings import declare
 from storage import Follow, Like
 
 if TYPE_CHECKING:
     from discovery.live.sync import SyncEngine
 
-
-declare("sync.recent_days", int, 14, "Recent posts: days",
-        "Posts of the accounts you follow (and those near you) from this many days back.", 1, 90)
-declare("sync.liked_days", int, 365, "Liked posts: days", "Your likes from this many days back.", 7, 3650)
-declare("sync.following_cap", int, 200, "Follows read per account",
-        "How many of the accounts each account you follow follows are read (one request each).", 10, 2000)
-declare("sync.follows_refresh_days", int, 30, "Re-read follow lists after (days)", "", 1, 365)
-declare("sync.near_accounts", int, 300, "Accounts near you",
-        "Recent posts of this many accounts you do not follow, the closest by personalized PageRank.", 0, 5000)
-declare("sync.top_hashtags", int, 10, "Hashtags", "The best recent posts under this many of your top hashtags.",
-        0, 100)
-declare("sync.hashtag_refresh_hours", float, 24.0, "Re-read a hashtag after (hours)", "", 1.0, 720.0)
-declare("sync.recheck_max_days", float, 7.0, "Re-read a quiet account after (days)",
-        "An account is re-read about as often as it posts, and at least this often.", 0.5, 60.0)
 
 PAGE = 33  # posts asked per profile page (instagrapi's own default)
 MAX_PAGES_PER_ACCOUNT = 5

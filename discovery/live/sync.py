@@ -38,14 +38,10 @@ from discovery.live.images import ImageFetcher
 from discovery.live.login import LiveSession, NeedsLogin
 from discovery.live.stages import Unavailable
 from discovery.progress import Cancelled, CancelToken, Progress, ProgressEvent, no_progress
-from discovery.settings import Settings, declare
+from discovery.settings import Settings
 from discovery.world import World
 
 log = logging.getLogger(__name__)
-
-declare("sync.max_wait_minutes", float, 60.0, "Longest pause inside a sync",
-        "A cool-down or budget pause longer than this ends the sync; the next one resumes where it stopped.",
-        0.0, 1440.0)
 
 RUN_KEY = "live.run"
 LAST_SYNC_META = "last_sync"

@@ -15,14 +15,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from discovery.graph import YEAR_SECONDS, FollowGraph
-from discovery.settings import declare
 
 if TYPE_CHECKING:
     from discovery.live.sync import SyncEngine
-
-declare("sync.stop_by_value", bool, True, "Stop the crawl by value",
-        "Stop reading follow lists and accounts near you once ten more requests barely change the top of "
-        "Explore; off: read every one.")
 
 CHECK_EVERY = 10  # requests between two looks at the top of a list
 TOP_ACCOUNTS = 50  # the accounts near you that Explore draws from, as the follow lists move them

@@ -45,13 +45,8 @@ LOW, HIGH = 0.1, 0.9  # the 80% interval
 LITTLE_HISTORY = 5  # fewer earlier posts than this: a warning and a wider interval
 MIN_TRAINING_POSTS = 30
 
-HORIZON = settings.declare(
-    "predict.horizon_days", float, 7.0, "Prediction horizon (days)",
-    "Predicted likes are the count expected this many days after posting.", 0.04, 365)
-RETRAIN_MIN_NEW = settings.declare(
-    "predict.retrain_min_new_posts", int, 100, "Retrain after new posts",
-    "The like model is retrained once a sync or import has added at least this many posts with like counts "
-    "(and at least a tenth more than it was trained on).", 1, 1_000_000)
+HORIZON = settings.lookup("predict.horizon_days")
+RETRAIN_MIN_NEW = settings.lookup("predict.retrain_min_new_posts")
 
 PARAMS = {"learning_rate": 0.05, "max_iter": 300, "max_leaf_nodes": 15, "min_samples_leaf": 40,
           "l2_regularization": 1.0, "early_stopping": False}

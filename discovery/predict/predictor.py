@@ -56,10 +56,7 @@ from discovery.progress import CancelToken, Progress, ProgressEvent, no_progress
 from discovery.world import WorldKind
 from storage import ImageCache, Store
 
-MAX_PICTURES = settings.declare(
-    "predict.max_pictures", int, 200, "Pictures to add for training",
-    "Training measures the pictures already on disk, and draws or fetches pictures for up to this many more "
-    "posts, chosen at random among the posts it learns from.", 0, 1_000_000)
+MAX_PICTURES = settings.lookup("predict.max_pictures")
 REFERENCE_POSTS = 30  # the account's usual post: the median over this many recent posts
 ATTRIBUTION = ("ablation against the account's usual post: each candidate feature is set to the account's "
                "typical value in turn, and the contribution is the change in predicted likes")
