@@ -3,6 +3,10 @@
 The delegate asks for a picture while painting; a miss queues a job and the card shows a placeholder.
 Every paint of the view starts a new frame: a queued job that the latest frame did not ask for again is
 no longer visible and is dropped before it is decoded.
+
+The loader keeps its own two threads rather than the task runner's INTERACTIVE pool: its workers drain the
+queue for as long as the person scrolls, so on the shared pool they would hold its threads and a re-rank
+would wait behind them; and a closing window waits for its own decodes only.
 """
 
 from __future__ import annotations
