@@ -26,7 +26,7 @@ def test_the_command_table_matches_what_the_modules_register():
 def test_a_command_line_registers_only_its_own_module():
     parser = cli.build_parser(["stats", "--json"])
     args = parser.parse_args(["stats", "--json"])
-    assert args.json and args.run.__module__ == "discovery.commands"
+    assert args.json and args.run.__module__ == "discovery.cli.feed"
     with pytest.raises(SystemExit):
         cli.build_parser(["no-such-command"]).parse_args(["no-such-command"])
 

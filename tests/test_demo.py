@@ -411,8 +411,8 @@ def test_truth_is_only_for_demo_worlds(data_dir):
 
 @pytest.fixture
 def demo_cli(monkeypatch):
-    if "discovery.demo.commands" not in cli.COMMAND_MODULES:
-        monkeypatch.setattr(cli, "COMMAND_MODULES", [*cli.COMMAND_MODULES, "discovery.demo.commands"])
+    if "discovery.cli.demo" not in cli.COMMAND_MODULES:
+        monkeypatch.setattr(cli, "COMMAND_MODULES", [*cli.COMMAND_MODULES, "discovery.cli.demo"])
     return cli.main
 
 

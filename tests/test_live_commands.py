@@ -10,7 +10,7 @@ import pytest
 from fake_instagram.harness import Harness, block_network, make_world
 
 from discovery import cli, paths
-from discovery.live import commands
+from discovery.cli import live as commands
 
 
 @pytest.fixture

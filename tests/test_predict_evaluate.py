@@ -29,7 +29,7 @@ from discovery.predict.evaluate import (
 from discovery.predict.features import history_features
 from discovery.predict.table import COLUMNS, finish, read_csv
 
-MODULE = "discovery.predict.commands"
+MODULE = "discovery.cli.likes"
 LIKES = Path(__file__).resolve().parent / "fixtures" / "likes"  # written by fixtures/make_likes.py
 
 

@@ -11,8 +11,7 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from discovery import text
-from discovery.cli import CommandError
-from discovery.commands import chosen_world
+from discovery.cli import CommandError, chosen_world
 from discovery.predict import MAX_CANDIDATES
 from discovery.progress import TerminalProgress
 

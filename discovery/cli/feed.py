@@ -1,4 +1,4 @@
-"""Core commands: `feed`, `stats` and `evaluate-ranking` on the current world."""
+"""`python -m discovery feed | stats | evaluate-ranking`: the ranked lists and what a world holds."""
 
 from __future__ import annotations
 
@@ -9,12 +9,11 @@ from dataclasses import asdict
 from typing import TYPE_CHECKING
 
 from discovery import paths, text
-from discovery.cli import CommandError
+from discovery.cli import CommandError, chosen_world
 from discovery.progress import TerminalProgress
 
 if TYPE_CHECKING:  # the store and the ranking load when a command runs, not for --help
     from discovery.ranking import RankingParams
-    from discovery.world import World
 
 
 def register(subparsers, common) -> None:
@@ -50,18 +49,6 @@ def register(subparsers, common) -> None:
 
 def _world_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--world", metavar="NAME", help="which world (default: the current one, else the demo)")
-
-
-def chosen_world(args: argparse.Namespace, build_demo: bool = True) -> World:
-    """The world a command works on (--world, else the current one); the demo world is generated on first
-    use unless `build_demo` is off."""
-    from discovery import world
-
-    try:
-        return world.open_world(paths.data_dir(args.data_dir), getattr(args, "world", None),
-                                build_demo=build_demo, progress=TerminalProgress())
-    except world.MissingWorld as exc:
-        raise CommandError(str(exc)) from None
 
 
 def ranking_params(args: argparse.Namespace) -> RankingParams:

@@ -7,7 +7,7 @@ import time
 from pathlib import Path
 
 from discovery import paths
-from discovery.cli import CommandError
+from discovery.cli import CommandError, chosen_world
 from discovery.settings import Settings
 
 
@@ -30,7 +30,6 @@ def register(subparsers, common) -> None:
 def run_insights(args: argparse.Namespace) -> int:
     from zoneinfo import ZoneInfoNotFoundError
 
-    from discovery.commands import chosen_world
     from discovery.insights import ChartStyle, compute_insights, draw_chart, draw_network, save_png
 
     out = Path(args.out)

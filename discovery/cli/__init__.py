@@ -1,7 +1,8 @@
 """`python -m discovery`: every feature of Tessera without a window.
 
-Each command module registers its subcommands with `register(subparsers, common)`; a command returns an
-exit code, and raises CommandError (or a StoreError) with one sentence for a person to read.
+One module of this package per group of commands (`feed`, `demo`, `export`, `likes`, `live`, `insights`)
+registers its subcommands with `register(subparsers, common)`; a command returns an exit code, and raises
+CommandError (or a StoreError) with one sentence for a person to read.
 """
 
 from __future__ import annotations
@@ -11,28 +12,32 @@ import importlib
 import logging
 import sqlite3
 import sys
+from typing import TYPE_CHECKING
 
 from storage.errors import StoreError
+
+if TYPE_CHECKING:  # the store loads when a command runs, not for --help
+    from discovery.world import World
 
 # Every command, in --help's order: the module that registers it, and its line in --help. Only the module of
 # the command being run is imported, so that --help and each command start fast (tests/test_cli.py checks
 # this table against what the modules register).
 COMMANDS = {
-    "demo": ("discovery.demo.commands", "build the demo world (the default world when no account is connected)"),
-    "feed": ("discovery.commands", "print the ranked Feed (or Explore)"),
-    "stats": ("discovery.commands", "what the current world holds"),
-    "evaluate-ranking": ("discovery.commands", "precision@20 and NDCG@20 of every ranker, on fresh demo worlds "
+    "demo": ("discovery.cli.demo", "build the demo world (the default world when no account is connected)"),
+    "feed": ("discovery.cli.feed", "print the ranked Feed (or Explore)"),
+    "stats": ("discovery.cli.feed", "what the current world holds"),
+    "evaluate-ranking": ("discovery.cli.feed", "precision@20 and NDCG@20 of every ranker, on fresh demo worlds "
                          "against their hidden tastes (or, with --world, on your own likes)"),
-    "import": ("discovery.export.commands", "import Instagram's data export (the .zip, or the unpacked folder)"),
-    "evaluate-likes": ("discovery.predict.commands", "measure like prediction honestly against a baseline"),
-    "train-likes": ("discovery.predict.commands", "train and save the current world's like model"),
-    "predict-likes": ("discovery.predict.commands", "predict likes for candidate pictures"),
-    "best-time": ("discovery.predict.commands", "when an account's posts draw most likes"),
-    "login": ("discovery.live.commands", "log in to your Instagram account"),
-    "sync": ("discovery.live.commands", "fetch your world from Instagram (resumes where the last sync stopped)"),
-    "sync-status": ("discovery.live.commands", "the last sync, pauses and budget"),
-    "logout": ("discovery.live.commands", "forget the saved password, session and its key (keeps the posts)"),
-    "insights": ("discovery.insights.commands", "write the network picture and the engagement charts as PNG and CSV"),
+    "import": ("discovery.cli.export", "import Instagram's data export (the .zip, or the unpacked folder)"),
+    "evaluate-likes": ("discovery.cli.likes", "measure like prediction honestly against a baseline"),
+    "train-likes": ("discovery.cli.likes", "train and save the current world's like model"),
+    "predict-likes": ("discovery.cli.likes", "predict likes for candidate pictures"),
+    "best-time": ("discovery.cli.likes", "when an account's posts draw most likes"),
+    "login": ("discovery.cli.live", "log in to your Instagram account"),
+    "sync": ("discovery.cli.live", "fetch your world from Instagram (resumes where the last sync stopped)"),
+    "sync-status": ("discovery.cli.live", "the last sync, pauses and budget"),
+    "logout": ("discovery.cli.live", "forget the saved password, session and its key (keeps the posts)"),
+    "insights": ("discovery.cli.insights", "write the network picture and the engagement charts as PNG and CSV"),
 }
 COMMAND_MODULES = list(dict.fromkeys(module for module, _help in COMMANDS.values()))
 
@@ -43,6 +48,19 @@ class CommandError(Exception):
     def __init__(self, message: str, exit_code: int = 1):
         super().__init__(message)
         self.exit_code = exit_code
+
+
+def chosen_world(args: argparse.Namespace, build_demo: bool = True) -> World:
+    """The world a command works on (--world, else the current one); the demo world is generated on first
+    use unless `build_demo` is off."""
+    from discovery import paths, world
+    from discovery.progress import TerminalProgress
+
+    try:
+        return world.open_world(paths.data_dir(args.data_dir), getattr(args, "world", None),
+                                build_demo=build_demo, progress=TerminalProgress())
+    except world.MissingWorld as exc:
+        raise CommandError(str(exc)) from None
 
 
 def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
