@@ -22,6 +22,7 @@ from ui.labels import plain_label
 
 PAGES = (("sync", "Sync"), ("predict", "Like prediction"), ("insights", "Insights"))
 LARGEST = 1_000_000_000  # the bound of a spin box whose setting declares none
+Editor = QCheckBox | QSpinBox | QDoubleSpinBox
 UNITS = {"_seconds": " s", "_minutes": " min", "_hours": " h", "_days": " days"}  # by the key's ending
 
 
@@ -29,7 +30,7 @@ class SettingsDialog(QDialog):
     def __init__(self, settings: Settings, parent: QWidget | None = None):
         super().__init__(parent)
         self.settings = settings
-        self.editors: dict[str, QWidget] = {}
+        self.editors: dict[str, Editor] = {}
         self.setWindowTitle("Settings")
         self.setMinimumSize(620, 520)
 
@@ -70,21 +71,23 @@ class SettingsDialog(QDialog):
         scroll.setWidgetResizable(True)
         return scroll
 
-    def _editor(self, setting: Setting) -> QWidget:
+    def _editor(self, setting: Setting) -> Editor:
         value = self.settings.get(setting.key)
+        editor: Editor
         if setting.type is bool:
             editor = QCheckBox()
             editor.setChecked(value)
         else:
-            editor = QSpinBox() if setting.type is int else QDoubleSpinBox()
-            if isinstance(editor, QDoubleSpinBox):
-                editor.setDecimals(2)
+            box = QSpinBox() if setting.type is int else QDoubleSpinBox()
+            if isinstance(box, QDoubleSpinBox):
+                box.setDecimals(2)
             low = setting.minimum if setting.minimum is not None else 0
             high = setting.maximum if setting.maximum is not None else LARGEST
-            editor.setRange(setting.type(low), setting.type(high))
-            editor.setValue(value)
-            editor.setGroupSeparatorShown(True)
-            editor.setSuffix(next((unit for end, unit in UNITS.items() if setting.key.endswith(end)), ""))
+            box.setRange(setting.type(low), setting.type(high))
+            box.setValue(value)
+            box.setGroupSeparatorShown(True)
+            box.setSuffix(next((unit for end, unit in UNITS.items() if setting.key.endswith(end)), ""))
+            editor = box
         editor.setToolTip(setting.description or setting.label)
         editor.setAccessibleName(setting.label)
         return editor
