@@ -8,6 +8,7 @@ import logging
 import threading
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QShortcut
@@ -37,6 +38,9 @@ from ui.lazy_tab import LazyTab
 from ui.posts_page import PostsPage
 from ui.tasks import TaskRunner
 from ui.thumbnails import ThumbnailLoader
+
+if TYPE_CHECKING:  # loaded for a connected account's world only
+    from ui.sync_panel import SyncPanel
 
 SHORTCUTS = [
     ("j / ↓", "next post"), ("k / ↑", "previous post"), ("Enter", "open the post"), ("Esc", "back to the list"),
@@ -134,7 +138,7 @@ class MainWindow(QMainWindow):
         banner.setVisible(self.world.kind is WorldKind.DEMO)
         return banner
 
-    def _sync_panel(self) -> QWidget | None:
+    def _sync_panel(self) -> SyncPanel | None:
         """The sync panel, for a connected account's world only."""
         if self.world.kind is not WorldKind.ACCOUNT:
             return None
@@ -170,7 +174,7 @@ class MainWindow(QMainWindow):
         settings_action.triggered.connect(self.edit_settings)
         file_menu.addAction(settings_action)
         file_menu.addSeparator()
-        quit_action = QAction("&Quit", self, shortcut=QKeySequence.StandardKey.Quit)
+        quit_action = QAction("&Quit", self, shortcut=QKeySequence(QKeySequence.StandardKey.Quit))
         quit_action.triggered.connect(self.close)
         file_menu.addAction(quit_action)
         self.file_menu = file_menu
@@ -180,7 +184,7 @@ class MainWindow(QMainWindow):
         refresh.triggered.connect(self.refresh_everything)
         view.addAction(refresh)
         layout_action = QAction("&List layout", self, shortcut=QKeySequence("Ctrl+L"), checkable=True)
-        layout_action.toggled.connect(lambda on: [p.set_list_mode(on) for p in self.pages.values()])
+        layout_action.toggled.connect(self._set_list_mode)
         view.addAction(layout_action)
         self.layout_action = layout_action
         view.addSeparator()
@@ -252,7 +256,7 @@ class MainWindow(QMainWindow):
 
     def _tab_changed(self, index: int) -> None:
         widget = self.tabs.widget(index)
-        if hasattr(widget, "activate"):
+        if isinstance(widget, LazyTab):  # Feed and Explore need no activating
             widget.activate()
 
     def _first_ranked(self, kind: str) -> None:
@@ -307,6 +311,10 @@ class MainWindow(QMainWindow):
         self.tabs.setCurrentWidget(page)
         page.filter_by("author", username)
 
+    def _set_list_mode(self, as_list: bool) -> None:
+        for page in self.pages.values():
+            page.set_list_mode(as_list)
+
     def focus_search(self) -> None:
         page = self.current_page()
         page.close_detail()
@@ -315,7 +323,8 @@ class MainWindow(QMainWindow):
 
     def set_theme(self, mode: str) -> None:
         self.state.setValue("theme", mode)
-        theme.apply(QApplication.instance(), mode)
+        if isinstance(app := QApplication.instance(), QApplication):
+            theme.apply(app, mode)
         self.theme_actions[mode].setChecked(True)
 
     def connect_account(self) -> None:
@@ -462,7 +471,8 @@ class MainWindow(QMainWindow):
         self.layout_action.blockSignals(True)
         self.layout_action.setChecked(self.pages["feed"].layout_button.isChecked())
         self.layout_action.blockSignals(False)
-        self.tabs.setCurrentIndex(int(self.state.value("tab", 0)))
+        tab = self.state.value("tab", 0)
+        self.tabs.setCurrentIndex(int(tab) if isinstance(tab, int | str) else 0)
 
     def save_state(self) -> None:
         self.state.setValue("geometry", self.saveGeometry())
