@@ -94,3 +94,21 @@ def test_opening_acting_on_a_post_and_a_rerank_run_no_sql_on_the_gui_thread(wind
         statements.close()
     assert {"opened", "saved", "hidden", "dwell"} <= set(kinds)
     assert "posts" in window.status.text()
+
+
+def test_opening_predict_and_insights_runs_no_sql_on_the_gui_thread(window, qtbot):
+    window.settings.set("predict.max_pictures", 50)  # the like model trains on the pictures at hand: quick
+    statements = Statements(window.world.store.engine)
+    try:
+        window.tabs.setCurrentWidget(window.predict_tab)
+        predict = window.predict_page
+        qtbot.waitUntil(lambda: predict.index is not None and settled(window), timeout=WAIT)
+        assert predict.account.currentText().endswith("(you)") and predict.account.count() > 1
+        assert predict.heatmap_note.text()  # the best times of the account chosen first came back
+        window.tabs.setCurrentWidget(window.insights_tab)
+        insights = window.insights_page
+        qtbot.waitUntil(lambda: insights.insights is not None and settled(window), timeout=WAIT)
+        assert statements.on_gui_thread() == []
+        assert any("FROM accounts" in sql for _thread, sql in statements.seen)  # the accounts were read
+    finally:
+        statements.close()

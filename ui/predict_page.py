@@ -56,6 +56,7 @@ from ui.throttle import Throttle
 if TYPE_CHECKING:  # loaded with the hashtag index, in the background
     from discovery.predict.hashtags import BestTimes, HashtagIndex
     from discovery.predict.model import LikeModel
+    from storage import Store
 
 THUMB = QSize(96, 96)
 IMAGE_FILTER = "Pictures (*.jpg *.jpeg *.png *.webp *.gif *.tif *.tiff *.bmp);;All files (*)"
@@ -250,14 +251,17 @@ class PredictPage(QWidget):
         if self._started:
             return
         self._started = True
-        self._fill_accounts()
+        store = self.world.store
+        if not self.account.count():
+            self.account.setPlaceholderText("Reading the accounts…")
+        self.tasks.run(lambda: _account_choices(store), self._fill_accounts, self._accounts_failed,
+                       key=(self, "accounts"))
         self.status.setText("Preparing the like model for this world…")
         limits = {"min_new_posts": self.settings.get("predict.retrain_min_new_posts"),
                   "max_pictures": self.settings.get("predict.max_pictures")}
         world = self.world
         self.tasks.run(lambda report: ensure_model(world, progress=report, **limits), self._model_ready,
                        self._model_failed, progress=self._training_progress, key=(self, "model"), pool=LONG)
-        self._refresh_best_times()
 
     def _posts_arrived(self, finished: bool) -> None:
         if finished:  # a sync ended (or r was pressed): not at every batch of posts, this page costs seconds
@@ -269,21 +273,18 @@ class PredictPage(QWidget):
             self._started = False
             self.activate()
 
-    def _fill_accounts(self) -> None:
-        store = self.world.store
-        accounts = store.accounts_frame().sort_values("follower_count", ascending=False, na_position="last")
-        me = store.me()
+    def _fill_accounts(self, choices: list[tuple[str, str]]) -> None:
         self.account.blockSignals(True)
         self.account.clear()
-        if me is not None:
-            mine = accounts[accounts["pk"] == me]
-            if len(mine):
-                self.account.addItem(f"@{mine.iloc[0].username} (you)", me)
-        for row in accounts.head(2000).itertuples():
-            if row.pk != me:
-                self.account.addItem(f"@{row.username}", row.pk)
+        for label, pk in choices:
+            self.account.addItem(label, pk)
         self.account.setCurrentIndex(0)
         self.account.blockSignals(False)
+        self._refresh_best_times()
+        self._predict_later()
+
+    def _accounts_failed(self, error: Exception) -> None:
+        self.status.setText(f"The accounts could not be read: {error}")
 
     def _training_progress(self, event: ProgressEvent) -> None:
         self.status.setText("Training the like model. Until it is ready no picture gets a prediction of its "
@@ -449,6 +450,22 @@ class PredictPage(QWidget):
             grid.addWidget(ContributionBars(candidate.contributions), 2, 1)
         grid.setColumnStretch(1, 1)
         return card
+
+
+def _account_choices(store: Store) -> list[tuple[str, str]]:
+    """(label, pk) of the accounts to predict for, the person first, then by followers (read off the GUI
+    thread)."""
+    accounts = store.accounts_frame().sort_values("follower_count", ascending=False, na_position="last")
+    me = store.me()
+    choices = []
+    if me is not None:
+        mine = accounts[accounts["pk"] == me]
+        if len(mine):
+            choices.append((f"@{mine.iloc[0].username} (you)", me))
+    for row in accounts.head(2000).itertuples():
+        if row.pk != me:
+            choices.append((f"@{row.username}", row.pk))
+    return choices
 
 
 def _ignore(_error: Exception) -> None:
