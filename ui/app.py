@@ -43,7 +43,8 @@ def main(argv: list[str] | None = None) -> int:
 
     from ui import theme
 
-    app = QApplication.instance() or QApplication([sys.argv[0]])
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication([sys.argv[0]])
     app.setApplicationName("Tessera")
     app.setOrganizationName("Tessera")
     app.setWindowIcon(theme.app_icon())
@@ -118,7 +119,7 @@ def recover(error: StoreError, root: Path | None, clock: Clock) -> tuple[Path | 
         box.exec()
         clicked = box.clickedButton()
         try:
-            if demo is not None and clicked is demo:
+            if demo is not None and root is not None and clicked is demo:
                 return root, open_in_app(root, world.DEMO, clock)
             if clicked is other:
                 folder = QFileDialog.getExistingDirectory(None, "Choose a data folder for Tessera")
@@ -234,7 +235,7 @@ def wait_until(app, condition, timeout: float = 60.0) -> None:
         return
     loop = QEventLoop()
     poll, give_up = QTimer(loop, interval=10), QTimer(loop, singleShot=True)
-    poll.timeout.connect(lambda: condition() and loop.quit())
+    poll.timeout.connect(lambda: loop.quit() if condition() else None)
     give_up.timeout.connect(loop.quit)
     poll.start()
     give_up.start(round(timeout * 1000))
