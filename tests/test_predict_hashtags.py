@@ -10,7 +10,6 @@ from PIL import Image
 
 from discovery.clock import DAY
 from discovery.predict import pixels
-from discovery.predict.features import PixelCache
 from discovery.predict.hashtags import HashtagIndex, best_time_heatmap
 from discovery.world import World
 from storage.records import Account, Post
@@ -61,7 +60,7 @@ def test_pictures_like_the_candidate_bring_their_hashtags(world):
     for i in range(5):
         add(world, f"light{i}", ["sunny", "bright"], 200, jpeg((240 - i, 230, 200)))
         add(world, f"dark{i}", ["night", "moody"], 20, jpeg((15 + i, 15, 30)))
-    index = HashtagIndex.build(world.store, world.images, PixelCache(None))
+    index = HashtagIndex.build(world.store, world.images, pixels.PixelCache(None))
     assert len(index.pixel_posts) == 10
     candidate = pixels.measure(jpeg((235, 228, 205)))
     tags = [s.tag for s in index.suggest("", [candidate], n=4)]

@@ -14,8 +14,9 @@ import pandas as pd
 import pytest
 from PIL import Image, ImageDraw
 
-from discovery.predict.features import PixelCache, history_features
+from discovery.predict.features import history_features
 from discovery.predict.model import VERSION, LikeModel, ModelError, load, retrain_due
+from discovery.predict.pixels import PixelCache
 from discovery.predict.predictor import PredictError, Predictor, demo_pick_gain, ensure_model, model_file, train_world
 from discovery.progress import Cancelled, CancelToken
 from discovery.world import World

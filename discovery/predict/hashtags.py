@@ -21,8 +21,8 @@ import numpy as np
 import pandas as pd
 
 from discovery.clock import timezone
-from discovery.predict.features import DAY, PixelCache, log_likes
-from discovery.predict.pixels import PixelFeatures
+from discovery.predict.features import DAY, log_likes
+from discovery.predict.pixels import PixelCache, PixelFeatures
 from discovery.predict.table import from_store, hashtags_in
 from discovery.progress import CancelToken, Progress, ProgressEvent, no_progress
 

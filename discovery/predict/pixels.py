@@ -11,8 +11,10 @@ is not an image, or is cut off, raises ImageError whose str() is a sentence nami
 from __future__ import annotations
 
 import io
+import json
 import os
 import stat
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -281,3 +283,82 @@ def measure_many(sources: Sequence[ImageSource], names: Sequence[str] | None = N
         except ImageError as exc:
             out.append(exc)
     return out
+
+
+# --- pixel features of stored posts, cached per world ------------------------------------------------------
+
+
+class PixelCache:
+    """Pixel vectors of image files, kept in a JSON file and reused while the file is unchanged.
+
+    Each entry is the PIXEL_FEATURES vector followed by the dominant colour (r, g, b in 0..1), or null for
+    a file that is not a usable image (so it is not decoded again)."""
+
+    VERSION = 1
+
+    def __init__(self, path: Path | None):
+        self.path = path
+        self.entries: dict[str, list] = {}
+        self._dirty = False
+        self._lock = threading.Lock()  # the tab may predict on two worker threads at once
+        if path is not None and path.exists():
+            try:
+                data = json.loads(path.read_text(encoding="utf-8"))
+                if data.get("version") == self.VERSION:
+                    self.entries = data.get("entries", {})
+            except (OSError, ValueError, AttributeError):
+                self.entries = {}
+
+    @staticmethod
+    def _stamp(file: str) -> str | None:
+        try:
+            stat = os.stat(file)
+        except OSError:
+            return None
+        return f"{stat.st_size}:{stat.st_mtime_ns}"
+
+    @staticmethod
+    def similarity_vector(features: PixelFeatures) -> list[float]:
+        r, g, b, _share = features.dominant_colours[0] if features.dominant_colours else (0, 0, 0, 1.0)
+        return [*features.vector().tolist(), r / 255, g / 255, b / 255]
+
+    def vector(self, file: str | Path | None) -> np.ndarray | None:
+        """The cached or freshly measured vector of an image file; None when missing or unusable."""
+        if not isinstance(file, str | Path) or not str(file):
+            return None
+        file = str(file)
+        stamp = self._stamp(file)
+        if stamp is None:
+            return None
+        with self._lock:
+            entry = self.entries.get(file)
+        if entry is None or entry[0] != stamp:
+            try:
+                values = self.similarity_vector(measure(file))
+            except ImageError:
+                values = None
+            entry = [stamp, values]
+            with self._lock:
+                self.entries[file] = entry
+                self._dirty = True
+        return None if entry[1] is None else np.asarray(entry[1], dtype=float)
+
+    def vectors(self, files: Sequence[str | None], progress=None, cancel=None) -> list[np.ndarray | None]:
+        out = []
+        for i, file in enumerate(files):
+            if cancel is not None and i % 64 == 0:
+                cancel.check()
+            if progress is not None and i % 64 == 0:
+                progress(i, len(files))
+            out.append(self.vector(file))
+        return out
+
+    def save(self) -> None:
+        with self._lock:
+            if self.path is None or not self._dirty:
+                return
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = self.path.with_name(f"{self.path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+            tmp.write_text(json.dumps({"version": self.VERSION, "entries": self.entries}), encoding="utf-8")
+            os.replace(tmp, self.path)
+            self._dirty = False

@@ -29,7 +29,6 @@ from discovery.predict.features import (
     LABELS,
     AgeCurve,
     HashtagPopularity,
-    PixelCache,
     Prior,
     design,
     history_row,
@@ -50,7 +49,7 @@ from discovery.predict.model import (
     save,
     widening,
 )
-from discovery.predict.pixels import ImageError, ImageSource, PixelFeatures, measure_many
+from discovery.predict.pixels import ImageError, ImageSource, PixelCache, PixelFeatures, measure_many
 from discovery.predict.table import from_store, hashtags_in, like_series, mentions_in
 from discovery.progress import CancelToken, Progress, ProgressEvent, no_progress
 from discovery.world import WorldKind
