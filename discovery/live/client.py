@@ -176,6 +176,15 @@ TRANSIENT = "transient"  # network down, timeout, server error, malformed answer
 OTHER = "other"
 
 
+class Unavailable(Exception):
+    """The account asked about is private, gone, or answers with an error of its own (`reason`: PRIVATE, GONE
+    or "error"): the stage skips it."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
 def classify(exc: BaseException) -> str:
     if isinstance(exc, (ClientThrottledError, PleaseWaitFewMinutes, RateLimitError, SentryBlock)):
         return THROTTLED

@@ -63,3 +63,8 @@ def authors(medias: list[Media]) -> list[Account]:
 
 def is_ad(media: Media) -> bool:
     return media.product_type == "ad"
+
+
+def taken_at(post: Post) -> int:
+    """When a fetched post was taken (only a stub from a data export has no time)."""
+    return post.taken_at or 0

@@ -1,5 +1,5 @@
-"""The sync: nine stages in order (stages.py), each checkpointing its cursor in the store after every page, so that a
-cancel, a crash or a cool-down resumes exactly where it stopped.
+"""The sync: nine stages in order (stages.py, crawl.py), each checkpointing its cursor in the store after every
+page, so that a cancel, a crash or a cool-down resumes exactly where it stopped.
 
     result = run_sync(world, session, settings, progress, cancel)
 
@@ -31,12 +31,14 @@ from discovery.live.client import (
     SUSPENDED,
     THROTTLED,
     TRANSIENT,
+    Unavailable,
     classify,
     describe_error,
 )
+from discovery.live.context import Stage
 from discovery.live.images import ImageFetcher
 from discovery.live.login import LiveSession, NeedsLogin
-from discovery.live.stages import Unavailable
+from discovery.live.tally import following_count, have, missing_avatars
 from discovery.progress import Cancelled, CancelToken, Progress, ProgressEvent, no_progress
 from discovery.settings import Settings
 from discovery.world import World
@@ -112,6 +114,8 @@ def run_sync(world: World, session: LiveSession, settings: Settings | None = Non
 
 
 class SyncEngine:
+    """Runs the stages and is their StageContext (context.py): the requests, the pacing, the cursors."""
+
     def __init__(self, world: World, session: LiveSession, settings: Settings, progress: Progress,
                  cancel: CancelToken, clock: Clock, rng: random.Random):
         self.world, self.store, self.session = world, world.store, session
@@ -123,8 +127,9 @@ class SyncEngine:
         self.images = ImageFetcher(world, self.client.images, clock, cancel,
                                    settings.get("sync.image_gap_seconds"), settings.get("sync.download_images"))
         self.run_state: dict = {}
-        self.stage: stages.Stage = stages.STAGES[0]
-        self.new_posts = 0
+        self.stage: Stage = stages.STAGES[0]
+        self.new_posts = 0  # posts written by the stages done in this invocation
+        self._stage_posts = 0  # and by the current one so far
         self.requests = 0  # requests made by this invocation
         self.by_stage: dict[str, int] = {}
         self._relogged = False
@@ -161,13 +166,14 @@ class SyncEngine:
             self.current = None
             self.following_estimate = None
             self.emit(0, None, "starting")
-            self.stage.run(self)
+            self.new_posts += self.stage.run(self)
+            self._stage_posts = 0
             self.images.sweep(self.run_state["started_at"])
             with self.store.transaction():
                 self.store.set_sync_cursor(self.stage.cursor_key, None)
                 self.run_state["stage"] = number + 1
                 self._save_run()
-        stages.avatar_sweep(self)
+        self.images.avatars(missing_avatars(self.store, self.session.pk, self.started))
         finished = int(self.clock.now())
         with self.store.transaction():
             self.run_state.update(done=True, finished_at=finished)
@@ -199,6 +205,20 @@ class SyncEngine:
     @property
     def first_run(self) -> bool:
         return self.run_state.get("previous") is None
+
+    @property
+    def previous(self) -> int | None:
+        return self.run_state.get("previous")
+
+    @property
+    def me(self) -> str:
+        if not self.session.pk:
+            raise RuntimeError("the stages run only once logged in")
+        return self.session.pk
+
+    @property
+    def written_before(self) -> int:
+        return self.new_posts
 
     def _ensure_login(self) -> None:
         """Log in with the remembered password when there is no session yet (nothing to do otherwise)."""
@@ -338,6 +358,10 @@ class SyncEngine:
     def now(self) -> int:
         return int(self.clock.now())
 
+    def report(self, done: int | None, total: int | None, message: str = "", written: int = 0) -> None:
+        self._stage_posts = written
+        self.emit(done, total, message)
+
     # --- progress ------------------------------------------------------------------------------------
 
     def emit(self, done: int | None, total: int | None, message: str = "", pause_until: float | None = None,
@@ -351,18 +375,20 @@ class SyncEngine:
             self.stage.label, self._last_done, self._last_total, message, stage_key=self.stage.key,
             stage_number=self.stage.number, requests_hour=hour, budget_hour=hour_cap, requests_day=day,
             budget_day=day_cap, requests_run=requests_run, pause_until=pause_until, pause_reason=pause_reason,
-            eta_seconds=self._eta(), new_posts=self.new_posts, have=self._have_now()))
+            eta_seconds=self._eta(), new_posts=self.new_posts + self._stage_posts, have=self._have_now()))
 
     def _have_now(self) -> str:
-        at = (self.new_posts, self.stage.key)  # it changes only with new posts or new follows (a new stage)
+        # it changes only with new posts or new follows (a new stage)
+        at = (self.new_posts + self._stage_posts, self.stage.key)
         if self._have[0] != at and self.run_state:
-            self._have = (at, stages.have(self))
+            since = int(self.started - self.settings.ranking.window_days * DAY)
+            self._have = (at, have(self.store, self.session.pk, since))
         return self._have[1]
 
     def _eta(self) -> float | None:
         if not self.run_state:
             return None
-        remaining = stages.remaining_requests(self)
+        remaining = self._remaining_requests()
         per_request = (self.limits.delay_min + self.limits.delay_max) / 2 + 0.5
         eta = remaining * per_request
         if remaining > self.limits.per_hour:
@@ -370,6 +396,23 @@ class SyncEngine:
         if remaining > self.limits.per_day:
             eta = max(eta, remaining / self.limits.per_day * DAY)
         return eta
+
+
+    def _remaining_requests(self) -> int:
+        """A rough count of the requests this run still needs: the current stage's worklist left, then each
+        later stage's own estimate."""
+        cursor = self.current or {}
+        if self.following_estimate is None:
+            self.following_estimate = following_count(self.store, self.session.pk) or 0
+        total = 0
+        for stage in stages.STAGES[self.run_state.get("stage", 0):]:
+            if stage.key == self.stage.key and "accounts" in cursor:
+                total += len(cursor["accounts"]) - cursor["i"]
+            elif stage.key == self.stage.key and "tags" in cursor:
+                total += len(cursor["tags"]) - cursor["i"]
+            else:
+                total += stage.estimate(self.following_estimate, self.settings)
+        return total
 
 
 def _when(epoch: float) -> str:

@@ -17,7 +17,7 @@ import numpy as np
 from discovery.graph import YEAR_SECONDS, FollowGraph
 
 if TYPE_CHECKING:
-    from discovery.live.sync import SyncEngine
+    from discovery.live.context import StageContext
 
 CHECK_EVERY = 10  # requests between two looks at the top of a list
 TOP_ACCOUNTS = 50  # the accounts near you that Explore draws from, as the follow lists move them
@@ -25,26 +25,25 @@ TOP_POSTS = 20  # Explore's first screen
 STEADY = {TOP_ACCOUNTS: 5, TOP_POSTS: 4}  # entries changed by CHECK_EVERY requests that count as little
 
 
-def follow_graph(engine: SyncEngine) -> FollowGraph | None:
-    store = engine.store
-    pk = engine.session.pk
-    me_id = store.account_id(pk) if pk else None
+def follow_graph(ctx: StageContext) -> FollowGraph | None:
+    store = ctx.store
+    me_id = store.account_id(ctx.me)
     if me_id is None:
         return None
     src, dst = store.edges()
     size = store.max_account_id() + 1
     likes = store.likes_frame()
-    recent = likes[likes["liked_at"].isna() | (likes["liked_at"] >= engine.started - YEAR_SECONDS)]
+    recent = likes[likes["liked_at"].isna() | (likes["liked_at"] >= ctx.started - YEAR_SECONDS)]
     like_counts = np.bincount(recent["author_id"].to_numpy(np.int64), minlength=size)[:size]
     return FollowGraph.build(src, dst, me_id, size, like_counts)
 
 
-def closest_first(engine: SyncEngine, pks: list[str], graph: FollowGraph | None) -> list[str]:
+def closest_first(ctx: StageContext, pks: list[str], graph: FollowGraph | None) -> list[str]:
     """Followed accounts by the person's likes of them, then by PageRank, then by pk."""
     if not pks:
         return []
-    ids = engine.store.account_ids(pks)
-    liked = Counter(engine.store.likes_frame()["author_id"].tolist())
+    ids = ctx.store.account_ids(pks)
+    liked = Counter(ctx.store.likes_frame()["author_id"].tolist())
     scores = graph.pagerank() if graph is not None else None
 
     def key(pk: str):
@@ -55,12 +54,12 @@ def closest_first(engine: SyncEngine, pks: list[str], graph: FollowGraph | None)
     return sorted(pks, key=key)
 
 
-def near_accounts(engine: SyncEngine, graph: FollowGraph | None, count: int, skipped: set[str]) -> list[str]:
+def near_accounts(ctx: StageContext, graph: FollowGraph | None, count: int, skipped: set[str]) -> list[str]:
     """Public accounts the person does not follow, the closest by personalized PageRank first."""
     if graph is None or count <= 0:
         return []
     scores = graph.pagerank()
-    accounts = engine.store.accounts_frame()
+    accounts = ctx.store.accounts_frame()
     followed = set(graph.followed.tolist())
     keep = accounts[(accounts["id"] != graph.me) & ~accounts["id"].isin(followed)
                     & ~accounts["is_private"].astype(bool) & ~accounts["pk"].str.startswith("u:")
@@ -70,11 +69,11 @@ def near_accounts(engine: SyncEngine, graph: FollowGraph | None, count: int, ski
     return keep["pk"].head(count).tolist()
 
 
-def explore_top(engine: SyncEngine, count: int = TOP_POSTS) -> list[str]:
+def explore_top(ctx: StageContext, count: int = TOP_POSTS) -> list[str]:
     """The pks of Explore's first posts by the seed formula, as the store stands."""
     from discovery.ranking import Ranker, RankingParams
 
-    ranking = Ranker(engine.store, engine.started).explore(RankingParams(mode="seed"))
+    ranking = Ranker(ctx.store, ctx.started).explore(RankingParams(mode="seed"))
     return [str(pk) for pk in ranking.frame["pk"].head(count)] if len(ranking) else []
 
 
