@@ -8,7 +8,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -21,6 +21,7 @@ from storage import Interaction, InteractionKind, MediaType
 
 if TYPE_CHECKING:
     from discovery.ranker_personal import PersonalModel
+    from discovery.ranker_snapshot import RankerSnapshot
 
 MEDIA_CHOICES = {"all": None, "photo": MediaType.PHOTO, "video": MediaType.VIDEO, "carousel": MediaType.CAROUSEL}
 TOKEN = re.compile(r"([#@][\w.]+)", re.UNICODE)
@@ -89,7 +90,7 @@ class Browser:
         self.on_trained: Callable[[PersonalModel], None] | None = None
         self._ranker: Ranker | None = None
         self._loading = threading.Lock()
-        self._kept: dict[str, dict] = {}  # kind -> the kept list last shown: its model's summary, hashtags
+        self._kept: dict[str, dict[str, Any]] = {}  # kind -> the kept list last shown: its model's summary, hashtags
         self._provisional: dict[str, bool] = {}  # kind -> ranked by the seed formula while the model trains
 
     @property
@@ -152,15 +153,15 @@ class Browser:
     def interests(self, top: int = snapshot.INTERESTS) -> list[str]:
         """The person's hashtags, most used first (from the kept list while the Ranker is not loaded)."""
         if self._ranker is None and self._kept:
-            return next(iter(self._kept.values()))["interests"][:top]
-        return list(self.ranker.interests.index[:top])
+            return list(next(iter(self._kept.values()))["interests"][:top])
+        return list(self.ranker.snapshot.interests.index[:top])
 
     def reload(self) -> None:
         """New data arrived (sync, import): read the world again. A new Ranker replaces the old one in one
         step, so a ranking running meanwhile on another thread keeps a consistent (older) picture. Its model
         is trained again on the next learned ranking."""
         old = self._ranker
-        self._ranker = self._new_ranker(warm_start=old.pagerank if old is not None else None)
+        self._ranker = self._new_ranker(warm_start=old.snapshot.pagerank if old is not None else None)
 
     def rank(self, kind: str, params: RankingParams | None = None) -> Ranking:
         params = params or self.params()
@@ -168,7 +169,8 @@ class Browser:
         if kept is not None:
             self._kept[kind], self._provisional[kind] = kept, False
             memory.release()
-            return kept["ranking"]
+            ranking: Ranking = kept["ranking"]
+            return ranking
         ranker = self.ranker
         before = (ranker.data_version, ranker.model_version, ranker.current_model)
         ranking = ranker.explore(params) if kind == "explore" else ranker.feed(params)
@@ -180,7 +182,7 @@ class Browser:
         memory.release()  # the frames it built and dropped on the way
         return ranking
 
-    def _kept_ranking(self, kind: str, params: RankingParams) -> dict | None:
+    def _kept_ranking(self, kind: str, params: RankingParams) -> dict[str, Any] | None:
         ranker = self._ranker  # a loaded Ranker's own picture, else the world as it is now
         data = ranker.data_version if ranker is not None else self.world.store.data_version()
         now = ranker.now if ranker is not None else self.world.now()
@@ -199,20 +201,22 @@ class Browser:
             return
         settings = self.settings.stored("ranking") if params == self.params() else None
         snapshot.save(self.world.directory, stamp, settings, asdict(params), ranking, self.world.title,
-                      model.summary() if learned else None, list(ranker.interests.index[:snapshot.INTERESTS]))
+                      model.summary() if model is not None and learned else None,
+                      list(ranker.snapshot.interests.index[:snapshot.INTERESTS]))
 
     def filtered(self, ranking: Ranking, post_filter: PostFilter) -> pd.DataFrame:
         needs_ranker = bool(post_filter.hashtag) or post_filter.unseen_only  # the others read the list alone
-        return apply_filter(ranking.frame, post_filter, self.ranker if needs_ranker else self._ranker)
+        ranker = self.ranker if needs_ranker else self._ranker
+        return apply_filter(ranking.frame, post_filter, ranker.snapshot if ranker is not None else None)
 
     # --- one post --------------------------------------------------------------------------------------
 
     def detail(self, post_id: int) -> PostDetail:
-        store, ranker = self.world.store, self.ranker
+        store, ranked = self.world.store, self.ranker.snapshot
         post = store.posts_frame(post_ids=[post_id]).iloc[0]
         author_id = int(post.author_id)
         account = store.accounts_frame([author_id]).iloc[0]
-        followers = _followed_by(ranker, author_id)
+        followers = ranked.followers_among_follows(author_id)
         tags = sorted(set(store.hashtags_frame([post_id])["tag"]))
         mentions = sorted(set(store.mentions_frame([post_id])["username"]))
         return PostDetail(
@@ -220,11 +224,10 @@ class Browser:
             hashtags=tags, mentions=mentions, author_pk=account.pk, username=account.username,
             full_name=account.full_name or "",
             followers=None if pd.isna(account.follower_count) else int(account.follower_count),
-            following=bool(ranker.followed[author_id]) if author_id < len(ranker.followed) else False,
-            pagerank_position=int(ranker.pagerank_position[author_id]) if author_id < len(ranker.pagerank) else 0,
-            followed_by=[ranker.usernames[i] for i in followers[:3]], followed_by_count=len(followers),
+            following=ranked.is_followed(author_id), pagerank_position=ranked.position(author_id),
+            followed_by=[str(ranked.usernames[i]) for i in followers[:3]], followed_by_count=len(followers),
             media_type=int(post.media_type), carousel_count=int(post.carousel_count or 0),
-            saved=post_id in ranker.saved, seen=post_id in ranker.seen,
+            saved=post_id in ranked.actions.saved, seen=post_id in ranked.actions.seen,
             url=f"https://www.instagram.com/p/{post.shortcode}/" if post.shortcode else None,
         )
 
@@ -249,7 +252,7 @@ class Browser:
         # save also changes the person's hashtags, which only a reload reads.
         change = self.world.store.last_change()
         follows = change is not None and change[0] == ranker.data_version and kind != InteractionKind.SAVED
-        ranker.reload_interactions(change[1] if follows else None)
+        ranker.reload_interactions(change[1] if change is not None and follows else None)
 
     # --- pictures --------------------------------------------------------------------------------------
 
@@ -262,8 +265,9 @@ class Browser:
         return self.world.pictures.post(post_pk, page, allow_network)
 
 
-def apply_filter(frame: pd.DataFrame, post_filter: PostFilter, ranker: Ranker) -> pd.DataFrame:
-    """The rows of a ranked frame that pass the filter, in ranked or newest-first order."""
+def apply_filter(frame: pd.DataFrame, post_filter: PostFilter, ranked: RankerSnapshot | None) -> pd.DataFrame:
+    """The rows of a ranked frame that pass the filter, in ranked or newest-first order (`ranked`, the world
+    the list was ranked from, is needed by the hashtag and unseen filters only)."""
     keep = np.ones(len(frame), bool)
     if post_filter.author:
         needle = post_filter.author.lower().lstrip("@")
@@ -271,8 +275,9 @@ def apply_filter(frame: pd.DataFrame, post_filter: PostFilter, ranker: Ranker) -
                  | frame["full_name"].str.lower().str.contains(needle, regex=False)).to_numpy()
     if post_filter.hashtag:
         tag = post_filter.hashtag.lower().lstrip("#")
-        index = ranker.tag_index
-        keep &= frame["id"].isin(index.loc[index["tag"] == tag, "post_id"]).to_numpy()
+        if ranked is None:
+            raise ValueError("the hashtag filter needs the snapshot the list was ranked from")
+        keep &= frame["id"].isin(ranked.posts_tagged(tag)).to_numpy()
     if post_filter.text:
         haystack = (frame["caption"].fillna("") + " " + frame["username"] + " " + frame["full_name"]).str.lower()
         for word in post_filter.text.lower().split():
@@ -284,8 +289,8 @@ def apply_filter(frame: pd.DataFrame, post_filter: PostFilter, ranker: Ranker) -
     media = MEDIA_CHOICES.get(post_filter.media)
     if media is not None:
         keep &= (frame["media_type"] == int(media)).to_numpy()
-    if post_filter.unseen_only and ranker.seen:
-        keep &= ~frame["id"].isin(ranker.seen).to_numpy()
+    if post_filter.unseen_only and ranked is not None and ranked.actions.seen:
+        keep &= ~frame["id"].isin(ranked.actions.seen).to_numpy()
     result = frame if keep.all() else frame[keep]  # all kept: no copy of the whole list
     if post_filter.sort == "time":
         result = result.sort_values("taken_at", ascending=False, kind="stable")
@@ -303,11 +308,3 @@ def caption_tokens(caption: str) -> list[tuple[str, str]]:
         out.append((kind, piece))
     return out
 
-
-def _followed_by(ranker: Ranker, author_id: int) -> list[int]:
-    """Accounts the person follows that follow `author_id`, most central first."""
-    if ranker.graph is None or author_id >= ranker.graph.size:
-        return []
-    column = ranker.graph.adjacency[:, author_id].tocoo().row
-    mine = column[ranker.followed[column]]
-    return sorted(mine.tolist(), key=lambda i: -ranker.pagerank[i])

@@ -25,7 +25,8 @@ import pandas as pd
 from discovery.clock import DAY
 from discovery.progress import Progress, ProgressEvent, no_progress
 from discovery.ranker_features import FEATURES
-from discovery.ranking import Ranker, RankingParams, _diversify_frame
+from discovery.ranker_lists import diversify_frame
+from discovery.ranking import Ranker, RankingParams
 from discovery.world import World
 
 K = 20
@@ -63,7 +64,7 @@ def orders(ranker: Ranker, kind: str, params: RankingParams, seed: int = 0) -> d
     for name in FEATURES:
         by = candidates.assign(_value=features[name].to_numpy()).sort_values(["_value", "taken_at"],
                                                                            ascending=False, kind="stable")
-        out[f"factor:{name}"] = [_diversify_frame(by, params)["pk"].to_numpy()]
+        out[f"factor:{name}"] = [diversify_frame(by, params)["pk"].to_numpy()]
     out["chronological"] = [candidates.sort_values("taken_at", ascending=False, kind="stable")["pk"].to_numpy()]
     rng = np.random.default_rng(seed)
     pks = candidates["pk"].to_numpy()

@@ -17,26 +17,29 @@ PageRank, recent posts, interests; the learned model on first use) and re-ranks 
 
 from __future__ import annotations
 
-import heapq
 import logging
 import threading
-from collections import Counter, deque
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from discovery import memory
-from discovery.graph import YEAR_SECONDS, FollowGraph, affinity_weight
-from discovery.ranker_features import FEATURES, WorldData, feature_frame
+from discovery.ranker_features import FEATURES, History, WorldData, feature_frame
+from discovery.ranker_lists import Learned, explore_frame, feed_frame
+from discovery.ranker_lists import combine as combine
+from discovery.ranker_lists import diversify as diversify
+from discovery.ranker_lists import factor_values as factor_values
+from discovery.ranker_snapshot import RANKED_COLUMNS as RANKED_COLUMNS
+from discovery.ranker_snapshot import RankerSnapshot, actions_of, load_snapshot, read_events
 from discovery.settings import FACTORS as FACTORS
 from discovery.settings import MAX_WINDOW_DAYS as MAX_WINDOW_DAYS
 from discovery.settings import MODES, RankingSettings, Settings
 from discovery.why import explain
-from storage import InteractionKind, Store
+from storage import Store
 
 if TYPE_CHECKING:  # scikit-learn loads only when a model trains
     from discovery.ranker_personal import PersonalModel
@@ -44,9 +47,6 @@ if TYPE_CHECKING:  # scikit-learn loads only when a model trains
 log = logging.getLogger(__name__)
 
 RETRAIN_EVERY = 25  # new likes, saves, opens or hides before the learned model is trained again
-# What ranking, cards and filters read of a post; the rest (location, size...) the detail view reads itself.
-RANKED_COLUMNS = ("id", "pk", "shortcode", "author_id", "taken_at", "media_type", "like_count", "comment_count",
-                  "play_count", "carousel_count", "caption")
 # The written contract of a ranked list's frame (Ranking.frame): every list, empty or not, from the formula or
 # the learned model, kept or fresh, carries these columns. A learned list adds "chance"; factor columns
 # ("f_…") and the model's features vary with the mode.
@@ -118,7 +118,7 @@ class Ranking:
             out.append((name, label, float(value), share))
         return out
 
-    def percentiles(self, row: int) -> list[dict]:
+    def percentiles(self, row: int) -> list[dict[str, Any]]:
         """Each feature's place for one item among today's candidates of this list, in words: per feature
         {"name", "label", "value", "percentile" (0..100: the share of candidates below it), "text"} — e.g.
         "closer to you than 98% of today's authors". Every feature the ranking computed is listed (the seed's
@@ -141,7 +141,7 @@ class Ranking:
             out.append({"name": name, "label": label, "value": value, "percentile": percentile, "text": sentence})
         return out
 
-    def records(self, top: int | None = None) -> list[dict]:
+    def records(self, top: int | None = None) -> list[dict[str, Any]]:
         """Plain dicts for JSON: post, author, taken_at, score, factors, why, and the post's numbers."""
         out = []
         for row in range(min(len(self), top or len(self))):
@@ -157,8 +157,9 @@ class Ranking:
 
 
 class Ranker:
-    """Holds one world's ranking inputs in memory; `reload()` after new data, `reload_interactions()`
-    after the person hid, saved or asked to see fewer.
+    """Holds one world's RankerSnapshot (discovery.ranker_snapshot) and the person's learned model, and ranks
+    from memory with the pure functions of discovery.ranker_lists. `reload()` after new data,
+    `reload_interactions()` after the person hid, saved or asked to see fewer: each swaps in a new snapshot.
 
     `history_until` (epoch seconds, default: everything) hides the person's likes and actions from that
     moment on: an evaluation ranks today's posts knowing only what came before them. The learned model is
@@ -180,113 +181,55 @@ class Ranker:
         self._start_lock = threading.Lock()
         self.now = now
         self.history_until = int(history_until) if history_until is not None else None
-        self._last_pagerank = warm_start  # the last PageRank vector: the next one converges from there
         self._lock = threading.RLock()
         self._train_lock = threading.Lock()  # one training at a time; it does not hold self._lock meanwhile
         self._personal: PersonalModel | None = None
         self._stale = False  # many new actions since the model was trained: train again, rank with it meanwhile
         self._data: WorldData | None = None
-        self._history = None
+        self._history: History | None = None
         self._trained_actions = 0
-        # The store's data version this Ranker's picture is of, and the one its learned model was trained at
-        # (None: unknown, e.g. a history cut short): what discovery.snapshot keys a kept ranking by.
-        self.data_version: str | None = None
+        # The store's data version the learned model was trained at (None: unknown, e.g. a history cut short):
+        # with the snapshot's data version, what discovery.snapshot keys a kept ranking by.
         self.model_version: str | None = None
-        self.reload()
+        self.snapshot: RankerSnapshot = load_snapshot(store, now, self.history_until, warm_start)
 
     # --- loading ---------------------------------------------------------------------------------------
 
     def reload(self) -> None:
-        store = self.store
-        version = store.data_version() if self.history_until is None else None  # read before the data
-        me_pk = store.me()
-        self.me = store.account_id(me_pk) if me_pk else None
-        accounts = store.accounts_frame()
-        size = int(accounts["id"].max()) + 1 if len(accounts) else 1
-        self.usernames = np.full(size, "", dtype=object)
-        self.full_names = np.full(size, "", dtype=object)
-        ids = accounts["id"].to_numpy(np.int64)
-        self.usernames[ids] = accounts["username"].to_numpy()
-        self.full_names[ids] = accounts["full_name"].to_numpy()
-        self.followers = np.zeros(size, np.int64)
-        self.followers[ids] = accounts["follower_count"].fillna(0).to_numpy(np.int64)
-
-        likes = store.likes_frame()
-        if self.history_until is not None:
-            likes = likes[likes["liked_at"].isna() | (likes["liked_at"] < self.history_until)]
-        since = (self.now if self.history_until is None else self.history_until) - YEAR_SECONDS
-        recent = likes[likes["liked_at"].isna() | (likes["liked_at"] >= since)]
-        like_counts = np.bincount(recent["author_id"].to_numpy(np.int64), minlength=size)[:size]
-        src, dst = store.edges()
-        if self.me is not None:
-            self.graph = FollowGraph.build(src, dst, self.me, size, like_counts)
-            self.pagerank = self.graph.pagerank(x0=self._last_pagerank)
-            self._last_pagerank = self.pagerank
-            self.followed_by = self.graph.followed_by_my_follows()
-            self.followed = np.zeros(self.graph.size, bool)
-            self.followed[self.graph.followed] = True
-            self.like_counts = self.graph.like_counts
-        else:
-            self.graph = None
-            self.pagerank = np.zeros(size)
-            self.followed_by = np.zeros(size, np.int64)
-            self.followed = np.zeros(size, bool)
-            self.like_counts = like_counts
-        self.pagerank_position = _positions(self.pagerank)
-        self.posts = self._load_posts()
-        self.interests = self._load_interests(likes)
+        snapshot = load_snapshot(self.store, self.now, self.history_until, self.snapshot.pagerank)
         with self._lock:
+            self.snapshot = snapshot
             self._personal = self._data = self._history = None
             self.model_version = None
-        self.reload_interactions(version)
-        memory.release()  # the store's slices and the graph's building arrays
-
-    def _load_posts(self) -> pd.DataFrame:
-        posts = self.store.posts_frame(since=self.now - MAX_WINDOW_DAYS * 86400, columns=RANKED_COLUMNS)
-        posts = posts[posts["taken_at"] <= self.now].reset_index(drop=True)
-        for column in ("like_count", "comment_count", "play_count", "carousel_count"):
-            posts[column] = posts[column].fillna(0).astype(np.int64)
-        posts["author_id"] = posts["author_id"].astype(np.int64)
-        posts["taken_at"] = posts["taken_at"].astype(np.int64)
-        posts["caption"] = posts["caption"].fillna("")
-        tags = self.store.hashtags_frame(posts["id"].to_numpy())
-        tags = tags.sort_values("post_id", kind="stable", ignore_index=True)
-        tags["tag"] = tags["tag"].astype("category")  # a few thousand distinct tags over ~3 per post
-        self._tag_post_ids = tags["post_id"].to_numpy(np.int64)
-        self.tag_index = tags
-        return posts
-
-    def _load_interests(self, likes: pd.DataFrame) -> pd.Series:
-        """The person's hashtags, most used first: from posts they liked, saved or are tagged in."""
-        events = self._events()
-        saved = events.loc[(events["kind"] == InteractionKind.SAVED) & events["post_id"].notna(), "post_id"]
-        ids = np.unique(np.concatenate([likes["post_id"].to_numpy(np.int64), self.store.tagged_post_ids(),
-                                        saved.to_numpy(np.int64)]))
-        tags = self.store.hashtags_frame(ids)
-        return tags["tag"].value_counts() if len(tags) else pd.Series(dtype=np.int64)
-
-    def _events(self) -> pd.DataFrame:
-        events = self.store.interactions_frame()
-        return events if self.history_until is None else events[events["at"] < self.history_until]
 
     def reload_interactions(self, version: str | None = None) -> None:
         """Read the person's actions again; `version` is the store's data version they are read at, when the
         caller knows that nothing else changed since this Ranker's data version (else it becomes unknown)."""
-        events = self._events()
+        events = read_events(self.store, self.history_until)
         with self._lock:
-            self.data_version = version
             if self._data is not None:
                 self._data.reload_events(self.store)
                 self._history = None  # the author counts of saves, hides... change at once
                 if len(events) - self._trained_actions >= RETRAIN_EVERY:
                     self._stale = True
-        posts = events[events["post_id"].notna()]
-        authors = events[events["account_id"].notna()]
-        self.hidden = set(posts.loc[posts["kind"] == InteractionKind.HIDDEN, "post_id"].astype(np.int64))
-        self.seen = set(posts.loc[posts["kind"] == InteractionKind.SEEN, "post_id"].astype(np.int64))
-        self.saved = set(posts.loc[posts["kind"] == InteractionKind.SAVED, "post_id"].astype(np.int64))
-        fewer = authors.loc[authors["kind"] == InteractionKind.SEE_FEWER, "account_id"].astype(np.int64)
-        self.see_fewer = Counter(fewer.tolist())
+            self.snapshot = self.snapshot.with_actions(actions_of(events), version)
+
+    @property
+    def data_version(self) -> str | None:
+        """The store's data version the snapshot is of (None: unknown)."""
+        return self.snapshot.data_version
+
+    @property
+    def me(self) -> int | None:
+        return self.snapshot.me
+
+    @property
+    def followed(self) -> np.ndarray:
+        return self.snapshot.followed
+
+    @property
+    def interests(self) -> pd.Series:
+        return self.snapshot.interests
 
     # --- the learned model -----------------------------------------------------------------------------
 
@@ -300,8 +243,10 @@ class Ranker:
             with self._lock:
                 if self._personal is not None and not self._stale:
                     return self._personal  # another thread trained it meanwhile
-            if not self._stale and self.load_saved_model() is not None:
-                return self._personal
+            if not self._stale:
+                saved = self.load_saved_model()
+                if saved is not None:
+                    return self._personal if self._personal is not None else saved
             with self._lock:
                 data = self._world_data()
                 cutoff, actions, version = self.cutoff, len(data.events), self.data_version
@@ -357,8 +302,9 @@ class Ranker:
     def _world_data(self) -> WorldData:
         with self._lock:
             if self._data is None:
-                self._data = WorldData(self.store, len(self.usernames), self.me, *self.store.edges(),
-                                       self.followed, self.followed_by, self.now, self.history_until)
+                snapshot = self.snapshot
+                self._data = WorldData(self.store, len(snapshot.usernames), snapshot.me, *self.store.edges(),
+                                       snapshot.followed, snapshot.followed_by, self.now, self.history_until)
             return self._data
 
     @property
@@ -372,13 +318,16 @@ class Ranker:
         likes = data.likes["at"].max() if len(data.likes) else 0
         return int(max(self.now, events, likes)) + 1
 
-    def features(self, posts: pd.DataFrame, params: RankingParams = RankingParams()) -> pd.DataFrame:
-        """Every feature of discovery.ranker_features.FEATURES for these posts, as known now."""
+    def _feature_inputs(self) -> tuple[WorldData, History]:
         with self._lock:
             data = self._world_data()
             if self._history is None:
-                self._history = data.history(self.cutoff, self.pagerank)
-            history = self._history
+                self._history = data.history(self.cutoff, self.snapshot.pagerank)
+            return data, self._history
+
+    def features(self, posts: pd.DataFrame, params: RankingParams = RankingParams()) -> pd.DataFrame:
+        """Every feature of discovery.ranker_features.FEATURES for these posts, as known now."""
+        data, history = self._feature_inputs()
         return feature_frame(posts, data, history, self.now, params.tau_hours)
 
     @property
@@ -419,151 +368,35 @@ class Ranker:
         model = self.personal
         return model if model.learned else None
 
-    def _score_learned(self, candidates: pd.DataFrame, kind: str, model: PersonalModel,
-                       params: RankingParams) -> pd.DataFrame:
-        """The learned model's scores, on one scale for every candidate of the list (blended with the seed
-        formula's while the model rests on few likes), with every feature as an `f_` column."""
-        candidates = candidates.drop_duplicates("id")
-        features = self.features(candidates, params)
-        probability = model.score(kind, features)
-        share = model.prior_share
-        if share > 0 and len(candidates):
-            seed = combine({k: features[k].to_numpy() for k in FACTORS if kind == "feed" or k != "affinity"},
-                           RankingParams())
-            probability = (1 - share) * _percentile(probability) + share * _percentile(seed)
-        if self.see_fewer:
-            authors = candidates["author_id"].to_numpy()
-            fewer = np.fromiter((self.see_fewer.get(a, 0) for a in authors), np.float64, len(authors))
-            probability = probability * params.see_fewer_factor**fewer
-        frame = candidates.copy()
-        frame["score"] = probability
-        # What a card shows: the model's own chance that the person likes the post (the score above is the
-        # blend that orders the list, often a percentile, so near 1 for every top post).
-        frame["chance"] = model.probability(kind, features)
-        frame["age_s"] = (self.now - candidates["taken_at"].to_numpy()).astype(np.float64)
-        for name in FEATURES:
-            frame[f"f_{name}"] = features[name].to_numpy()
-        return self._decorate(frame)
+    def _learned_inputs(self, params: RankingParams) -> Learned | None:
+        model = self._learned(params)
+        if model is None:
+            return None
+        data, history = self._feature_inputs()
+        return Learned(model, data, history)
 
     # --- ranking ---------------------------------------------------------------------------------------
 
     def feed(self, params: RankingParams = RankingParams()) -> Ranking:
-        if self.me is None or not self.followed.any():
+        snapshot = self.snapshot
+        if snapshot.me is None or not snapshot.followed.any():
             return Ranking("feed", _empty_frame(), "You follow nobody in this world yet: connect your Instagram "
                            "account or import your data export, and your feed appears here.")
-        candidates = self._window(params)
-        candidates = candidates[self.followed[candidates["author_id"].to_numpy()]]
-        model = self._learned(params)
-        if model is not None:
-            frame = self._score_learned(candidates, "feed", model, params)
-        else:
-            frame = self._score(candidates, params.formula(), use_affinity=True)
-        frame["source"], frame["tag"] = "following", ""
-        frame = self._order(frame, params)
+        learned = self._learned_inputs(params)
+        frame = feed_frame(snapshot, params, self.now, learned)
         message = None if len(frame) else (f"Nobody you follow posted in the last {params.window_days:g} days. "
                                            "Widen the window in the ranking settings.")
-        return Ranking("feed", frame, message, "learned" if model is not None else _formula_mode(params))
+        return Ranking("feed", frame, message, "learned" if learned is not None else _formula_mode(params))
 
     def explore(self, params: RankingParams = RankingParams()) -> Ranking:
-        if self.me is None:
+        snapshot = self.snapshot
+        if snapshot.me is None:
             return Ranking("explore", _empty_frame(), "This world has no person at its centre yet: connect your "
                            "Instagram account or import your data export.")
-        window = self._window(params)
-        authors = window["author_id"].to_numpy()
-        strangers = window[~self.followed[authors] & (authors != self.me)]
-        model = self._learned(params)
-        if model is not None:
-            return self._explore_learned(strangers, model, params)
-        mode, params = _formula_mode(params), params.formula()
-        reached = strangers[self.pagerank[strangers["author_id"].to_numpy()] > 0]
-        graph = self._score(reached, params, use_affinity=False)
-        graph["source"], graph["tag"] = "graph", ""
-        graph = graph.sort_values(["score", "taken_at"], ascending=False, kind="stable")
-        interest = self._interest_candidates(strangers, params)
-        merged = _interleave(graph, interest, params.interest_every)
-        frame = _diversify_frame(merged, params)
+        learned = self._learned_inputs(params)
+        frame = explore_frame(snapshot, params, self.now, learned)
+        mode = "learned" if learned is not None else _formula_mode(params)
         return Ranking("explore", frame, None if len(frame) else EXPLORE_EMPTY, mode)
-
-    def _explore_learned(self, strangers: pd.DataFrame, model: PersonalModel, params: RankingParams) -> Ranking:
-        """Explore by the learned model: posts reached through the graph and posts under the person's top
-        hashtags, scored on one scale and ordered together."""
-        reached = self.pagerank[strangers["author_id"].to_numpy()] > 0
-        top = list(self.interests.index[: params.top_hashtags]) if params.top_hashtags else []
-        tagged = self.tag_index[self.tag_index["tag"].isin(top) & self.tag_index["post_id"].isin(strangers["id"])]
-        order = {t: i for i, t in enumerate(top)}
-        first_tag = (tagged.assign(order=tagged["tag"].astype(str).map(order)).sort_values("order", kind="stable")
-                     .drop_duplicates("post_id").set_index("post_id")["tag"].astype(str))
-        tag = first_tag.reindex(strangers["id"]).fillna("").to_numpy()
-        keep = reached | (tag != "")
-        candidates = strangers[keep]
-        frame = self._score_learned(candidates, "explore", model, params)
-        frame["source"] = np.where(reached[keep], "graph", "interest")
-        frame["tag"] = np.where(reached[keep], "", tag[keep])
-        frame = self._order(frame, params)
-        return Ranking("explore", frame, None if len(frame) else EXPLORE_EMPTY, "learned")
-
-    def _window(self, params: RankingParams) -> pd.DataFrame:
-        posts = self.posts
-        keep = posts["taken_at"].to_numpy() >= self.now - params.window_days * 86400
-        if self.hidden:
-            keep &= ~posts["id"].isin(self.hidden).to_numpy()
-        return posts[keep]
-
-    def _score(self, posts: pd.DataFrame, params: RankingParams, use_affinity: bool) -> pd.DataFrame:
-        values = factor_values(posts, self.pagerank, self.like_counts if use_affinity else None, self.now, params)
-        score = combine(values, params)
-        if self.see_fewer:
-            authors = posts["author_id"].to_numpy()
-            fewer = np.fromiter((self.see_fewer.get(a, 0) for a in authors), np.float64, len(authors))
-            score *= params.see_fewer_factor**fewer
-        frame = posts.copy()
-        frame["score"] = score
-        frame["age_s"] = (self.now - posts["taken_at"].to_numpy()).astype(np.float64)
-        for name, value in values.items():
-            frame[f"f_{name}"] = value
-        return self._decorate(frame)
-
-    def _interest_candidates(self, strangers: pd.DataFrame, params: RankingParams) -> pd.DataFrame:
-        """The best recent posts under each of the person's top hashtags, taken round-robin by hashtag."""
-        if params.top_hashtags == 0 or self.interests.empty or strangers.empty:
-            return self._decorate(strangers.iloc[:0].assign(score=[], age_s=[], source=[], tag=[]))
-        top = list(self.interests.index[: params.top_hashtags])
-        tagged = self.tag_index[self.tag_index["tag"].isin(top)]
-        tagged = tagged[tagged["post_id"].isin(strangers["id"])]
-        rows = strangers.set_index("id").loc[tagged["post_id"].to_numpy()].reset_index()
-        rows["tag"] = tagged["tag"].to_numpy()
-        rows["age_s"] = (self.now - rows["taken_at"].to_numpy()).astype(np.float64)
-        values = factor_values(rows, self.pagerank, None, self.now, params)
-        for name, value in values.items():
-            rows[f"f_{name}"] = value
-        # Interest candidates are strangers, often unreached by the graph: engagement and recency rank them.
-        rows["score"] = combine({k: v for k, v in values.items() if k != "pagerank"}, params)
-        rows["source"] = "interest"
-        rows = rows.sort_values(["score", "taken_at"], ascending=False, kind="stable")
-        rows = rows.drop_duplicates("id")
-        rows["tag_rank"] = rows.groupby("tag").cumcount()
-        rows["tag_order"] = rows["tag"].map({t: i for i, t in enumerate(top)})
-        rows = rows.sort_values(["tag_rank", "tag_order"], kind="stable").drop(columns=["tag_rank", "tag_order"])
-        return self._decorate(rows)
-
-    def _decorate(self, frame: pd.DataFrame) -> pd.DataFrame:
-        authors = frame["author_id"].to_numpy()
-        frame["username"] = self.usernames[authors]
-        frame["full_name"] = self.full_names[authors]
-        frame["liked_count"] = self.like_counts[authors]
-        frame["followed_by"] = self.followed_by[authors] if len(self.followed_by) else 0
-        frame["author_followers"] = self.followers[authors]
-        frame["pagerank_position"] = self.pagerank_position[authors]
-        frame["following"] = self.followed[authors]
-        return frame
-
-    def _order(self, frame: pd.DataFrame, params: RankingParams) -> pd.DataFrame:
-        frame = frame.sort_values(["score", "taken_at"], ascending=False, kind="stable")
-        return _diversify_frame(frame, params)
-
-    def hashtags_of(self, post_id: int) -> list[str]:
-        start, end = np.searchsorted(self._tag_post_ids, [post_id, post_id + 1])
-        return self.tag_index["tag"].iloc[start:end].tolist()
 
 
 def _chance(item: pd.Series) -> float | None:
@@ -584,41 +417,6 @@ EXPLORE_EMPTY = ("Nothing to explore yet: no recent posts from accounts you do n
 def _formula_mode(params: RankingParams) -> str:
     """The formula's mode when the learned model does not rank: "manual", else "seed"."""
     return "manual" if params.effective_mode() == "manual" else "seed"
-
-
-def _percentile(values: np.ndarray) -> np.ndarray:
-    """Each value's rank among `values`, from 0 (lowest) to 1 (highest); ties share their mean rank."""
-    if len(values) < 2:
-        return np.ones(len(values))
-    return (pd.Series(values).rank(method="average").to_numpy() - 1) / (len(values) - 1)
-
-
-def factor_values(posts: pd.DataFrame, pagerank: np.ndarray, like_counts: np.ndarray | None, now: int,
-                  params: RankingParams) -> dict[str, np.ndarray]:
-    """Each factor of the seed's score for every post (affinity only when `like_counts` is given)."""
-    authors = posts["author_id"].to_numpy()
-    age = (now - posts["taken_at"].to_numpy()).astype(np.float64)
-    values = {
-        "comments": np.log10(posts["comment_count"].to_numpy() + 2.0),
-        "likes": np.log10(posts["like_count"].to_numpy() + 1.0),
-        "pagerank": pagerank[authors],
-        "recency": np.exp(-age / (params.tau_hours * 3600.0)),
-    }
-    if like_counts is not None:
-        values["affinity"] = np.log(affinity_weight(like_counts[authors]) + 1.0)
-    return values
-
-
-def combine(values: dict[str, np.ndarray], params: RankingParams) -> np.ndarray:
-    """The product of the factors, each raised to its exponent (a switched-off factor counts as 1)."""
-    score = np.ones(len(next(iter(values.values()))))
-    for name, value in values.items():
-        power = params.power(name)
-        if power == 1.0:
-            score *= value
-        elif power:
-            score *= value**power
-    return score
 
 
 # --- explanation -------------------------------------------------------------------------------------------
@@ -648,99 +446,6 @@ PERCENTILE_TEXT = {
 BINARY_TEXT = {"follows_you": ("does not follow you", "follows you"),
                "tags_you": ("you are not tagged", "you are tagged in it"), "video": ("not a video", "a video"),
                "carousel": ("not a carousel", "a carousel")}
-
-
-# --- ordering helpers --------------------------------------------------------------------------------------
-
-
-def diversify(authors: np.ndarray, cap: int = 2, window: int = 10, limit: int | None = None) -> np.ndarray:
-    """A new order of items (given best first) with at most `cap` items by one author in any `window`
-    consecutive items, keeping the best available item at each place. Items past `limit` places keep their
-    order; when only over-represented authors are left, they follow in order (nothing is dropped)."""
-    n = len(authors)
-    limit = n if limit is None else min(limit, n)
-    authors = authors.tolist()
-    out: list[int] = []
-    recent: deque = deque()
-    in_window: Counter = Counter()
-    deferred: dict = {}  # author -> deque of its passed-over items, best first
-    heads: list[tuple[int, object]] = []  # (best deferred item, author), a heap
-    i = 0
-    while len(out) < limit and (i < n or heads):
-        while i < n and in_window[authors[i]] >= cap:
-            queue = deferred.setdefault(authors[i], deque())
-            if not queue:
-                heapq.heappush(heads, (i, authors[i]))
-            queue.append(i)
-            i += 1
-        blocked = []
-        while heads and in_window[heads[0][1]] >= cap:
-            blocked.append(heapq.heappop(heads))
-        if heads and (i >= n or heads[0][0] < i):
-            pick = heads[0][1]
-        elif i < n:
-            pick = None
-        else:  # everything left is by over-represented authors: take the best of them anyway
-            heads.extend(blocked)
-            heapq.heapify(heads)
-            blocked = []
-            pick = heads[0][1]
-        if pick is None:
-            chosen = i
-            i += 1
-        else:
-            heapq.heappop(heads)
-            queue = deferred[pick]
-            chosen = queue.popleft()
-            if queue:
-                heapq.heappush(heads, (queue[0], pick))
-        for entry in blocked:
-            heapq.heappush(heads, entry)
-        out.append(chosen)
-        author = authors[chosen]
-        recent.append(author)
-        in_window[author] += 1
-        if len(recent) >= window:
-            in_window[recent.popleft()] -= 1
-    placed = np.fromiter(out, np.int64, len(out))
-    rest = np.setdiff1d(np.arange(n), placed, assume_unique=True)
-    return np.concatenate([placed, rest])
-
-
-def _diversify_frame(frame: pd.DataFrame, params: RankingParams, limit: int = 20_000) -> pd.DataFrame:
-    order = diversify(frame["author_id"].to_numpy(), params.diversity_cap, params.diversity_window, limit)
-    return frame.iloc[order].reset_index(drop=True)
-
-
-def _interleave(first: pd.DataFrame, second: pd.DataFrame, every: int) -> pd.DataFrame:
-    """Merge two ranked lists: every `every`-th place comes from `second`; a post already taken is skipped."""
-    if every <= 0 or second.empty:
-        return first
-    combined = pd.concat([first, second], ignore_index=True)
-    ids = combined["id"].to_numpy()
-    sources = [iter(range(len(first))), iter(range(len(first), len(combined)))]
-    exhausted = [False, False]
-    picks: list[int] = []
-    seen: set[int] = set()
-    while not all(exhausted):
-        want = 1 if (len(picks) + 1) % every == 0 or exhausted[0] else 0
-        if exhausted[want]:
-            want = 1 - want
-        position = next(sources[want], None)
-        if position is None:
-            exhausted[want] = True
-        elif ids[position] not in seen:
-            seen.add(ids[position])
-            picks.append(position)
-    return combined.iloc[picks].reset_index(drop=True)
-
-
-def _positions(values: np.ndarray) -> np.ndarray:
-    """1-based rank of each entry when sorted descending."""
-    order = np.argsort(-values, kind="stable")
-    positions = np.empty(len(values), np.int64)
-    positions[order] = np.arange(1, len(values) + 1)
-    return positions
 
 
 def _empty_frame() -> pd.DataFrame:

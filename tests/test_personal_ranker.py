@@ -27,8 +27,9 @@ def world(demo_data_dir):
 
 
 def world_data(ranker: Ranker) -> WorldData:
-    return WorldData(ranker.store, len(ranker.usernames), ranker.me, *ranker.store.edges(), ranker.followed,
-                     ranker.followed_by, ranker.now, ranker.cutoff)
+    snapshot = ranker.snapshot
+    return WorldData(ranker.store, len(snapshot.usernames), snapshot.me, *ranker.store.edges(), snapshot.followed,
+                     snapshot.followed_by, ranker.now, ranker.cutoff)
 
 
 def test_the_learned_feed_beats_random_and_the_seed_formula(world):

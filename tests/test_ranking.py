@@ -177,3 +177,22 @@ def test_every_ranked_list_keeps_the_written_columns(store, tmp_path):
         assert len(lists[0]) and len(lists[1]) and not len(lists[2]) and not len(lists[3])
         for ranking in lists:
             assert set(LIST_COLUMNS) <= set(ranking.frame.columns), ranking.kind
+
+
+def test_the_rank_functions_read_only_their_snapshot_and_an_action_gives_a_new_one(store):
+    from discovery.ranker_lists import explore_frame, feed_frame
+
+    ranker = build(store, {"me": ["a", "b"], "b": ["c"]}, [post("p1", "a"), post("p2", "b", hours_ago=2),
+                                                          post("p3", "c", hours_ago=3)])
+    before = ranker.snapshot
+    params = replace(RankingParams(), mode="seed")
+    feed = feed_frame(before, params, NOW)
+    assert feed.equals(feed_frame(before, params, NOW)) and feed.equals(ranker.feed(params).frame)
+    assert explore_frame(before, params, NOW)["pk"].tolist() == ["p3"]
+    store.add_interactions([Interaction(InteractionKind.HIDDEN, NOW, post="p1")])
+    ranker.reload_interactions()
+    assert ranker.snapshot is not before and not before.actions.hidden and ranker.snapshot.actions.hidden
+    assert feed_frame(before, params, NOW).equals(feed)  # the old snapshot still ranks as it did
+    assert order(ranker.feed(params)) == ["p2"]
+    later = feed_frame(before, params, NOW + 3 * 24 * HOUR)  # `now` moves only the ages
+    assert later["pk"].tolist() == ["p1", "p2"] and (later["age_s"] > feed["age_s"]).all()

@@ -115,7 +115,7 @@ def test_filtering_by_hashtag_keeps_only_its_posts(window):
     feed._refilter.flush()
     rows = feed.model.rowCount()
     assert 0 < rows < len(feed.ranking)
-    tagged = set(window.browser.ranker.tag_index.query("tag == @tag")["post_id"])
+    tagged = set(window.browser.ranker.snapshot.posts_tagged(tag))
     assert all(feed.model.item(r).post_id in tagged for r in range(rows))
     feed.clear_filters()
     assert feed.model.rowCount() == len(feed.ranking)
