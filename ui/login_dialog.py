@@ -66,7 +66,30 @@ class LoginDialog(QDialog):
         title.setObjectName("panelTitle")
         intro = plain_label(INTRO)
         intro.setObjectName("hint")
+        form = self._form(username)
+        privacy = plain_label(PRIVACY)
+        privacy.setObjectName("hint")
+        self._status_widgets()
+        self.buttons = self._button_box()
+        for field in (self.username, self.password, self.code):
+            field.textChanged.connect(self._update_buttons)
 
+        layout = QVBoxLayout(self)
+        layout.addWidget(title)
+        layout.addWidget(intro)
+        layout.addSpacing(4)
+        layout.addLayout(form)
+        layout.addWidget(privacy)
+        layout.addSpacing(6)
+        layout.addWidget(self.message)
+        layout.addWidget(self.busy_bar)
+        layout.addStretch(1)
+        layout.addWidget(self.buttons)
+        self._show_step_fields()
+        (self.password if self.username.text() else self.username).setFocus()
+
+    def _form(self, username: str) -> QFormLayout:
+        """Username, password, remember me, and the code field the code steps show."""
         self.username = QLineEdit(username.strip().lstrip("@"), placeholderText="yourname")
         self.username.setAccessibleName("Instagram username")
         self.password = QLineEdit(placeholderText="Instagram password")
@@ -85,49 +108,35 @@ class LoginDialog(QDialog):
         form.addRow("Password", self.password)
         form.addRow("", self.remember)
         form.addRow(self.code_label, self.code)
+        return form
 
+    def _status_widgets(self) -> None:
+        """The step's sentence and a busy bar: the message keeps room for two lines and the hidden busy bar
+        keeps its place, so nothing jumps."""
         self.message = plain_label()
         self.message.setObjectName("loginMessage")
         self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.message.setMinimumHeight(2 * self.message.fontMetrics().lineSpacing() + 4)
+        self.message.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self.busy_bar = QProgressBar()
         self.busy_bar.setRange(0, 0)
         self.busy_bar.setTextVisible(False)
         self.busy_bar.setFixedHeight(6)
         self.busy_bar.setAccessibleName("Talking to Instagram")
-        privacy = plain_label(PRIVACY)
-        privacy.setObjectName("hint")
-
-        self.buttons = QDialogButtonBox()
-        self.continue_button = self.buttons.addButton("Continue", QDialogButtonBox.ButtonRole.ActionRole)
-        self.continue_button.setToolTip("I approved it in the app")
-        self.login_button = self.buttons.addButton("Log in", QDialogButtonBox.ButtonRole.ActionRole)
-        self.cancel_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
-        self.login_button.clicked.connect(self.submit)
-        self.continue_button.clicked.connect(self.approved)
-        self.cancel_button.clicked.connect(self.reject)
-        for field in (self.username, self.password, self.code):
-            field.textChanged.connect(self._update_buttons)
-
-        # The message keeps room for two lines and the hidden busy bar keeps its place: nothing jumps.
-        self.message.setMinimumHeight(2 * self.message.fontMetrics().lineSpacing() + 4)
-        self.message.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         policy = self.busy_bar.sizePolicy()
         policy.setRetainSizeWhenHidden(True)
         self.busy_bar.setSizePolicy(policy)
 
-        layout = QVBoxLayout(self)
-        layout.addWidget(title)
-        layout.addWidget(intro)
-        layout.addSpacing(4)
-        layout.addLayout(form)
-        layout.addWidget(privacy)
-        layout.addSpacing(6)
-        layout.addWidget(self.message)
-        layout.addWidget(self.busy_bar)
-        layout.addStretch(1)
-        layout.addWidget(self.buttons)
-        self._show_step_fields()
-        (self.password if self.username.text() else self.username).setFocus()
+    def _button_box(self) -> QDialogButtonBox:
+        buttons = QDialogButtonBox()
+        self.continue_button = buttons.addButton("Continue", QDialogButtonBox.ButtonRole.ActionRole)
+        self.continue_button.setToolTip("I approved it in the app")
+        self.login_button = buttons.addButton("Log in", QDialogButtonBox.ButtonRole.ActionRole)
+        self.cancel_button = buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        self.login_button.clicked.connect(self.submit)
+        self.continue_button.clicked.connect(self.approved)
+        self.cancel_button.clicked.connect(self.reject)
+        return buttons
 
     # --- the steps -----------------------------------------------------------------------------------
 
