@@ -106,6 +106,23 @@ class RankingPanel(QWidget):
         layout.addWidget(self.note)
 
         layout.addWidget(_heading("Factors (manual)"))
+        layout.addLayout(self._factors())
+        self.factor_hint = _hint("How much each factor counts: 1× as in the seed formula, 2× twice as strongly "
+                                 "(its exponent), off not at all.")
+        layout.addWidget(self.factor_hint)
+        layout.addWidget(_heading("In every mode"))
+        layout.addLayout(self._shared())
+        reset = QPushButton("Reset to defaults")
+        reset.setToolTip("Learned from your likes, with every setting at its default")
+        reset.clicked.connect(self.reset)
+        layout.addWidget(reset, alignment=Qt.AlignmentFlag.AlignLeft)
+        layout.addStretch(1)
+
+        fill_with_scroll(self, body)
+        self.load()
+
+    def _factors(self) -> QGridLayout:
+        """The seed formula's factors: a switch and an exponent's slider each."""
         factors = QGridLayout()
         factors.setColumnStretch(1, 1)
         for row, (name, (label, formula)) in enumerate(FACTORS.items()):
@@ -115,12 +132,10 @@ class RankingPanel(QWidget):
             self.checks[f"ranking.{name}_on"] = check
             factors.addWidget(check, row, 0)
             self._slider(REGISTRY[f"ranking.{name}_power"], factors, row)
-        layout.addLayout(factors)
-        self.factor_hint = _hint("How much each factor counts: 1× as in the seed formula, 2× twice as strongly "
-                                 "(its exponent), off not at all.")
-        layout.addWidget(self.factor_hint)
+        return factors
 
-        layout.addWidget(_heading("In every mode"))
+    def _shared(self) -> QGridLayout:
+        """The settings every mode shares: a caption, a slider and its value, a hint under some."""
         shared = QGridLayout()
         shared.setColumnStretch(1, 1)
         for i, (key, (caption, hint)) in enumerate(SHARED.items()):
@@ -133,15 +148,7 @@ class RankingPanel(QWidget):
         self.diversity_hint = _hint("")
         row = 2 * list(SHARED).index("ranking.diversity_window") + 1
         shared.addWidget(self.diversity_hint, row, 0, 1, 3)
-        layout.addLayout(shared)
-        reset = QPushButton("Reset to defaults")
-        reset.setToolTip("Learned from your likes, with every setting at its default")
-        reset.clicked.connect(self.reset)
-        layout.addWidget(reset, alignment=Qt.AlignmentFlag.AlignLeft)
-        layout.addStretch(1)
-
-        fill_with_scroll(self, body)
-        self.load()
+        return shared
 
     def _slider(self, setting: Setting, grid: QGridLayout, row: int) -> None:
         slider = QSlider(Qt.Orientation.Horizontal)
