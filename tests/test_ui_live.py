@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QDialog
 
 from discovery import world as worlds
 from discovery.live.secrets import SERVICE, session_path
-from discovery.live.sync import CANCELLED, COMPLETE, NEEDS_CHALLENGE, PAUSED
+from discovery.live.sync import CANCELLED, COMPLETE, NEEDS_CHALLENGE, PAUSED, SyncStatus
 from ui.login_dialog import LoginDialog
 from ui.sync_panel import SyncPanel
 from ui.tasks import TaskRunner
@@ -212,7 +212,16 @@ def sync_panel(qtbot, harness, tasks, opened) -> SyncPanel:
     qtbot.addWidget(panel)
     panel.resize(1100, panel.sizeHint().height())
     panel.show()
+    qtbot.waitUntil(lambda: panel.status is not None, timeout=WAIT)  # the last sync, read off the GUI thread
     return panel
+
+
+def status_of(qtbot, panel: SyncPanel) -> SyncStatus:
+    """The panel reads the store's sync state again (off the GUI thread) and shows it: that read."""
+    panel.status = None
+    panel.refresh_status()
+    qtbot.waitUntil(lambda: panel.status is not None, timeout=WAIT)
+    return panel.status
 
 
 def test_a_whole_sync_shows_each_stage_lands_in_the_store_and_ends_with_its_sentence(qtbot, harness, tasks,
@@ -240,7 +249,7 @@ def test_a_whole_sync_shows_each_stage_lands_in_the_store_and_ends_with_its_sent
     assert panel.headline.text() == result.message and result.message.startswith("Sync complete")
     assert not panel.running and panel.sync_button.isVisible() and not panel.cancel_button.isVisible()
     assert account.store.counts()["posts"] > 0  # the GUI's own connection sees what the sync wrote
-    status = panel.refresh_status()
+    status = status_of(qtbot, panel)
     assert status.last_sync and not status.in_progress and "Last synced" in panel.details.text()
 
 
@@ -258,13 +267,13 @@ def test_cancel_stops_a_running_sync_and_sync_now_resumes_it_to_the_end(qtbot, h
     stopped = signal.args[0]
     assert stopped.status == CANCELLED and stopped.stage == "recent"
     assert panel.headline.text() == stopped.message and panel.sync_button.isVisible()
-    assert panel.refresh_status().in_progress
+    assert status_of(qtbot, panel).in_progress
     with qtbot.waitSignal(panel.finished, timeout=WAIT) as signal:
         panel.sync_button.click()
     resumed = signal.args[0]
     assert resumed.status == COMPLETE, resumed.message
     assert resumed.requests_by_stage.get("following", 0) == 0  # stages already done were not asked again
-    assert not panel.refresh_status().in_progress
+    assert not status_of(qtbot, panel).in_progress
 
 
 def test_with_nothing_saved_the_panel_asks_for_a_login(qtbot, harness, tasks):

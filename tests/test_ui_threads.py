@@ -112,3 +112,29 @@ def test_opening_predict_and_insights_runs_no_sql_on_the_gui_thread(window, qtbo
         assert any("FROM accounts" in sql for _thread, sql in statements.seen)  # the accounts were read
     finally:
         statements.close()
+
+
+def test_the_sync_panel_reads_the_last_sync_off_the_gui_thread(qtbot, harness):
+    from fake_instagram.harness import settings
+
+    from ui.sync_panel import SyncPanel
+
+    harness.login()
+    account, runner = harness.open_world(), TaskRunner()
+    statements = Statements(account.store.engine)  # the sync itself writes through a world of its own
+    try:
+        panel = SyncPanel(harness.root, account, settings(), runner, client_factory=harness.factory,
+                          keyring_backend=harness.keyring)
+        qtbot.addWidget(panel)
+        qtbot.waitUntil(lambda: panel.status is not None and not runner.busy, timeout=WAIT)
+        assert panel.headline.text().startswith("Not synced yet")
+        with qtbot.waitSignal(panel.finished, timeout=WAIT):
+            panel.start()
+        qtbot.waitUntil(lambda: not runner.busy, timeout=WAIT)  # after a sync the panel reads the status again
+        assert panel.status is not None and panel.status.last_sync and "Last synced" in panel.details.text()
+        assert statements.on_gui_thread() == []
+        assert sum("FROM sync_state" in sql for _thread, sql in statements.seen) >= 2  # both reads were seen
+    finally:
+        statements.close()
+        assert runner.wait(WAIT)
+        account.close()

@@ -64,6 +64,8 @@ class SyncPanel(QFrame):
         self.keyring_backend = keyring_backend
         self.clock = world.clock
         self.result: SyncResult | None = None  # the last sync's
+        self.status: SyncStatus | None = None  # the last read of the store's sync state (refresh_status)
+        self._kept_headline: str | None = None
         self.last_event: SyncProgress | None = None
         self._token: CancelToken | None = None
         self._posts_announced = 0
@@ -108,6 +110,7 @@ class SyncPanel(QFrame):
         layout.addLayout(top)
         layout.addLayout(bottom)
         self._show_idle()
+        self._set_text(self.headline, "Reading the last sync…")
         self.refresh_status()
 
     @staticmethod
@@ -163,12 +166,20 @@ class SyncPanel(QFrame):
         if self._token is not None:
             self._token.cancel()
 
-    def refresh_status(self) -> SyncStatus:
-        """Read the last sync, any pause and the budget from the store (no request); shown when idle."""
-        status = sync_status(self.world, self.settings)
+    def refresh_status(self, headline: str | None = None) -> None:
+        """Read the last sync, any pause and the budget from the store (no request) off the GUI thread; shown
+        when idle. `headline`: what just happened, shown now and kept instead of the one the status gives."""
+        if headline is not None:
+            self._set_text(self.headline, headline)
+        self._kept_headline = headline
+        world, settings = self.world, self.settings
+        self.tasks.run(lambda: sync_status(world, settings), self._show_status, key=(self, "status"))
+
+    def _show_status(self, status: SyncStatus) -> None:
+        self.status = status
         if self.running:
-            return status
-        if self.result is None:
+            return
+        if self.result is None and self._kept_headline is None:
             if status.in_progress:
                 headline = (f"The last sync stopped at stage {status.stage_number} of {len(STAGES)} "
                             f"({_lower_first(status.stage)}); Sync now resumes it.")
@@ -188,7 +199,6 @@ class SyncPanel(QFrame):
         else:
             pause = ""
         self._set_text(self.pause, pause)
-        return status
 
     # --- while it runs (GUI thread) ------------------------------------------------------------------
 
@@ -226,16 +236,14 @@ class SyncPanel(QFrame):
         if result is None:
             message = f"Tessera is not logged in to @{self.world.name}: log in to sync."
             self._show_idle()
-            self.refresh_status()
-            self._set_text(self.headline, message)
+            self.refresh_status(message)
             self.needs_login.emit(message)
             return
         self.result = result
         self._show_idle()
         if result.status in (PAUSED, RESTRICTED_STATUS) and result.resume_at:
             self._resume_at(result.resume_at)
-        self.refresh_status()
-        self._set_text(self.headline, result.message)
+        self.refresh_status(result.message)
         if result.status in (NEEDS_LOGIN, NEEDS_CHALLENGE):
             self.needs_login.emit(result.message)
         self.finished.emit(result)
@@ -249,6 +257,7 @@ class SyncPanel(QFrame):
         self._resume_epoch = epoch
         seconds = min(max(epoch - self._now(), 1.0), 2 * 86400.0)
         self.resume_timer.start(round(seconds * 1000))
+        self._set_text(self.pause, f"Goes on by itself at {_when(epoch, self._now())}")  # until the status lands
 
     # --- the widgets ---------------------------------------------------------------------------------
 
