@@ -58,6 +58,42 @@ class PostsPage(QWidget):
         self.frame: pd.DataFrame | None = None  # the ranking's rows the filters let through
         self._ranked_params: RankingParams | None = None
 
+        self._filter_fields()
+        self._filter_rows()
+        self._list_stack(browser, tasks, loader, allow_network)
+        self.detail.changed.connect(self.rerank)
+        self.detail.changed.connect(self._announce)
+        self.settings_changed.connect(self._announce)
+        self.events.interactions_changed.connect(self._changed_elsewhere)
+        self.events.posts_arrived.connect(self.rerank)
+        self.events.model_retrained.connect(self.rerank)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(self.stack)
+        self.splitter.addWidget(self._side(browser))
+        self.splitter.setStretchFactor(0, 1)
+        self.splitter.setSizes([1000, 320])
+
+        self.rows = QVBoxLayout(self)
+        self.rows.setContentsMargins(8, 8, 8, 0)
+        self.rows.addLayout(self.filters)
+        self.rows.addWidget(self.more_filters)
+        self.rows.addWidget(self.splitter, 1)
+        status = QHBoxLayout()
+        status.addWidget(self.count)
+        status.addStretch(1)
+        self.rows.addLayout(status)
+
+        self._refilter = Throttle(self.apply_filter, 150, self)
+        self._rerank = Throttle(self.rerank, 100, self)
+        self.search.textChanged.connect(lambda _t: self._refilter())
+        self.author.textChanged.connect(lambda _t: self._refilter())
+        self.hashtag.currentTextChanged.connect(lambda _t: self._refilter())
+        for signal in (self.media.currentIndexChanged, self.sort.currentIndexChanged, self.unseen.toggled,
+                       self.dates.toggled, self.since.dateChanged, self.until.dateChanged):
+            signal.connect(lambda *_: self._refilter())
+        self.layout_button.toggled.connect(self.set_list_mode)
+
+    def _filter_fields(self) -> None:
         self.search = QLineEdit(placeholderText="Search captions and names   ( / )", clearButtonEnabled=True)
         self.author = QLineEdit(placeholderText="Author", clearButtonEnabled=True)
         self.author.setMaximumWidth(160)
@@ -88,6 +124,8 @@ class PostsPage(QWidget):
         self.count = QLabel()
         self.count.setObjectName("hint")
 
+    def _filter_rows(self) -> None:
+        """Search, author, hashtag and media on the first row; the rest beside them or on a row of its own."""
         self.search.setMinimumWidth(self.search.fontMetrics().horizontalAdvance(self.search.placeholderText()) + 40)
         self.filters = QHBoxLayout()
         for field in (self.search, self.author, self.hashtag, self.media):
@@ -104,10 +142,12 @@ class PostsPage(QWidget):
         more.addWidget(self.layout_button)
         self._one_filter_row = False  # two rows until the first resize says there is room: a narrow start fits
 
+    def _list_stack(self, browser: Browser, tasks: TaskRunner, loader: ThumbnailLoader, allow_network: bool) -> None:
+        """The cards, the sentence shown instead when there are none, and the detail view, one at a time."""
         self.model = PostListModel(self)
         self.view = PostListView(loader, self._source_for, self)
         self.view.setModel(self.model)
-        self.view.setAccessibleName(f"{kind.title()} posts")
+        self.view.setAccessibleName(f"{self.kind.title()} posts")
         self.view.opened.connect(self.open_row)
         self.view.selectionModel().currentChanged.connect(lambda current, _old: self._selected(current.row()))
         self.empty = plain_label()
@@ -124,16 +164,12 @@ class PostsPage(QWidget):
         self.detail = DetailView(browser, tasks, allow_network)
         self.detail.back.connect(self.close_detail)
         self.detail.filter_requested.connect(self.filter_by)
-        self.detail.changed.connect(self.rerank)
-        self.detail.changed.connect(self._announce)
-        self.settings_changed.connect(self._announce)
-        self.events.interactions_changed.connect(self._changed_elsewhere)
-        self.events.posts_arrived.connect(self.rerank)
-        self.events.model_retrained.connect(self.rerank)
         self.stack = QStackedWidget()
         for widget in (self.view, self.empty_page, self.detail):
             self.stack.addWidget(widget)
 
+    def _side(self, browser: Browser) -> QTabWidget:
+        """Why this post, and the live ranking settings."""
         self.why = WhyPanel()
         self.panel = RankingPanel(browser.settings)
         self.panel.changed.connect(self._settings_moved)
@@ -141,31 +177,7 @@ class PostsPage(QWidget):
         self.side.addTab(self.why, "Why")
         self.side.addTab(self.panel, "Ranking")
         self.side.setMinimumWidth(260)
-        self.splitter = QSplitter(Qt.Orientation.Horizontal)
-        self.splitter.addWidget(self.stack)
-        self.splitter.addWidget(self.side)
-        self.splitter.setStretchFactor(0, 1)
-        self.splitter.setSizes([1000, 320])
-
-        self.rows = QVBoxLayout(self)
-        self.rows.setContentsMargins(8, 8, 8, 0)
-        self.rows.addLayout(self.filters)
-        self.rows.addWidget(self.more_filters)
-        self.rows.addWidget(self.splitter, 1)
-        status = QHBoxLayout()
-        status.addWidget(self.count)
-        status.addStretch(1)
-        self.rows.addLayout(status)
-
-        self._refilter = Throttle(self.apply_filter, 150, self)
-        self._rerank = Throttle(self.rerank, 100, self)
-        self.search.textChanged.connect(lambda _t: self._refilter())
-        self.author.textChanged.connect(lambda _t: self._refilter())
-        self.hashtag.currentTextChanged.connect(lambda _t: self._refilter())
-        for signal in (self.media.currentIndexChanged, self.sort.currentIndexChanged, self.unseen.toggled,
-                       self.dates.toggled, self.since.dateChanged, self.until.dateChanged):
-            signal.connect(lambda *_: self._refilter())
-        self.layout_button.toggled.connect(self.set_list_mode)
+        return self.side
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
