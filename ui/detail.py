@@ -128,7 +128,12 @@ class DetailView(QWidget):
         self.page = 0
         self._opened_at = 0.0
         self._loading: Task | None = None
+        layout = QHBoxLayout(self)
+        layout.addLayout(self._picture_side(), 1)
+        layout.addWidget(self._facts_side())
 
+    def _picture_side(self) -> QVBoxLayout:
+        """The picture, with paging through a carousel's slides."""
         self.picture = PictureLabel()
         self.previous = QPushButton("◀")
         self.next = QPushButton("▶")
@@ -149,7 +154,10 @@ class DetailView(QWidget):
         left.addWidget(self.picture, 1)
         left.addLayout(paging)
         left.addWidget(self.video_note)
+        return left
 
+    def _facts_side(self) -> QScrollArea:
+        """Back, the author, the caption and numbers, and the person's actions."""
         back = QPushButton("← Back")
         back.setToolTip("Back to the list (Esc)")
         back.clicked.connect(self.close_detail)
@@ -166,7 +174,29 @@ class DetailView(QWidget):
         self.caption.linkActivated.connect(self._link)
         self.numbers = plain_label()
         self.numbers.setObjectName("hint")
+        right = QVBoxLayout()
+        right.addWidget(back, alignment=Qt.AlignmentFlag.AlignLeft)
+        right.addSpacing(8)
+        right.addWidget(self.author)
+        right.addWidget(self.author_facts)
+        right.addSpacing(8)
+        right.addWidget(self.caption)
+        right.addWidget(self.numbers)
+        right.addSpacing(8)
+        for button in self._action_buttons():
+            right.addWidget(button)
+        right.addStretch(1)
+        side = QWidget()
+        side.setLayout(right)
+        scroll = QScrollArea()
+        scroll.setWidget(side)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setMinimumWidth(320)
+        scroll.setMaximumWidth(440)
+        return scroll
 
+    def _action_buttons(self) -> tuple[QPushButton, ...]:
         self.open_button = QPushButton("Open on instagram.com")
         self.save_button = QPushButton("Save")
         self.save_button.setCheckable(True)
@@ -179,31 +209,7 @@ class DetailView(QWidget):
         self.hide_button.clicked.connect(self._hide)
         self.fewer_button.clicked.connect(self._see_fewer)
         self.seen_button.clicked.connect(self._toggle_seen)
-
-        right = QVBoxLayout()
-        right.addWidget(back, alignment=Qt.AlignmentFlag.AlignLeft)
-        right.addSpacing(8)
-        right.addWidget(self.author)
-        right.addWidget(self.author_facts)
-        right.addSpacing(8)
-        right.addWidget(self.caption)
-        right.addWidget(self.numbers)
-        right.addSpacing(8)
-        for button in (self.open_button, self.save_button, self.seen_button, self.hide_button, self.fewer_button):
-            right.addWidget(button)
-        right.addStretch(1)
-        side = QWidget()
-        side.setLayout(right)
-        scroll = QScrollArea()
-        scroll.setWidget(side)
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setMinimumWidth(320)
-        scroll.setMaximumWidth(440)
-
-        layout = QHBoxLayout(self)
-        layout.addLayout(left, 1)
-        layout.addWidget(scroll)
+        return self.open_button, self.save_button, self.seen_button, self.hide_button, self.fewer_button
 
     # --- showing ---------------------------------------------------------------------------------------
 
