@@ -410,9 +410,7 @@ def test_truth_is_only_for_demo_worlds(data_dir):
 # --- command line ---------------------------------------------------------------------------------------
 
 @pytest.fixture
-def demo_cli(monkeypatch):
-    if "discovery.cli.demo" not in cli.COMMAND_MODULES:
-        monkeypatch.setattr(cli, "COMMAND_MODULES", [*cli.COMMAND_MODULES, "discovery.cli.demo"])
+def demo_cli():
     return cli.main
 
 

@@ -655,9 +655,7 @@ def test_a_translated_saved_on_key_is_matched_by_position(tmp_path):
 
 
 @pytest.fixture
-def command_line(monkeypatch):
-    if "discovery.cli.export" not in cli.COMMAND_MODULES:
-        monkeypatch.setattr(cli, "COMMAND_MODULES", [*cli.COMMAND_MODULES, "discovery.cli.export"])
+def command_line():
     return cli.main
 
 

@@ -29,15 +29,12 @@ from discovery.predict.evaluate import (
 from discovery.predict.features import history_features
 from discovery.predict.table import COLUMNS, finish, read_csv
 
-MODULE = "discovery.cli.likes"
 LIKES = Path(__file__).resolve().parent / "fixtures" / "likes"  # written by fixtures/make_likes.py
 
 
 @pytest.fixture
-def run(monkeypatch, capsys):
-    """Run the command line with the like commands registered; returns (exit code, stdout, stderr)."""
-    if MODULE not in cli.COMMAND_MODULES:
-        monkeypatch.setattr(cli, "COMMAND_MODULES", [*cli.COMMAND_MODULES, MODULE])
+def run(capsys):
+    """Run the command line; returns (exit code, stdout, stderr)."""
 
     def invoke(*argv: str) -> tuple[int, str, str]:
         code = cli.main([str(a) for a in argv])
