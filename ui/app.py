@@ -8,12 +8,16 @@ import logging
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from discovery import paths, world
 from discovery.clock import Clock, SystemClock
 from discovery.progress import Cancelled, CancelToken, ProgressEvent
 from discovery.settings import Settings
 from storage import StoreError
+
+if TYPE_CHECKING:  # Qt loads once the arguments are read
+    from PySide6.QtWidgets import QApplication
 
 TAB_NAMES = ("feed", "explore", "predict", "insights", "insights-charts")
 
@@ -39,7 +43,7 @@ def main(argv: list[str] | None = None) -> int:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
 
-    from PySide6.QtWidgets import QApplication, QMessageBox
+    from PySide6.QtWidgets import QApplication
 
     from ui import theme
 
@@ -73,7 +77,18 @@ def main(argv: list[str] | None = None) -> int:
         if args.theme:
             theme.apply(app, args.theme)
         return screenshot(app, window, Path(args.screenshot), args.tab, args.size, args.open_first)
-    windows: list = []
+    return run_windows(app, root, current, settings, clock, args)
+
+
+def run_windows(app: QApplication, root: Path, current: world.World, settings: Settings, clock: Clock,
+                args: argparse.Namespace) -> int:
+    """Show the world in a window until the app quits; opening another world replaces the window."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from ui import theme
+    from ui.main_window import MainWindow
+
+    windows: list[MainWindow] = []
 
     def show(opened: world.World) -> None:
         """Open a world in a fresh window (the old one, if any, is closed with its world)."""
@@ -85,7 +100,7 @@ def main(argv: list[str] | None = None) -> int:
         window.show()
         window.start()
 
-    def switch(old, name: str) -> None:
+    def switch(old: MainWindow, name: str) -> None:
         try:
             opened = world.World.open(root, name, clock)
         except StoreError as exc:
