@@ -14,10 +14,7 @@ from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
-    QDialog,
-    QDialogButtonBox,
     QFrame,
-    QGridLayout,
     QHBoxLayout,
     QLabel,
     QMainWindow,
@@ -31,7 +28,7 @@ from PySide6.QtWidgets import (
 from discovery.browse import LEARNING_NOTE, Browser
 from discovery.settings import Settings
 from discovery.world import World, WorldKind
-from ui import theme
+from ui import help_dialogs, theme
 from ui.events import WorldEvents
 from ui.labels import plain_label
 from ui.lazy_tab import LazyTab
@@ -41,14 +38,6 @@ from ui.thumbnails import ThumbnailLoader
 
 if TYPE_CHECKING:  # loaded for a connected account's world only
     from ui.sync_panel import SyncPanel
-
-SHORTCUTS = [
-    ("j / ↓", "next post"), ("k / ↑", "previous post"), ("Enter", "open the post"), ("Esc", "back to the list"),
-    ("Space", "page down"), ("← / →", "previous / next picture of a carousel"), ("/", "search"),
-    ("r", "refresh from the store"), ("Ctrl+R", "sync now (a connected account)"),
-    ("Ctrl+1 … Ctrl+4", "switch tabs"), ("Ctrl+L", "grid or list"),
-    ("Ctrl+,", "settings"), ("F1 or ?", "this help"), ("Ctrl+Q", "quit"),
-]
 
 
 log = logging.getLogger(__name__)
@@ -85,22 +74,10 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"Tessera — {world.title}")
         self.resize(1360, 860)
 
-        self.tabs = QTabWidget()
-        self.tabs.setDocumentMode(True)
         self.pages: dict[str, PostsPage] = {}
-        for kind, label in (("feed", "Feed"), ("explore", "Explore")):
-            page = PostsPage(kind, self.browser, self.tasks, self.loader, allow_network=not offline,
-                             events=self.events)
-            page.set_date_bounds(world.now())
-            page.ranked.connect(self._update_status)
-            self.pages[kind] = page
-            self.tabs.addTab(page, label)
-        self.predict_tab = LazyTab(self._build_predict)
-        self.tabs.addTab(self.predict_tab, "Predict")
-        self.insights_tab = LazyTab(self._build_insights)
-        self.tabs.addTab(self.insights_tab, "Insights")
-        self.tabs.currentChanged.connect(self._tab_changed)
+        self.tabs = self._tabs(world, offline)
         self._pending_first = set(self.pages)
+        self.tabs.currentChanged.connect(self._tab_changed)
         self.warm_up_after_start = True  # load the ranker once the first lists show (a screenshot need not)
         for kind, page in self.pages.items():
             page.ranked.connect(lambda _n, k=kind: self._first_ranked(k))
@@ -123,6 +100,23 @@ class MainWindow(QMainWindow):
         self.restore_state()
 
     # --- building ----------------------------------------------------------------------------------------
+
+    def _tabs(self, world: World, offline: bool) -> QTabWidget:
+        """Feed and Explore, built now; Predict and Insights, built when first shown."""
+        tabs = QTabWidget()
+        tabs.setDocumentMode(True)
+        for kind, label in (("feed", "Feed"), ("explore", "Explore")):
+            page = PostsPage(kind, self.browser, self.tasks, self.loader, allow_network=not offline,
+                             events=self.events)
+            page.set_date_bounds(world.now())
+            page.ranked.connect(self._update_status)
+            self.pages[kind] = page
+            tabs.addTab(page, label)
+        self.predict_tab = LazyTab(self._build_predict)
+        tabs.addTab(self.predict_tab, "Predict")
+        self.insights_tab = LazyTab(self._build_insights)
+        tabs.addTab(self.insights_tab, "Insights")
+        return tabs
 
     def _banner(self) -> QFrame:
         banner = QFrame()
@@ -424,35 +418,10 @@ class MainWindow(QMainWindow):
                             f"{learning}")
 
     def show_shortcuts(self) -> None:
-        dialog = QDialog(self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.setWindowTitle("Keyboard shortcuts")
-        grid = QGridLayout()
-        for row, (keys, meaning) in enumerate(SHORTCUTS):
-            key_label = plain_label(keys, wrap=False)
-            key_label.setStyleSheet("font-weight: 600")
-            grid.addWidget(key_label, row, 0)
-            grid.addWidget(plain_label(meaning, wrap=False), row, 1)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        buttons.rejected.connect(dialog.reject)
-        layout = QVBoxLayout(dialog)
-        layout.addLayout(grid)
-        layout.addWidget(buttons)
-        dialog.exec()
+        help_dialogs.show_shortcuts(self)
 
     def show_about(self) -> None:
-        dialog = QDialog(self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.setWindowTitle("About Tessera")
-        layout = QVBoxLayout(dialog)
-        layout.addWidget(plain_label(
-            "Tessera — your own Instagram discovery engine.\n\nIt ranks the posts around you with personalized "
-            "PageRank from your account, recency and engagement, weighted by how often you liked each author. "
-            "Everything stays on this computer; nothing is sent anywhere but Instagram, and only when you sync."))
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        buttons.rejected.connect(dialog.reject)
-        layout.addWidget(buttons)
-        dialog.exec()
+        help_dialogs.show_about(self)
 
     # --- state between runs ------------------------------------------------------------------------------
 
