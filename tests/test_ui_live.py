@@ -8,6 +8,7 @@ import threading
 
 import pytest
 from fake_instagram.harness import Harness, settings
+from PySide6.QtCore import SIGNAL, QCoreApplication
 from PySide6.QtWidgets import QDialog
 
 from discovery import world as worlds
@@ -322,6 +323,18 @@ def test_a_sync_paused_by_the_hourly_budget_goes_on_by_itself_when_the_hour_is_o
     assert went_on.requests > 0 and went_on.status in (PAUSED, COMPLETE), went_on.message
     panel.cancel()  # also drops a resume scheduled after a pause
     assert not panel.resume_timer.isActive()
+
+
+def test_the_panel_listens_for_the_app_quitting_once_however_often_it_syncs(qtbot, harness, tasks, account):
+    app = QCoreApplication.instance()
+    before = app.receivers(SIGNAL("aboutToQuit()"))
+    panel = SyncPanel(harness.root, account, settings(**{"sync.requests_per_hour": 5, "sync.max_wait_minutes": 0}),
+                      tasks, client_factory=harness.factory, keyring_backend=harness.keyring)
+    qtbot.addWidget(panel)
+    for _ in range(3):
+        with qtbot.waitSignal(panel.finished, timeout=WAIT):
+            panel.start()
+    assert app.receivers(SIGNAL("aboutToQuit()")) == before + 1  # the panel's own, not one more per sync
 
 
 # --- the main window on a connected account -------------------------------------------------------------------
