@@ -285,34 +285,46 @@ def run_predict(args) -> int:
     code = (0 if report.has_model else NO_MODEL) if usable else 1
     usual = None if report.usual is None else dict(zip(("likes", "low", "high"), report.usual, strict=True))
     if args.json:
-        _dump({"account": report.account, "when": report.when, "horizon_days": report.horizon_days,
-               "model": None if not report.has_model else {"trained_at": report.model_trained_at,
-                                                           "settled_share": report.settled_share},
-               "usual": usual,
-               "baseline_likes": report.baseline_likes, "history_posts": report.history_posts,
-               "warnings": list(report.warnings), "attribution": report.attribution,
-               "candidates": [{"name": c.name, "rank": c.rank, "likes": c.likes, "low": c.low, "high": c.high,
-                               "error": c.error, "pixels": c.pixels.as_dict() if c.pixels else None,
-                               "contributions": [{"feature": x.feature, "label": x.label, "value": x.value,
-                                                  "usual": x.reference, "percent": x.percent}
-                                                 for x in c.contributions]} for c in report.ranked()],
-               "hashtags": [{"tag": s.tag, "posts": s.posts, "typical_likes": s.typical_likes,
-                             "source": s.source} for s in suggestions]})
-        return code
-    if not report.has_model:
-        if predictor.model_note:
-            print(predictor.model_note)
-        print("No like model yet for this world: train it with `python -m discovery train-likes` (or open the "
-              "Predict tab). Until then no picture gets a prediction of its own.")
-        if usual:
-            print(f"This account's posts usually get about {text.compact(usual['likes'])} likes (80% between "
-                  f"{text.compact(usual['low'])} and {text.compact(usual['high'])}, from "
-                  f"{report.history_posts} earlier posts).")
-        else:
-            print("This account has no earlier posts with like counts.")
-        for c in report.candidates:
-            print(f"  –  {c.name}: {c.error or 'no prediction yet'}")
-        return code
+        _dump(_report_json(report, usual, suggestions))
+    elif not report.has_model:
+        _print_without_model(report, usual, predictor.model_note)
+    else:
+        _print_report(report, suggestions)
+    return code
+
+
+def _report_json(report, usual: dict | None, suggestions) -> dict:
+    return {"account": report.account, "when": report.when, "horizon_days": report.horizon_days,
+            "model": None if not report.has_model else {"trained_at": report.model_trained_at,
+                                                        "settled_share": report.settled_share},
+            "usual": usual,
+            "baseline_likes": report.baseline_likes, "history_posts": report.history_posts,
+            "warnings": list(report.warnings), "attribution": report.attribution,
+            "candidates": [{"name": c.name, "rank": c.rank, "likes": c.likes, "low": c.low, "high": c.high,
+                            "error": c.error, "pixels": c.pixels.as_dict() if c.pixels else None,
+                            "contributions": [{"feature": x.feature, "label": x.label, "value": x.value,
+                                               "usual": x.reference, "percent": x.percent}
+                                              for x in c.contributions]} for c in report.ranked()],
+            "hashtags": [{"tag": s.tag, "posts": s.posts, "typical_likes": s.typical_likes,
+                          "source": s.source} for s in suggestions]}
+
+
+def _print_without_model(report, usual: dict | None, model_note: str | None) -> None:
+    if model_note:
+        print(model_note)
+    print("No like model yet for this world: train it with `python -m discovery train-likes` (or open the "
+          "Predict tab). Until then no picture gets a prediction of its own.")
+    if usual:
+        print(f"This account's posts usually get about {text.compact(usual['likes'])} likes (80% between "
+              f"{text.compact(usual['low'])} and {text.compact(usual['high'])}, from "
+              f"{report.history_posts} earlier posts).")
+    else:
+        print("This account has no earlier posts with like counts.")
+    for c in report.candidates:
+        print(f"  –  {c.name}: {c.error or 'no prediction yet'}")
+
+
+def _print_report(report, suggestions) -> None:
     settled = "likes once settled" if report.settled_share >= 0.95 else \
         f"{report.settled_share:.0%} of the settled likes"
     print(f"usual likes {text.compact(report.baseline_likes)} from {report.history_posts} earlier posts; "
@@ -334,8 +346,6 @@ def run_predict(args) -> int:
             likes = "no like counts" if s.typical_likes != s.typical_likes else \
                 f"usually {text.compact(s.typical_likes)} likes"
             print(f"  #{s.tag:<{width}} on {count:>{max(map(len, counts))}}, {likes}")
-    return code
-
 
 # --- best-time ---------------------------------------------------------------------------------------------
 

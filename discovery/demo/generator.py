@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 
@@ -131,6 +132,39 @@ def build_demo_world(store: Store, config: DemoConfig = DemoConfig(), progress: 
     def rng() -> np.random.Generator:
         return np.random.default_rng(next(streams))
 
+    drawn = _draw_world(config, rng, step, cancel)
+    with store.transaction():
+        _write_world(store, drawn, config, rng, step)
+    pop, graph, stored, liked = drawn.pop, drawn.graph, drawn.stored, drawn.liked
+    summary = DemoSummary(
+        seed=config.seed, me=pop.username[ME], clock=config.clock, accounts=pop.size,
+        follow_edges=graph.edges, followed=len(drawn.followed), posts=len(stored),
+        recent_posts=int(np.sum(stored.taken_at >= config.clock - config.days * DAY)),
+        likes=int(liked.sum()), tagged=int(stored.tags_me.sum()), seconds=time.perf_counter() - started)
+    progress(ProgressEvent(STAGE, 100, 100, "done"))
+    return summary
+
+
+@dataclass(frozen=True)
+class _Drawn:
+    """The world as drawn, before it is written: the posts kept (oldest first) and what belongs to them."""
+
+    pop: Population
+    graph: DemoNetwork
+    followed: np.ndarray
+    stored: PostTable
+    interest: np.ndarray
+    liked: np.ndarray
+    liked_at: np.ndarray
+    counts: Counts
+    ids: np.ndarray
+    text: Text
+
+
+def _draw_world(config: DemoConfig, rng: Callable[[], np.random.Generator], step: Callable[[int, str], None],
+                cancel: CancelToken | None) -> _Drawn:
+    """The accounts, their follows, a year of posts, the person's likes and the captions (`rng()` gives each
+    draw its own stream, in a fixed order)."""
     step(0, "creating accounts")
     pop = make_population(rng(), config.accounts, config.followed, config.topics)
     step(4, "weaving the follow graph")
@@ -149,44 +183,43 @@ def build_demo_world(store: Store, config: DemoConfig = DemoConfig(), progress: 
     liked, liked_at = draw_likes(rng(), posts, interest, config.clock, followed)
     keep = recent | liked | posts.tags_me | own  # the person's own year of posts: Predict learns from it
     order = np.flatnonzero(keep)[np.argsort(posts.taken_at[keep], kind="stable")]  # stored oldest first
-    stored, interest, liked, liked_at = posts.take(order), interest[order], liked[order], liked_at[order]
+    stored = posts.take(order)
     counts = engagement_counts(rng(), pop, stored, config.clock)
     ids = media_ids(stored, pop, rng())
     step(22, "writing captions")
     text = write_text(rng(), pop, graph, stored)
+    return _Drawn(pop, graph, followed, stored, interest[order], liked[order], liked_at[order], counts, ids, text)
 
-    post_pks = np.array([str(i) for i in ids.tolist()])  # as the store has them
-    with store.transaction():
-        step(30, "writing accounts")
-        store.upsert_accounts(_accounts(rng(), pop, graph, stored, config.clock))
-        step(36, "writing follows")
-        internal = store.account_ids(pop.pk)
-        id_of = np.array([internal[pk] for pk in pop.pk], np.int64)
-        store.write_follow_lists(id_of[graph.sources], graph.offsets, id_of[graph.targets], config.clock)
-        records = _post_records(pop, stored, counts, text, ids, config.clock)
-        for start in range(0, len(records), 5000):
-            step(40 + 52 * start // len(records), f"writing posts {start:,}/{len(records):,}")
-            store.upsert_posts(records[start:start + 5000])
-        step(92, "writing your likes")
-        store.add_likes(Like(post=pk, liked_at=int(at), origin="demo")
-                        for pk, at in zip(post_pks[liked].tolist(), liked_at[liked].tolist(), strict=True))
-        store.add_tagged(post_pks[stored.tags_me].tolist())
-        store.set_me(pop.pk[ME])
-        for key, value in ((KIND_KEY, WorldKind.DEMO.value), ("clock", str(config.clock)),
-                           ("demo.seed", str(config.seed)), ("demo.config", config.to_json()),
-                           ("demo.generator", GENERATOR_VERSION)):
-            store.set_meta(key, value)
-        step(96, "saving the hidden model")
-        directory = store.path.parent
-        _hidden_world(pop, stored, ids).save(directory)
-        hidden.save_truth(directory, ids, interest, counts.expected)
-    summary = DemoSummary(
-        seed=config.seed, me=pop.username[ME], clock=config.clock, accounts=pop.size,
-        follow_edges=graph.edges, followed=len(followed), posts=len(stored),
-        recent_posts=int(np.sum(stored.taken_at >= config.clock - config.days * DAY)),
-        likes=int(liked.sum()), tagged=int(stored.tags_me.sum()), seconds=time.perf_counter() - started)
-    progress(ProgressEvent(STAGE, 100, 100, "done"))
-    return summary
+
+def _write_world(store: Store, drawn: _Drawn, config: DemoConfig, rng: Callable[[], np.random.Generator],
+                 step: Callable[[int, str], None]) -> None:
+    """Write the drawn world into the store (inside its transaction), and its hidden model and truth beside it."""
+    pop, graph, stored = drawn.pop, drawn.graph, drawn.stored
+    post_pks = np.array([str(i) for i in drawn.ids.tolist()])  # as the store has them
+    step(30, "writing accounts")
+    store.upsert_accounts(_accounts(rng(), pop, graph, stored, config.clock))
+    step(36, "writing follows")
+    internal = store.account_ids(pop.pk)
+    id_of = np.array([internal[pk] for pk in pop.pk], np.int64)
+    store.write_follow_lists(id_of[graph.sources], graph.offsets, id_of[graph.targets], config.clock)
+    records = _post_records(pop, stored, drawn.counts, drawn.text, drawn.ids, config.clock)
+    for start in range(0, len(records), 5000):
+        step(40 + 52 * start // len(records), f"writing posts {start:,}/{len(records):,}")
+        store.upsert_posts(records[start:start + 5000])
+    step(92, "writing your likes")
+    liked = drawn.liked
+    store.add_likes(Like(post=pk, liked_at=int(at), origin="demo")
+                    for pk, at in zip(post_pks[liked].tolist(), drawn.liked_at[liked].tolist(), strict=True))
+    store.add_tagged(post_pks[stored.tags_me].tolist())
+    store.set_me(pop.pk[ME])
+    for key, value in ((KIND_KEY, WorldKind.DEMO.value), ("clock", str(config.clock)),
+                       ("demo.seed", str(config.seed)), ("demo.config", config.to_json()),
+                       ("demo.generator", GENERATOR_VERSION)):
+        store.set_meta(key, value)
+    step(96, "saving the hidden model")
+    directory = store.path.parent
+    _hidden_world(pop, stored, drawn.ids).save(directory)
+    hidden.save_truth(directory, drawn.ids, drawn.interest, drawn.counts.expected)
 
 
 def summarize(store: Store) -> DemoSummary:

@@ -69,32 +69,7 @@ def make_population(rng: np.random.Generator, accounts: int, followed: int, topi
     kind[ME] = PERSON
     n = accounts
 
-    prior = rng.dirichlet(np.full(topics, 6.0))  # how popular each topic is in this world
-    circles = max(4, int(np.sum(kind == PERSON)) // PEOPLE_PER_CIRCLE)
-    my_topics = rng.choice(topics, 3, replace=False, p=prior)
-    my_mix = np.full(topics, 0.02)
-    my_mix[my_topics] = rng.dirichlet([4.0, 3.0, 2.0]) * (1 - 0.02 * topics)
-    flavour = rng.dirichlet(np.full(topics, 0.35), size=circles)  # what each circle talks about
-    flavour[0] = 0.6 * my_mix + 0.4 * flavour[0]  # your friends share some of your interests
-
-    circle = np.full(n, -1, np.int32)
-    people = kind == PERSON
-    circle[people] = rng.integers(0, circles, people.sum())
-    local_creators = (kind == CREATOR) & (rng.random(n) < 0.4)
-    circle[local_creators] = rng.integers(0, circles, local_creators.sum())
-    circle[ME] = 0
-
-    mix = np.empty((n, topics))
-    own = rng.dirichlet(np.maximum(prior * topics * 0.3, 0.05), size=n)
-    main = rng.choice(topics, n, p=prior)
-    onehot = np.eye(topics)[main]
-    mix[people] = 0.55 * flavour[circle[people]] + 0.45 * own[people]
-    for k, focus in ((CREATOR, 0.75), (BRAND, 0.9), (CELEBRITY, 0.2)):
-        rows = kind == k
-        mix[rows] = focus * onehot[rows] + (1 - focus) * own[rows]
-    mix[local_creators] = 0.6 * mix[local_creators] + 0.4 * flavour[circle[local_creators]]
-    mix[ME] = my_mix
-    mix /= mix.sum(axis=1, keepdims=True)
+    mix, circle = _topics(rng, kind, topics)
 
     def by_kind(table: dict[int, tuple[float, float]], clip: tuple[float, float]) -> np.ndarray:
         median = np.array([table[k][0] for k in range(4)])[kind]
@@ -135,6 +110,39 @@ def make_population(rng: np.random.Generator, accounts: int, followed: int, topi
         account_days=rng.integers(200, 4000, n),
         pk=pk, username=username, full_name=full_name, first_name=first,
     )
+
+
+def _topics(rng: np.random.Generator, kind: np.ndarray, topics: int) -> tuple[np.ndarray, np.ndarray]:
+    """(each account's mix of topics, its circle of friends or -1): people talk about what their circle does,
+    the others lean on a main topic (brands most, celebrities least); your friends share some of your interests."""
+    n = len(kind)
+    prior = rng.dirichlet(np.full(topics, 6.0))  # how popular each topic is in this world
+    circles = max(4, int(np.sum(kind == PERSON)) // PEOPLE_PER_CIRCLE)
+    my_topics = rng.choice(topics, 3, replace=False, p=prior)
+    my_mix = np.full(topics, 0.02)
+    my_mix[my_topics] = rng.dirichlet([4.0, 3.0, 2.0]) * (1 - 0.02 * topics)
+    flavour = rng.dirichlet(np.full(topics, 0.35), size=circles)  # what each circle talks about
+    flavour[0] = 0.6 * my_mix + 0.4 * flavour[0]  # your friends share some of your interests
+
+    circle = np.full(n, -1, np.int32)
+    people = kind == PERSON
+    circle[people] = rng.integers(0, circles, people.sum())
+    local_creators = (kind == CREATOR) & (rng.random(n) < 0.4)
+    circle[local_creators] = rng.integers(0, circles, local_creators.sum())
+    circle[ME] = 0
+
+    mix = np.empty((n, topics))
+    own = rng.dirichlet(np.maximum(prior * topics * 0.3, 0.05), size=n)
+    main = rng.choice(topics, n, p=prior)
+    onehot = np.eye(topics)[main]
+    mix[people] = 0.55 * flavour[circle[people]] + 0.45 * own[people]
+    for k, focus in ((CREATOR, 0.75), (BRAND, 0.9), (CELEBRITY, 0.2)):
+        rows = kind == k
+        mix[rows] = focus * onehot[rows] + (1 - focus) * own[rows]
+    mix[local_creators] = 0.6 * mix[local_creators] + 0.4 * flavour[circle[local_creators]]
+    mix[ME] = my_mix
+    mix /= mix.sum(axis=1, keepdims=True)
+    return mix, circle
 
 
 # --- names ---------------------------------------------------------------------------------------------
