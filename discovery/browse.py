@@ -11,17 +11,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
 from discovery import memory, paths, snapshot
-from discovery.ranking import Ranker, Ranking, RankingParams, learned_model_path
 from discovery.settings import Settings
 from discovery.world import World
 from storage import Interaction, InteractionKind, MediaType
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # pandas and the ranker load after a kept list is painted
+    import pandas as pd
+
     from discovery.ranker_personal import PersonalModel
     from discovery.ranker_snapshot import RankerSnapshot
+    from discovery.ranking import Ranker, Ranking, RankingParams
 
 MEDIA_CHOICES = {"all": None, "photo": MediaType.PHOTO, "video": MediaType.VIDEO, "carousel": MediaType.CAROUSEL}
 TOKEN = re.compile(r"([#@][\w.]+)", re.UNICODE)
@@ -76,7 +77,8 @@ class Browser:
     """One world as the window sees it: a Ranker, the settings, the person's actions.
 
     A list ranked before from exactly what the world holds now is shown as kept (discovery.snapshot), before
-    the Ranker is even loaded: `ranker` loads it on first use, `warm_up()` ahead of time. Every list ranked
+    the Ranker is even loaded: `kept_list()` reads it without pandas (the window paints it first), `rank()`
+    gives it as a Ranking; `ranker` loads the Ranker on first use, `warm_up()` ahead of time. Every list ranked
     by the Ranker that a fresh start would rank the same is kept in turn.
 
     With `background_training`, a learned ranking never waits for the model: the seed formula ranks until it
@@ -90,7 +92,10 @@ class Browser:
         self.on_trained: Callable[[PersonalModel], None] | None = None
         self._ranker: Ranker | None = None
         self._loading = threading.Lock()
-        self._kept: dict[str, dict[str, Any]] = {}  # kind -> the kept list last shown: its model's summary, hashtags
+        # kind -> the list last kept or read, and what it holds for: (data version, parameters, hour). Asked for
+        # again, it is given again (a list kept here holds the Ranking itself: read back, its text would be a
+        # second copy of the Ranker's).
+        self._kept: dict[str, tuple[tuple[Any, ...], snapshot.KeptList]] = {}
         self._provisional: dict[str, bool] = {}  # kind -> ranked by the seed formula while the model trains
 
     @property
@@ -117,6 +122,8 @@ class Browser:
             ranker.personal  # noqa: B018 (trains, without ranking again: the lists shown hold)
 
     def _new_ranker(self, warm_start: np.ndarray | None = None) -> Ranker:
+        from discovery.ranking import Ranker, learned_model_path
+
         ranker = Ranker(self.world.store, self.world.now(), warm_start=warm_start,
                         background_training=self.background_training,
                         model_path=learned_model_path(self.world.directory))
@@ -128,6 +135,8 @@ class Browser:
             self.on_trained(model)
 
     def params(self) -> RankingParams:
+        from discovery.ranking import RankingParams
+
         return RankingParams.from_settings(self.settings)
 
     @property
@@ -147,13 +156,13 @@ class Browser:
         model = self._ranker.current_model if self._ranker is not None else None  # never train here (GUI thread)
         if model is not None:
             return model.summary()
-        kept = next((k["summary"] for k in self._kept.values() if k.get("summary")), None)
+        kept = next((k.summary for _, k in self._kept.values() if k.summary), None)
         return kept or LEARNING_NOTE
 
     def interests(self, top: int = snapshot.INTERESTS) -> list[str]:
         """The person's hashtags, most used first (from the kept list while the Ranker is not loaded)."""
         if self._ranker is None and self._kept:
-            return list(next(iter(self._kept.values()))["interests"][:top])
+            return next(iter(self._kept.values()))[1].interests[:top]
         return list(self.ranker.snapshot.interests.index[:top])
 
     def reload(self) -> None:
@@ -165,12 +174,10 @@ class Browser:
 
     def rank(self, kind: str, params: RankingParams | None = None) -> Ranking:
         params = params or self.params()
-        kept = self._kept_ranking(kind, params)
+        kept = self.kept_list(kind, asdict(params))
         if kept is not None:
-            self._kept[kind], self._provisional[kind] = kept, False
-            memory.release()
-            ranking: Ranking = kept["ranking"]
-            return ranking
+            self._provisional[kind] = False
+            return kept.ranking
         ranker = self.ranker
         before = (ranker.data_version, ranker.model_version, ranker.current_model)
         ranking = ranker.explore(params) if kind == "explore" else ranker.feed(params)
@@ -182,11 +189,20 @@ class Browser:
         memory.release()  # the frames it built and dropped on the way
         return ranking
 
-    def _kept_ranking(self, kind: str, params: RankingParams) -> dict[str, Any] | None:
+    def kept_list(self, kind: str, params: dict[str, Any] | None = None) -> snapshot.KeptList | None:
+        """The list of `kind` as kept by the last ranking, if a fresh ranking with these parameters (as a dict;
+        default: the settings') would give it now. Reads neither pandas nor the store's SQLAlchemy side."""
+        params = params if params is not None else asdict(self.settings.ranking)
         ranker = self._ranker  # a loaded Ranker's own picture, else the world as it is now
-        data = ranker.data_version if ranker is not None else self.world.store.data_version()
+        data = ranker.data_version if ranker is not None else self.world.data_version()
         now = ranker.now if ranker is not None else self.world.now()
-        return snapshot.read_ranking(self.world.directory, kind, data, asdict(params), now)
+        held = (data, params, int(now) // snapshot.HOUR)
+        if kind in self._kept and self._kept[kind][0] == held:
+            return self._kept[kind][1]
+        kept = snapshot.read_list(self.world.directory, kind, data, params, now)
+        if kept is not None:
+            self._kept[kind] = held, kept
+        return kept
 
     def _keep(self, ranker: Ranker, params: RankingParams, ranking: Ranking) -> None:
         """Keep a list for the next start, when a fresh start would rank it the same: from the data the Ranker
@@ -200,9 +216,11 @@ class Browser:
         if stamp is None:
             return
         settings = self.settings.stored("ranking") if params == self.params() else None
-        snapshot.save(self.world.directory, stamp, settings, asdict(params), ranking, self.world.title,
-                      model.summary() if model is not None and learned else None,
-                      list(ranker.snapshot.interests.index[:snapshot.INTERESTS]))
+        held = (ranker.data_version, asdict(params), int(ranker.now) // snapshot.HOUR)
+        self._kept[ranking.kind] = held, snapshot.save(
+            self.world.directory, stamp, settings, asdict(params), ranking, self.world.title,
+            model.summary() if model is not None and learned else None,
+            list(ranker.snapshot.interests.index[:snapshot.INTERESTS]))
 
     def filtered(self, ranking: Ranking, post_filter: PostFilter) -> pd.DataFrame:
         needs_ranker = bool(post_filter.hashtag) or post_filter.unseen_only  # the others read the list alone
@@ -212,6 +230,8 @@ class Browser:
     # --- one post --------------------------------------------------------------------------------------
 
     def detail(self, post_id: int) -> PostDetail:
+        import pandas as pd
+
         store, ranked = self.world.store, self.ranker.snapshot
         post = store.posts_frame(post_ids=[post_id]).iloc[0]
         author_id = int(post.author_id)

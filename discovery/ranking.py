@@ -37,7 +37,7 @@ from discovery.ranker_snapshot import RANKED_COLUMNS as RANKED_COLUMNS
 from discovery.ranker_snapshot import RankerSnapshot, actions_of, load_snapshot, read_events
 from discovery.settings import FACTORS as FACTORS
 from discovery.settings import MAX_WINDOW_DAYS as MAX_WINDOW_DAYS
-from discovery.settings import MODES, RankingSettings, Settings
+from discovery.settings import RankingSettings, Settings
 from discovery.why import explain
 from storage import Store
 
@@ -64,16 +64,6 @@ class RankingParams(RankingSettings):
 
     def power(self, factor: str) -> float:
         return getattr(self, f"{factor}_power") if getattr(self, f"{factor}_on") else 0.0
-
-    @property
-    def manual_factors(self) -> bool:
-        """Whether any factor's switch or exponent is away from its default."""
-        return any(not getattr(self, f"{n}_on") or getattr(self, f"{n}_power") != 1.0 for n in FACTORS)
-
-    def effective_mode(self) -> str:
-        """The mode that ranks: "learned" turns "manual" while a factor is moved from its default."""
-        mode = self.mode if self.mode in MODES else "learned"
-        return "manual" if mode == "learned" and self.manual_factors else mode
 
     def formula(self) -> RankingParams:
         """The parameters the seed formula ranks with in this mode ("seed": every exponent 1)."""

@@ -90,6 +90,16 @@ class RankingSettings(Group):
     mode: str = option("learned", "Ranking mode", "learned: a model of you, learned from your likes; seed: the "
                        "seed formula; manual: your switches and exponents")
 
+    @property
+    def manual_factors(self) -> bool:
+        """Whether any factor's switch or exponent is away from its default."""
+        return any(not getattr(self, f"{n}_on") or getattr(self, f"{n}_power") != 1.0 for n in FACTORS)
+
+    def effective_mode(self) -> str:
+        """The mode that ranks: "learned" turns "manual" while a factor is moved from its default."""
+        mode = self.mode if self.mode in MODES else "learned"
+        return "manual" if mode == "learned" and self.manual_factors else mode
+
 
 # --- sync ------------------------------------------------------------------------------------------------
 

@@ -10,7 +10,8 @@ A snapshot holds for exactly the inputs it was ranked from, and is ranked afresh
 - the hour of the world's clock (recency moves with it; the demo world's clock stands still);
 - the code that ranks and the libraries it ranks with.
 Each list is two files in `<world>/ranked/`: `<kind>.json`, the top TOP records for the command line (read
-with the standard library only), and `<kind>.pickle`, the whole ranked frame for the window.
+with the standard library only), and `<kind>.pickle`, the whole ranked frame for the window, as plain columns
+(numbers as numpy arrays, text as lists): the window paints its first list from them before pandas loads.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ import os
 import pickle
 import threading
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
@@ -30,18 +32,22 @@ from typing import TYPE_CHECKING, Any
 from discovery.why import explain
 
 if TYPE_CHECKING:
+    import numpy as np
+    import pandas as pd
+
     from discovery.ranking import Ranking
 
 log = logging.getLogger(__name__)
 
-FORMAT = 2
+FORMAT = 3
 TOP = 100  # records the command line can print without ranking
 INTERESTS = 30  # the person's hashtags kept for the filters
 AGAIN = "_why"  # a kept record's numbers its "why you see this" is said again from
 FOLDER = "ranked"
 HOUR = 3600
 # What a ranking is computed by: a change to any of these files or libraries ranks afresh.
-SOURCES = ("ranking.py", "ranker_features.py", "ranker_personal.py", "graph.py", "why.py", "snapshot.py")
+SOURCES = ("ranking.py", "ranker_lists.py", "ranker_snapshot.py", "ranker_features.py", "ranker_personal.py", "graph.py",
+           "why.py", "snapshot.py")
 LIBRARIES = ("numpy", "pandas", "scipy", "sklearn")
 _code: str | None = None
 
@@ -93,10 +99,11 @@ def files(directory: Path, kind: str) -> tuple[Path, Path]:
 
 
 def save(directory: Path, stamp: Stamp, settings: dict | None, params: dict, ranking: Ranking, title: str,
-         summary: str | None, interests: list[str]) -> None:
+         summary: str | None, interests: list[str]) -> KeptList:
     """Keep one ranked list. `settings` are the stored ranking overrides it was ranked with (None when the
     parameters came from elsewhere: then the command line never reads it); `summary` says what the learned
-    model found, `interests` are the person's top hashtags."""
+    model found, `interests` are the person's top hashtags. Returns the list as `read_list` would read it back,
+    holding `ranking` itself (no second copy of its text)."""
     head = {"format": FORMAT, "stamp": stamp.__dict__, "settings": settings, "params": params,
             "kind": ranking.kind, "mode": ranking.mode, "message": ranking.message, "length": len(ranking),
             "title": title, "summary": summary, "interests": interests}
@@ -106,12 +113,17 @@ def save(directory: Path, stamp: Stamp, settings: dict | None, params: dict, ran
                 int(row.followed_by), "pagerank_position": int(row.pagerank_position)}}
                for record, row in zip(ranking.records(TOP), top.itertuples(index=False), strict=True)]
     text_file, frame_file = files(directory, ranking.kind)
+    columns, dtypes = plain_columns(ranking.frame)
+    kept = KeptList(ranking.kind, columns, dtypes, ranking.message, ranking.mode, summary, interests)
+    kept.__dict__["ranking"] = ranking  # the cached property, given
     try:
         text_file.parent.mkdir(exist_ok=True)
-        _replace(frame_file, pickle.dumps({**head, "frame": ranking.frame}, protocol=pickle.HIGHEST_PROTOCOL))
+        _replace(frame_file, pickle.dumps({**head, "columns": columns, "dtypes": dtypes},
+                                          protocol=pickle.HIGHEST_PROTOCOL))
         _replace(text_file, json.dumps({**head, "records": records}, ensure_ascii=False).encode())
     except OSError as exc:  # a folder that cannot be written: rank afresh next time
         log.info("ranked snapshot not kept: %s", exc)
+    return kept
 
 
 def _replace(path: Path, data: bytes) -> None:
@@ -139,23 +151,63 @@ def read_records(directory: Path, kind: str, data: str | None, settings: dict, t
     return {**head, "records": records}
 
 
-def read_ranking(directory: Path, kind: str, data: str | None, params: dict, now: float) -> dict[str, Any] | None:
-    """The window's view of a kept list: {"ranking": Ranking, "summary", "interests"}, or None unless it holds
-    for the store at data version `data` with these parameters now."""
+@dataclass(frozen=True)
+class KeptList:
+    """A kept ranked list as the window reads it, without pandas: its columns (numbers as numpy arrays, text as
+    lists, in ranked order), what ranked it, the learned model's summary and the person's hashtags."""
+
+    kind: str
+    columns: dict[str, np.ndarray | list]
+    dtypes: dict[str, str]
+    message: str | None
+    mode: str
+    summary: str | None
+    interests: list[str]
+
+    def __len__(self) -> int:
+        return len(self.columns["id"])
+
+    @cached_property
+    def ranking(self) -> Ranking:
+        """The list as a Ranking (this loads pandas; the frame shares the columns' strings)."""
+        import pandas as pd
+
+        from discovery.ranking import Ranking
+
+        frame = pd.DataFrame(self.columns, copy=False)
+        for name, dtype in self.dtypes.items():
+            if str(frame[name].dtype) != dtype:  # e.g. a text column with no text in it
+                frame[name] = frame[name].astype(dtype)
+        return Ranking(self.kind, frame, self.message, self.mode)
+
+
+def plain_columns(frame: pd.DataFrame) -> tuple[dict[str, np.ndarray | list], dict[str, str]]:
+    """A frame's columns as a KeptList holds them, and their dtypes."""
+    columns: dict[str, np.ndarray | list] = {}
+    for name in frame.columns:
+        column = frame[name]
+        columns[name] = column.to_numpy() if column.dtype.kind in "biuf" else column.tolist()
+    return columns, {name: str(frame[name].dtype) for name in frame.columns}
+
+
+def read_list(directory: Path, kind: str, data: str | None, params: dict, now: float) -> KeptList | None:
+    """The window's view of a kept list, or None unless it holds for the store at data version `data` with
+    these parameters now. Reads no more than pickle and numpy."""
     text_file, frame_file = files(directory, kind)
     try:  # the small file first: most misses (other parameters, new data) never read the frame
         head = json.loads(text_file.read_text(encoding="utf-8"))
         if not _holds(head, data, now) or head["params"] != params:
             return None
         head = pickle.loads(frame_file.read_bytes())
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError):
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError, TypeError):
         return None
     if not _holds(head, data, now) or head["params"] != params:  # the two files may be of different savings
         return None
-    from discovery.ranking import Ranking
-
-    ranking = Ranking(kind, head["frame"], head["message"], head["mode"])
-    return {"ranking": ranking, "summary": head["summary"], "interests": head["interests"]}
+    try:
+        return KeptList(kind, head["columns"], head["dtypes"], head["message"], head["mode"], head["summary"],
+                        head["interests"])
+    except KeyError:
+        return None
 
 
 def _holds(head: Any, data: str | None, now: float) -> bool:

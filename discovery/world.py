@@ -8,15 +8,22 @@ everything that works on the world takes the time from it. The demo world lives 
 from __future__ import annotations
 
 import os
+import threading
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from discovery import paths
 from discovery.clock import Clock, SystemClock, VirtualClock
 from discovery.pictures import CachedPictures, DownloadedPictures, DrawnPictures, PictureSource
 from discovery.progress import CancelToken, Progress, no_progress
-from storage import ImageCache, Store
+from storage import ImageCache
+from storage.opening import head_revision, inspect_file
+from storage.peek import read_meta
+
+if TYPE_CHECKING:
+    from storage import Store
 
 DEMO = "demo"
 KIND_KEY = "world_kind"  # the store's meta key
@@ -30,7 +37,11 @@ class WorldKind(StrEnum):
     @classmethod
     def of(cls, store: Store, name: str) -> WorldKind:
         """The kind a store records; a store from before kinds were recorded is the demo world by its name."""
-        return cls(store.meta(KIND_KEY) or (cls.DEMO if name == DEMO else cls.ACCOUNT))
+        return cls.named(store.meta(KIND_KEY), name)
+
+    @classmethod
+    def named(cls, recorded: str | None, name: str) -> WorldKind:
+        return cls(recorded or (cls.DEMO if name == DEMO else cls.ACCOUNT))
 
     def record(self, store: Store) -> None:
         store.set_meta(KIND_KEY, self.value)
@@ -38,15 +49,19 @@ class WorldKind(StrEnum):
 
 @dataclass
 class World:
-    """An open world. Its kind is read once, when it opens, and decides where its pictures come from."""
+    """An open world. Its kind is read once, when it opens, and decides where its pictures come from.
+
+    A store file at the current schema is checked when the world opens (with sqlite3 alone) and opened on
+    first use of `store`: a start that shows kept lists paints before SQLAlchemy and pandas load."""
 
     name: str
     directory: Path
-    store: Store
     images: ImageCache
     clock: Clock = field(default_factory=SystemClock)
     kind: WorldKind = WorldKind.ACCOUNT
+    opened_store: Store | None = None  # None until first used
     pictures: PictureSource = field(init=False)
+    _opening: threading.Lock = field(init=False, repr=False, compare=False, default_factory=threading.Lock)
 
     def __post_init__(self) -> None:
         source = {WorldKind.DEMO: DrawnPictures, WorldKind.ACCOUNT: DownloadedPictures}.get(self.kind,
@@ -56,11 +71,41 @@ class World:
     @classmethod
     def open(cls, root: Path, name: str, clock: Clock | None = None) -> World:
         directory = paths.world_dir(root, name)
-        store = Store.open(directory / "tessera.db")
-        fixed = store.meta("clock")
+        path = directory / "tessera.db"
+        meta = read_meta(path, ("clock", KIND_KEY, "data_version")) if _current(path) else None
+        store = None
+        if meta is None or "data_version" not in meta:  # new, to migrate, or without a data version yet: now
+            from storage import Store
+
+            store = Store.open(path)
+            meta = {key: store.meta(key) or "" for key in ("clock", KIND_KEY)}
+        fixed = meta.get("clock")
         clock = VirtualClock(int(fixed)) if fixed else (clock or SystemClock())
-        store.now = clock.now
-        return cls(name, directory, store, ImageCache(directory / "images"), clock, WorldKind.of(store, name))
+        if store is not None:
+            store.now = clock.now
+        return cls(name, directory, ImageCache(directory / "images"), clock, WorldKind.named(meta.get(KIND_KEY), name),
+                   store)
+
+    @property
+    def store(self) -> Store:
+        """The world's store, opened on first use (from any thread)."""
+        store = self.opened_store
+        if store is None:
+            with self._opening:
+                if self.opened_store is None:
+                    from storage import Store
+
+                    opened = Store.open(self.directory / "tessera.db")
+                    opened.now = self.clock.now
+                    self.opened_store = opened
+                store = self.opened_store
+        return store
+
+    def data_version(self) -> str | None:
+        """The store's data version, read without opening the store when it is not open yet."""
+        if self.opened_store is not None:
+            return self.opened_store.data_version()
+        return (read_meta(self.directory / "tessera.db", ("data_version",)) or {}).get("data_version")
 
     def reread_kind(self) -> None:
         """After an import made this open world an export's: the one change of kind while a world is open."""
@@ -80,7 +125,13 @@ class World:
         return int(self.clock.now())
 
     def close(self) -> None:
-        self.store.close()
+        if self.opened_store is not None:
+            self.opened_store.close()
+
+
+def _current(path: Path) -> bool:
+    """Whether `path` is a Tessera store at the current schema (refused with a StoreError if it cannot be)."""
+    return path.is_file() and inspect_file(path) == head_revision()
 
 
 class MissingWorld(LookupError):

@@ -172,3 +172,28 @@ def test_a_damaged_kept_file_is_ranked_again(demo_data_dir, capsys, damage):
     assert browser.loaded
     opened.close()
     assert feed_json(demo_data_dir, capsys)
+
+
+KEPT_WITHOUT_PANDAS = """
+import json, sys
+from pathlib import Path
+from discovery import world
+from discovery.browse import Browser
+opened = world.World.open(Path(sys.argv[1]), world.DEMO)
+kept = Browser(opened).kept_list("feed")
+print(json.dumps({"pks": kept.columns["pk"], "store": opened.opened_store is not None,
+                  "loaded": [m for m in ("pandas", "sqlalchemy", "discovery.ranking") if m in sys.modules]}))
+"""
+
+
+def test_a_kept_list_is_read_without_pandas_or_opening_the_store(demo_data_dir):
+    opened = world.World.open(demo_data_dir, world.DEMO)
+    browser = Browser(opened)
+    browser.rank("feed")  # trains the model while ranking
+    ranking = browser.rank("feed")  # by a model of this data: kept
+    opened.close()
+    done = subprocess.run([sys.executable, "-c", KEPT_WITHOUT_PANDAS, str(demo_data_dir)], cwd=REPO,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    read = json.loads(done.stdout)
+    assert read == {"pks": ranking.frame["pk"].tolist(), "store": False, "loaded": []}

@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
@@ -78,6 +78,7 @@ class MainWindow(QMainWindow):
         self.tabs = self._tabs(world, offline)
         self._pending_first = set(self.pages)
         self.tabs.currentChanged.connect(self._tab_changed)
+        self._loading_started = False
         self.warm_up_after_start = True  # load the ranker once the first lists show (a screenshot need not)
         for kind, page in self.pages.items():
             page.ranked.connect(lambda _n, k=kind: self._first_ranked(k))
@@ -214,12 +215,12 @@ class MainWindow(QMainWindow):
         escape.activated.connect(lambda: self.current_page().close_detail())
 
     def _build_predict(self) -> QWidget:
-        from ui.predict_page import PredictPage
+        from ui.predict.page import PredictPage
 
         return PredictPage(self.world, self.tasks, self.settings, events=self.events)
 
     def _build_insights(self) -> QWidget:
-        from ui.insights_page import InsightsPage
+        from ui.insights.page import InsightsPage
 
         page = InsightsPage(self.world, self.tasks, self.settings, events=self.events)
         page.open_account.connect(self.show_account)
@@ -241,7 +242,23 @@ class MainWindow(QMainWindow):
 
     def start(self) -> None:
         """Rank every tab (in the background); `ready` fires when all have shown their first list. A connected
-        account's world also starts syncing (what is cached shows at once; new posts arrive as they come)."""
+        account's world also starts syncing (what is cached shows at once; new posts arrive as they come).
+
+        Lists kept by the last ranking are painted first, from plain arrays; the rest (pandas, the ranker, the
+        store's SQLAlchemy side, the other pages) loads once the current list has painted its cards, so that
+        nothing competes with the first paint."""
+        kept = [page.show_kept() for page in self.pages.values()]
+        current = self.tabs.currentWidget()
+        if all(kept) and self.isVisible() and isinstance(current, PostsPage):
+            current.view.cards_painted.connect(self._start_loading, Qt.ConnectionType.QueuedConnection)  # once
+            QTimer.singleShot(1000, self, self._start_loading)  # a window that is not painted now (minimised)
+        else:
+            self._start_loading()
+
+    def _start_loading(self) -> None:
+        if self._loading_started:
+            return
+        self._loading_started = True
         for page in self.pages.values():
             page.rerank()
         self._tab_changed(self.tabs.currentIndex())

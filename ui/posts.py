@@ -4,11 +4,11 @@ as a grid or a list. One class each, used by Feed and Explore alike."""
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QAbstractItemView, QListView, QStyle, QStyledItemDelegate, QStyleOptionViewItem
@@ -17,6 +17,9 @@ from discovery import text
 from storage import MediaType
 from ui.emoji import shown
 from ui.thumbnails import ThumbnailLoader
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 PostRole = Qt.ItemDataRole.UserRole + 1
 
@@ -54,20 +57,29 @@ class PostListModel(QAbstractListModel):
         self._why: Callable[[int], str] = lambda row: ""
         self._top_score = 1.0
 
-    def set_frame(self, frame: pd.DataFrame, why: Callable[[int], str]) -> None:
+    def set_frame(self, frame: pd.DataFrame | Mapping[str, Any], why: Callable[[int], str]) -> None:
+        """Show a ranked frame's rows, or the same columns kept as plain arrays and lists (a kept list, before
+        pandas is loaded)."""
         missing = [c for c in self.COLUMNS if c not in frame and c not in self.OPTIONAL]
         if missing:
             raise ValueError(f"a ranked frame without its columns {missing} (see discovery.ranking.LIST_COLUMNS)")
-        self.beginResetModel()
+        count = len(frame["id"])
         # Numbers stay in arrays (item() converts the one row painted): as Python lists, 100,000 rows' numbers
         # took some 25 MiB.
-        self._columns = {c: (_values(frame[c]) if c in frame else [""] * len(frame)) for c in self.COLUMNS}
-        self._count = len(frame)
-        self._why = why
+        columns = {c: (_values(frame[c]) if c in frame else [""] * count) for c in self.COLUMNS}
+        # The same posts in the same order (a kept list, then its Ranking; a re-rank that moved nothing): the
+        # rows stay, and with them the scroll position and the selection.
+        same = count == self._count and np.array_equal(columns["id"], self._columns["id"])
+        if not same:
+            self.beginResetModel()
+        self._columns, self._count, self._why = columns, count, why
         column = self._columns["score"]
         scores = column[~np.isnan(column)] if isinstance(column, np.ndarray) else np.zeros(0)
         self._top_score = (float(scores.max()) if len(scores) else 1.0) or 1.0
-        self.endResetModel()
+        if not same:
+            self.endResetModel()
+        elif count:
+            self.dataChanged.emit(self.index(0), self.index(count - 1))
 
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else self._count
@@ -105,11 +117,12 @@ class PostListModel(QAbstractListModel):
         return self._why(row)
 
 
-def _values(column: pd.Series) -> list | np.ndarray:
+def _values(column: Any) -> list | np.ndarray:
     """A column as the model keeps it: numbers as an array, anything else (text) as a list."""
-    if pd.api.types.is_numeric_dtype(column.dtype) and not pd.api.types.is_bool_dtype(column.dtype):
-        return column.to_numpy()
-    return column.tolist()
+    if isinstance(column, list):
+        return column
+    values = column.to_numpy() if hasattr(column, "to_numpy") else np.asarray(column)
+    return values if values.dtype.kind in "iuf" else values.tolist()
 
 
 def score_text(item: PostItem) -> str:
@@ -299,10 +312,12 @@ class PostListView(QListView):
     """The cards, as a wrapping grid or a single-column list; Enter or a double click opens a post."""
 
     opened = Signal(int)  # row
+    cards_painted = Signal()  # once, when the view first painted cards
 
     def __init__(self, loader: ThumbnailLoader, image_source, parent=None):
         super().__init__(parent)
         self.loader = loader
+        self.painted_cards = False
         self.delegate = PostDelegate(loader, image_source, self)
         self.setItemDelegate(self.delegate)
         self.setUniformItemSizes(True)
@@ -362,6 +377,9 @@ class PostListView(QListView):
     def paintEvent(self, event) -> None:
         self.loader.next_frame()
         super().paintEvent(event)
+        if not self.painted_cards and self.model() is not None and self.model().rowCount():
+            self.painted_cards = True
+            self.cards_painted.emit()
 
     def keyPressEvent(self, event) -> None:
         key = event.key()

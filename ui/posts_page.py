@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
 
 from discovery import memory
 from discovery.browse import Browser, PostFilter
-from discovery.ranking import Ranking, RankingParams
 from ui.detail import DetailView
 from ui.events import WorldEvents
 from ui.labels import plain_label
@@ -36,8 +35,10 @@ from ui.throttle import Throttle
 from ui.thumbnails import ThumbnailLoader
 from ui.why_panel import WhyPanel
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # loaded after the first paint of a kept list
     import pandas as pd
+
+    from discovery.ranking import Ranking, RankingParams
 
 MEDIA_LABELS = {"all": "All media", "photo": "Photos", "video": "Videos", "carousel": "Carousels"}
 
@@ -195,15 +196,33 @@ class PostsPage(QWidget):
 
     # --- ranking and filtering -------------------------------------------------------------------------
 
+    def show_kept(self) -> bool:
+        """Paint the list as the last ranking kept it, before pandas and the ranker load (at start), when the
+        filters let every post through in ranked order. Whether it did: `rerank()` then brings its Ranking (the
+        explanations, the filters), with the rows, scroll position and selection left as they are."""
+        if self.current_filter() != PostFilter() or self.ranking is not None:
+            return False
+        kept = self.browser.kept_list(self.kind)
+        if kept is None or not len(kept):
+            return False
+        self.model.set_frame(kept.columns, lambda _row: "")
+        self.stack.setCurrentWidget(self.view)
+        self.count.setText(self._count_text(len(kept), len(kept)))
+        return True
+
     def rerank(self) -> None:
         """Rank again in the background; a newer request supersedes this one's result."""
-        params, kind, browser = self.browser.params(), self.kind, self.browser
+        kind, browser = self.kind, self.browser
 
-        def done(ranking: Ranking) -> None:
-            self._ranked_params = params
+        def rank() -> tuple[RankingParams, Ranking]:
+            params = browser.params()  # here: the ranker's module (and pandas) may not be loaded yet
+            return params, browser.rank(kind, params)
+
+        def done(ranked: tuple[RankingParams, Ranking]) -> None:
+            self._ranked_params, ranking = ranked
             self._show_ranking(ranking)
 
-        self.tasks.run(lambda: browser.rank(kind, params), done, self._failed, key=(self, "rank"))
+        self.tasks.run(rank, done, self._failed, key=(self, "rank"))
 
     def _announce(self) -> None:
         """An action here, or a moved ranking setting: the other pages rank again too."""
@@ -264,7 +283,7 @@ class PostsPage(QWidget):
             self.empty.setText("No post matches these filters." if filtered_out
                                else ranking.message or "Nothing to show yet.")
             self.clear_button.setVisible(filtered_out)
-        self.count.setText(self._count_text(len(rows)))
+        self.count.setText(self._count_text(len(rows), len(ranking)))
         if current is not None and (row := self.model.row_of(current)) is not None:
             index = self.model.index(row)
             self.view.selectionModel().setCurrentIndex(index, QItemSelectionModel.SelectionFlag.ClearAndSelect)
@@ -272,8 +291,8 @@ class PostsPage(QWidget):
             self.why.show_nothing()
         self.ranked.emit(len(rows))
 
-    def _count_text(self, shown: int) -> str:
-        total = len(self.ranking) if self.ranking is not None else 0
+    @staticmethod
+    def _count_text(shown: int, total: int) -> str:
         noun = "post" if total == 1 else "posts"
         return f"{total:,} {noun} ranked" if shown == total else f"{shown:,} of {total:,} {noun} match the filters"
 

@@ -18,8 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from discovery.ranking import FACTORS, RankingParams
-from discovery.settings import REGISTRY, Setting, Settings
+from discovery.settings import FACTORS, REGISTRY, Setting, Settings
 from ui.labels import plain_label
 from ui.scroll import fill_with_scroll
 
@@ -185,7 +184,7 @@ class RankingPanel(QWidget):
     @property
     def mode(self) -> str:
         """The mode that ranks: "learned" shows as "manual" while a factor is moved from its default."""
-        return RankingParams.from_settings(self.settings).effective_mode()
+        return self.settings.ranking.effective_mode()
 
     def load(self) -> None:
         """Show the current settings without emitting `changed`."""

@@ -3,13 +3,16 @@ today's candidates of its list ("closer to you than 98% of today's authors"), wi
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QProgressBar, QVBoxLayout, QWidget
 
-from discovery.ranker_features import FEATURES, SEED_FACTORS
-from discovery.ranking import Ranking
 from ui.labels import plain_label
 from ui.scroll import fill_with_scroll
+
+if TYPE_CHECKING:  # a post is explained once its Ranking is loaded; the first paint needs neither
+    from discovery.ranking import Ranking
 
 MAX_EXTRA = 6  # learned mode: besides the seed's five factors, the few other features that stand out
 NEGATIVE = {"author_hides", "author_fewer"}  # said whenever they apply: they push a post down
@@ -47,6 +50,8 @@ class WhyPanel(QFrame):
         self._clear()
 
     def show_item(self, ranking: Ranking, row: int) -> None:
+        from discovery.ranker_features import FEATURES
+
         self.sentence.setText(ranking.why(row))
         self._clear()
         for i, part in enumerate(shown_parts(ranking.percentiles(row))):
@@ -89,6 +94,8 @@ def in_words(part: dict) -> str:
 def shown_parts(parts: list[dict]) -> list[dict]:
     """The seed's five factors, then the other features that stand out for this post (high among today's
     candidates, or a hide or "see fewer" that holds it back), most notable first."""
+    from discovery.ranker_features import SEED_FACTORS
+
     seed = [p for p in parts if p["name"] in SEED_FACTORS]
     extra = [p for p in parts if p["name"] not in SEED_FACTORS and p["value"] > 0
              and (p["percentile"] >= 60 or p["name"] in NEGATIVE or p["name"] == "tags_you")]
