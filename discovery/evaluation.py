@@ -260,23 +260,30 @@ def evaluate_holdout(world: World, params: RankingParams | None = None, days: in
     scores["chronological"] = posts["taken_at"].to_numpy(np.float64)
     scores["random"] = np.random.default_rng(0).random(len(posts))
     authors = posts["author_id"].to_numpy()
-    liked_authors = set(held["author_id"].tolist())
+    liked_authors = list(set(held["author_id"].tolist()))
+    newest_first = -posts["taken_at"].to_numpy()
     for name, score in scores.items():
-        order = np.lexsort((-posts["taken_at"].to_numpy(), -score))
-        hits = liked[order]
-        below = pd.Series(score).rank(method="average").to_numpy()[liked]
-        best = pd.Series(score).groupby(authors).max().sort_values(ascending=False, kind="stable")
-        author_hits = best.index.isin(list(liked_authors))
-        author_rank = pd.Series(np.arange(len(best)), index=best.index)
-        out["rankers"][name] = {
-            "posts": {"p20": float(hits[:K].mean()), "recall100": float(hits[:100].sum() / liked.sum()),
-                      "mean_percentile": round(float(((below - 1) / max(1, len(score) - 1)).mean() * 100), 1)},
-            "authors": {"recall20": float(author_hits[:20].sum() / max(1, author_hits.sum())),
-                        "mean_percentile": round(float(100 * (1 - author_rank[best.index[author_hits]].mean()
-                                                              / max(1, len(best) - 1))), 1)},
-        }
+        out["rankers"][name] = holdout_measures(score, newest_first, liked, authors, liked_authors)
     out["summary"] = ranker.learned_summary
     return out
+
+
+def holdout_measures(score: np.ndarray, newest_first: np.ndarray, liked: np.ndarray, authors: np.ndarray,
+                     liked_authors: list) -> dict:
+    """One ranker's measures: how high the held-out liked posts come, and their authors (an author ranks by
+    their best post). Ties go to the newer post."""
+    hits = liked[np.lexsort((newest_first, -score))]
+    below = pd.Series(score).rank(method="average").to_numpy()[liked]
+    best = pd.Series(score).groupby(authors).max().sort_values(ascending=False, kind="stable")
+    author_hits = best.index.isin(liked_authors)
+    author_rank = pd.Series(np.arange(len(best)), index=best.index)
+    return {
+        "posts": {"p20": float(hits[:K].mean()), "recall100": float(hits[:100].sum() / liked.sum()),
+                  "mean_percentile": round(float(((below - 1) / max(1, len(score) - 1)).mean() * 100), 1)},
+        "authors": {"recall20": float(author_hits[:20].sum() / max(1, author_hits.sum())),
+                    "mean_percentile": round(float(100 * (1 - author_rank[best.index[author_hits]].mean()
+                                                          / max(1, len(best) - 1))), 1)},
+    }
 
 
 def format_holdout(result: dict) -> str:
