@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication, QToolTip
 from discovery import paths, world
 from discovery.settings import Settings
 from storage import Account, Follow
-from ui.insights_page import InsightsPage
+from ui.insights.page import InsightsPage
 from ui.tasks import SynchronousRunner
 
 

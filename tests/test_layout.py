@@ -14,7 +14,7 @@ from discovery import paths, world
 from discovery.settings import Settings
 from ui.main_window import MainWindow
 from ui.posts import GRID_WIDTH, PostListModel, card_size
-from ui.predict_charts import ContributionBars
+from ui.predict.charts import ContributionBars
 from ui.tasks import SynchronousRunner
 
 SMALL = QSize(1024, 640)
@@ -152,7 +152,7 @@ def test_names_on_the_map_overlap_no_other_name_or_node(small_window, qtbot):
 def test_the_best_time_heatmap_shows_its_colour_scale(qapp):
     import numpy as np
 
-    from ui.predict_charts import Heatmap
+    from ui.predict.charts import Heatmap
 
     class Times:
         lift = np.linspace(0.8, 1.3, 7 * 24).reshape(7, 24)
@@ -187,7 +187,7 @@ def test_the_filters_take_one_row_when_wide_and_two_when_narrow(small_window, qt
 def test_the_heatmap_says_whose_posts_it_speaks_for():
     import numpy as np
 
-    from ui.predict_charts import best_times_scope
+    from ui.predict.charts import best_times_scope
 
     class Times:
         all_posts = 56429

@@ -12,7 +12,7 @@ import pytest
 from discovery import cli, paths, world
 from discovery.settings import Settings
 from storage import MediaType
-from ui.insights_page import InsightsPage
+from ui.insights.page import InsightsPage
 from ui.main_window import MainWindow
 from ui.tasks import SynchronousRunner
 

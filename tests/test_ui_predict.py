@@ -9,7 +9,7 @@ import pytest
 from discovery import paths, world
 from discovery.predict.predictor import ensure_model
 from discovery.settings import Settings
-from ui.predict_page import PredictPage
+from ui.predict.page import PredictPage
 from ui.tasks import SynchronousRunner
 
 

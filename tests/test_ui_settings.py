@@ -70,7 +70,7 @@ def test_cancel_changes_nothing_and_restore_defaults_resets_the_page(qtbot, data
 def test_a_change_in_the_dialog_reaches_the_pages_of_every_window_through_their_hubs(qtbot, data_dir):
     from discovery import world
     from ui.events import WorldEvents
-    from ui.insights_page import InsightsPage
+    from ui.insights.page import InsightsPage
     from ui.tasks import SynchronousRunner
 
     settings = Settings(paths.settings_path(data_dir))

@@ -48,7 +48,7 @@ from discovery.settings import Settings
 from discovery.world import World, WorldKind
 from ui.events import WorldEvents
 from ui.labels import plain_label
-from ui.predict_charts import ContributionBars, Heatmap, best_times_scope
+from ui.predict.charts import ContributionBars, Heatmap, best_times_scope
 from ui.scroll import vertical_scroll
 from ui.tasks import LONG, TaskRunner
 from ui.throttle import Throttle

@@ -1,4 +1,4 @@
-"""Insights: the person's network as a map (ui/network_map.py), and charts of what earns engagement in it.
+"""Insights: the person's network as a map (network_map.py), and charts of what earns engagement in it.
 
 The charts are matplotlib figures in its Qt canvas, coloured from the app's palette. All reading and layout
 happens off the GUI thread.
@@ -41,7 +41,7 @@ from discovery.settings import REGISTRY, Settings
 from discovery.world import World
 from ui.events import WorldEvents
 from ui.labels import plain_label
-from ui.network_map import NetworkView
+from ui.insights.network_map import NetworkView
 from ui.tasks import TaskRunner
 
 CHART_HEIGHT = 360
