@@ -298,7 +298,8 @@ def _calibration(X: pd.DataFrame, residual: np.ndarray, groups: np.ndarray, youn
 def fit(table: pd.DataFrame, popularity: HashtagPopularity,
         pixel_vectors: Sequence[np.ndarray | None] | None = None, *, train_mask: np.ndarray | None = None,
         history: pd.DataFrame | None = None, curve: AgeCurve | None = None,
-        series: pd.DataFrame | None = None, seed: int = 0, horizon_days: float = 7.0, trained_at: int | None = None, progress: Progress = no_progress,
+        series: pd.DataFrame | None = None, seed: int = 0, horizon_days: float = 7.0,
+        trained_at: int | None = None, progress: Progress = no_progress,
         cancel: CancelToken | None = None) -> LikeModel:
     """Train on the rows of a post table in `train_mask` (default all) that have at least one earlier post.
 
