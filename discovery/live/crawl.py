@@ -58,8 +58,8 @@ def _posts_of_accounts(ctx: StageContext, plan: Callable[[], list[str]],
     checked = ctx.state("checked")
     written = 0
     while cursor["i"] < len(cursor["accounts"]):
-        if measure is not None and by_value and cursor["i"] - cursor["looked"] >= value.CHECK_EVERY \
-                and not cursor["max_id"]:
+        look = by_value and cursor["i"] - cursor["looked"] >= value.CHECK_EVERY and not cursor["max_id"]
+        if measure is not None and look:
             cursor = _look(ctx, cursor, measure(ctx), size, kind)
             continue
         pk = cursor["accounts"][cursor["i"]]
