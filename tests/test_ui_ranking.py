@@ -98,6 +98,20 @@ def test_the_mode_switch_changes_the_ranking_and_says_what_ranks(window):
     assert panel.note.text().startswith("Learned from your ")
 
 
+def test_a_ranking_setting_changed_anywhere_reranks_both_lists_and_shows_in_both_panels(window):
+    feed, explore = window.pages["feed"], window.pages["explore"]
+    learned = shown_pks(explore)[:20]
+    ranking = feed.ranking
+    window.settings.set("insights.max_nodes", 80)  # not a ranking setting: nothing ranks again
+    feed._rerank.flush()
+    assert feed.ranking is ranking
+    window.settings.set("ranking.mode", "seed")  # as another window's panel, on the same settings, would
+    for page in (feed, explore):
+        page._rerank.flush()
+        assert page.ranking.mode == "seed" and page.panel.modes["seed"].isChecked()
+    assert shown_pks(explore)[:20] != learned
+
+
 def test_moving_a_factor_switches_to_manual(window):
     feed = window.pages["feed"]
     feed.panel.sliders["ranking.recency_power"].setValue(100)

@@ -13,8 +13,8 @@ from discovery.settings import Settings
 
 
 class WorldEvents(QObject):
-    # An action in a detail view (hide, save, see fewer…) or a moved ranking setting changed what the lists
-    # should show. The argument is the page it happened on, which has re-ranked itself already.
+    # An action in a detail view (hide, save, see fewer…) changed what the lists should show. The argument is
+    # the page it happened on, which has re-ranked itself already.
     interactions_changed = Signal(object)
     # The world was read again after new posts arrived (`finished`: the sync is over, or the person pressed r;
     # the costly pages, Insights and Predict, redraw only then).

@@ -45,7 +45,6 @@ MEDIA_LABELS = {"all": "All media", "photo": "Photos", "video": "Videos", "carou
 
 class PostsPage(QWidget):
     ranked = Signal(int)  # rows shown, after every (re-)rank or filter
-    settings_changed = Signal()  # the ranking settings moved: other pages re-rank too
 
     def __init__(self, kind: str, browser: Browser, tasks: TaskRunner, loader: ThumbnailLoader,
                  allow_network: bool, parent: QWidget | None = None, events: WorldEvents | None = None):
@@ -53,7 +52,10 @@ class PostsPage(QWidget):
         self.kind = kind
         self.browser = browser
         self.tasks = tasks
-        self.events = events or WorldEvents(self)
+        if events is None:  # a page on its own: its own hub, told of the settings' changes
+            events = WorldEvents(self)
+            events.follow(browser.settings)
+        self.events = events
         self.allow_network = allow_network
         self.ranking: Ranking | None = None
         self.frame: pd.DataFrame | None = None  # the ranking's rows the filters let through
@@ -64,8 +66,8 @@ class PostsPage(QWidget):
         self._list_stack(browser, tasks, loader, allow_network)
         self.detail.changed.connect(self.rerank)
         self.detail.changed.connect(self._announce)
-        self.settings_changed.connect(self._announce)
         self.events.interactions_changed.connect(self._changed_elsewhere)
+        self.events.settings_changed.connect(self._setting_changed)
         self.events.posts_arrived.connect(self.rerank)
         self.events.model_retrained.connect(self.rerank)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -85,7 +87,7 @@ class PostsPage(QWidget):
         self.rows.addLayout(status)
 
         self._refilter = Throttle(self.apply_filter, 150, self)
-        self._rerank = Throttle(self.rerank, 100, self)
+        self._rerank = Throttle(self._follow_ranking_settings, 100, self)
         self.search.textChanged.connect(lambda _t: self._refilter())
         self.author.textChanged.connect(lambda _t: self._refilter())
         self.hashtag.currentTextChanged.connect(lambda _t: self._refilter())
@@ -225,18 +227,24 @@ class PostsPage(QWidget):
         self.tasks.run(rank, done, self._failed, key=(self, "rank"))
 
     def _announce(self) -> None:
-        """An action here, or a moved ranking setting: the other pages rank again too."""
+        """An action here: the other pages rank again too."""
         self.events.interactions_changed.emit(self)
 
     def _changed_elsewhere(self, source: QWidget) -> None:
         if source is not self:
-            self.panel.load()
             self.rerank()
 
     def _settings_moved(self) -> None:
-        self.browser.settings.save()
-        self._rerank()
-        self.settings_changed.emit()
+        self.browser.settings.save()  # every page (this one too) hears of it through events.settings_changed
+
+    def _setting_changed(self, key: str) -> None:
+        """A ranking setting moved, on this page's panel or another's (in any window): rank again, throttled."""
+        if key.startswith("ranking."):
+            self._rerank()
+
+    def _follow_ranking_settings(self) -> None:
+        self.panel.load()  # show what was set elsewhere
+        self.rerank()
 
     def _show_ranking(self, ranking: Ranking) -> None:
         self.ranking = ranking

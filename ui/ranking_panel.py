@@ -1,5 +1,6 @@
 """Live ranking settings: what ranks (learned from your likes, the seed formula, or manual sliders), what the
-learned model found, and the settings every mode shares; every change re-ranks (the caller throttles)."""
+learned model found, and the settings every mode shares. Every change is a `Settings.set`, which the pages
+hear as `settings_changed` and re-rank on; `changed` tells the page to save."""
 
 from __future__ import annotations
 
