@@ -81,7 +81,8 @@ class Canvas:
 # --- helpers ---------------------------------------------------------------------------------------------
 
 def mix(a: Colour, b: Colour, t: float) -> Colour:
-    return tuple(int(round(x + (y - x) * t)) for x, y in zip(a, b, strict=True))
+    red, green, blue = (int(round(x + (y - x) * t)) for x, y in zip(a, b, strict=True))
+    return red, green, blue
 
 
 def alpha(colour: Colour, a: int) -> tuple[int, int, int, int]:
@@ -89,9 +90,9 @@ def alpha(colour: Colour, a: int) -> tuple[int, int, int, int]:
 
 
 def gradient(canvas: Canvas, top: Colour, bottom: Colour,
-             box: tuple[int, int, int, int] | None = None) -> None:
-    """A vertical gradient over `box` (default: the whole canvas)."""
-    x0, y0, x1, y1 = box or (0, 0, canvas.width, canvas.height)
+             box: tuple[float, float, float, float] | None = None) -> None:
+    """A vertical gradient over `box` (default: the whole canvas), its corners truncated to whole pixels."""
+    x0, y0, x1, y1 = (int(v) for v in box or (0, 0, canvas.width, canvas.height))
     if x1 <= x0 or y1 <= y0:
         return
     mask = Image.linear_gradient("L").resize((x1 - x0, y1 - y0))

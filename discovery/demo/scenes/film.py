@@ -53,7 +53,7 @@ def contact(c: Canvas) -> None:
         x = col0 - frame_w * 1.1
         while x < w + frame_w:
             box = (x - frame_w / 2, y - frame_h / 2, x + frame_w / 2, y + frame_h / 2)
-            gradient(c, pick(c, tones), pick(c, tones), tuple(int(v) for v in box))
+            gradient(c, pick(c, tones), pick(c, tones), box)
             ellipse(c, x + c.rng.uniform(-0.2, 0.2) * frame_w, y, frame_h * 0.2, frame_h * 0.2,
                     alpha((250, 240, 220), 160))
             x += frame_w * 1.1
@@ -82,7 +82,7 @@ def darkroom(c: Canvas) -> None:
         paper = (250, 236, 226) if centre else (170, 60, 50)
         c.draw.rectangle((x - pw / 2, top, x + pw / 2, top + ph * 2 * 0.5 + ph * 0.5), fill=paper)
         img = (x - pw * 0.4, top + ph * 0.1, x + pw * 0.4, top + ph * 1.3)
-        gradient(c, mix(paper, (0, 0, 0), 0.3), mix(paper, (0, 0, 0), 0.8), tuple(int(v) for v in img))
+        gradient(c, mix(paper, (0, 0, 0), 0.3), mix(paper, (0, 0, 0), 0.8), img)
         ellipse(c, x, top + ph * 0.6, pw * 0.2, pw * 0.2, mix(paper, (255, 255, 255), 0.3))
         c.draw.rectangle((x - s * 0.08, top - s * 0.15, x + s * 0.08, top + s * 0.1), fill=(200, 180, 160))  # a peg
         x += s * 2.4
