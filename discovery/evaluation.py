@@ -102,9 +102,6 @@ def evaluate_demo_world(world: World, params: RankingParams | None = None) -> di
     return result
 
 
-SIZES = ("small", "medium", "full")
-
-
 def demo_config(size: str, seed: int, regime: str):
     """The demo world an evaluation builds: small (3,000 accounts: too few strangers for Explore), medium
     (half the app's world) or full (the app's own, 24,000 accounts)."""

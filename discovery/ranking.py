@@ -94,20 +94,6 @@ class Ranking:
     def why(self, row: int) -> str:
         return explain(self.frame.iloc[row], self.kind)
 
-    def factor_bars(self, row: int) -> list[tuple[str, str, float, float]]:
-        """(name, label, value, share) per factor of one item, where share is the fraction of this list's
-        items with a lower value: how much that factor lifts this post among its neighbours."""
-        out = []
-        for name, (label, _formula) in FACTORS.items():
-            column = f"f_{name}"
-            if column not in self.frame or pd.isna(self.frame[column].iloc[row]):
-                continue
-            values = self.frame[column].to_numpy(np.float64)
-            value = values[row]
-            share = float((values < value).sum() + 0.5 * ((values == value).sum() - 1)) / max(1, len(values) - 1)
-            out.append((name, label, float(value), share))
-        return out
-
     def percentiles(self, row: int) -> list[dict[str, Any]]:
         """Each feature's place for one item among today's candidates of this list, in words: per feature
         {"name", "label", "value", "percentile" (0..100: the share of candidates below it), "text"} — e.g.

@@ -66,7 +66,6 @@ class SyncPanel(QFrame):
         self.result: SyncResult | None = None  # the last sync's
         self.status: SyncStatus | None = None  # the last read of the store's sync state (refresh_status)
         self._kept_headline: str | None = None
-        self.last_event: SyncProgress | None = None
         self._token: CancelToken | None = None
         self._posts_announced = 0
         self._announced_at: float | None = None
@@ -135,7 +134,6 @@ class SyncPanel(QFrame):
         token = CancelToken()
         self._token = token
         self._posts_announced, self._announced_at = 0, None
-        self.last_event = None
         self._show_running("Connecting to Instagram…")
         root, name, settings, clock = self.root, self.world.name, self.settings, self.clock
         factory, keyring_backend = self.client_factory, self.keyring_backend
@@ -203,7 +201,6 @@ class SyncPanel(QFrame):
     # --- while it runs (GUI thread) ------------------------------------------------------------------
 
     def _progress(self, event: SyncProgress) -> None:
-        self.last_event = event
         self._set_text(self.headline, stage_text(event))
         if event.total:
             self.bar.setRange(0, event.total)

@@ -48,9 +48,6 @@ class DemoNetwork:
         degree[self.sources] = np.diff(self.offsets)
         return degree
 
-    def in_degree(self, size: int) -> np.ndarray:
-        return np.bincount(self.targets, minlength=size)
-
     def followers_among(self, sources: np.ndarray, size: int) -> np.ndarray:
         """Per account: how many of `sources` (which must all be listed) follow it."""
         picked = np.isin(self.sources, sources)

@@ -46,7 +46,6 @@ class Population:
     pk: list[str]
     username: list[str]
     full_name: list[str]
-    first_name: list[str]
 
     @property
     def size(self) -> int:
@@ -92,7 +91,7 @@ def make_population(rng: np.random.Generator, accounts: int, followed: int, topi
         (kind == CREATOR) & (audience > 250_000) & (rng.random(n) < 0.6))
     private[ME] = verified[ME] = False
 
-    first, pk, username, full_name = _names(rng, kind, mix)
+    pk, username, full_name = _names(rng, kind, mix)
     return Population(
         kind=kind, mix=mix, circle=circle, audience=audience,
         engagement=np.exp(0.35 * rng.standard_normal(n)),
@@ -108,7 +107,7 @@ def make_population(rng: np.random.Generator, accounts: int, followed: int, topi
                                CELEBRITY: (0.15, 0.5)}, (0.0, 2.0)),
         skill=np.select([kind == CREATOR, kind == BRAND], [0.12, 0.15], 0.0) + 0.1 * rng.standard_normal(n),
         account_days=rng.integers(200, 4000, n),
-        pk=pk, username=username, full_name=full_name, first_name=first,
+        pk=pk, username=username, full_name=full_name,
     )
 
 
@@ -164,7 +163,7 @@ def _names(rng: np.random.Generator, kind: np.ndarray, mix: np.ndarray):
     pks = _unique_integers(rng, n, 10**8, 7 * 10**10)  # Instagram user ids: 9 to 11 digits
     dominant = mix.argmax(axis=1)
     taken: set[str] = set()
-    first_names, usernames, full_names = [], [], []
+    usernames, full_names = [], []
     for i in range(n):
         row = u[i]
         topic = TOPICS[dominant[i]]
@@ -202,10 +201,9 @@ def _names(rng: np.random.Generator, kind: np.ndarray, mix: np.ndarray):
             bump += 1
             candidate = f"{name[:27]}{bump}"
         taken.add(candidate)
-        first_names.append(first)
         usernames.append(candidate)
         full_names.append(full)
-    return first_names, [str(p) for p in pks.tolist()], usernames, full_names
+    return [str(p) for p in pks.tolist()], usernames, full_names
 
 
 def _unique_integers(rng: np.random.Generator, n: int, low: int, high: int) -> np.ndarray:
