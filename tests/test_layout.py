@@ -41,7 +41,7 @@ def test_the_grid_fills_the_width_with_cards_within_bounds(small_window, qtbot):
     for kind in ("feed", "explore"):
         small_window.tabs.setCurrentWidget(small_window.pages[kind])
         view = small_window.pages[kind].view
-        qtbot.waitUntil(lambda v=view: v.model().rowCount() > 3)
+        qtbot.waitUntil(lambda v=view: v.model().rowCount() > 3, timeout=30_000)
         card = view.gridSize().width()
         assert GRID_WIDTH[0] <= card <= GRID_WIDTH[1]
         width = view.viewport().width()
