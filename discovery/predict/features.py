@@ -257,6 +257,48 @@ def expanding_stats(values: np.ndarray, authors: np.ndarray, stats: dict) -> dic
     return out
 
 
+def _earlier(column: np.ndarray, count: np.ndarray, back: int = 1) -> np.ndarray:
+    """Each row's value `back` posts earlier by the same author (NaN when the author has fewer)."""
+    n = len(column)
+    shifted = np.full(n, np.nan)
+    shifted[back:] = column[:-back] if back < n else shifted[back:]
+    return np.where(count >= back, shifted, np.nan)
+
+
+def _trailing_sum(column: np.ndarray, count: np.ndarray, size: int) -> np.ndarray:
+    """Sum of the last `size` earlier values (fewer when there are fewer)."""
+    total = np.zeros(len(column))
+    for back in range(1, size + 1):
+        total += np.nan_to_num(_earlier(column, count, back))
+    return total
+
+
+def _recent_and_trend(likes: np.ndarray, count: np.ndarray, median: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """h_recent and h_trend of every row, from running sums over the author's latest earlier posts."""
+    recent = np.minimum(count, RECENT_POSTS)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        h_recent = _trailing_sum(likes, count, RECENT_POSTS) / recent - median
+        # Slope of the last TREND_POSTS values against their position (1 = the latest), from sums.
+        m = np.minimum(count, TREND_POSTS).astype(float)
+        sy = _trailing_sum(likes, count, TREND_POSTS)
+        sj = sum(np.where(count >= b, b, 0.0) for b in range(1, TREND_POSTS + 1))
+        sjj = sum(np.where(count >= b, b * b, 0.0) for b in range(1, TREND_POSTS + 1))
+        sjy = sum(np.where(count >= b, b * np.nan_to_num(_earlier(likes, count, b)), 0.0)
+                  for b in range(1, TREND_POSTS + 1))
+        slope = -(sjy - sj * sy / m) / (sjj - sj**2 / m)  # positions count back in time
+    return h_recent, np.where(count >= 3, slope, np.nan)
+
+
+def _timing(times: np.ndarray, count: np.ndarray, first: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """h_gap and h_rate of every row: days since the author's previous post, and posts per day before it."""
+    previous = _earlier(times, count)
+    gap = np.log1p(np.maximum(times - previous, 0) / DAY)
+    first_time = times[first] if len(times) else times
+    with np.errstate(invalid="ignore", divide="ignore"):
+        rate = np.where(count >= 2, np.log((count - 1) / np.maximum((previous - first_time) / DAY, 1.0)), np.nan)
+    return gap, rate
+
+
 def history_features(table: pd.DataFrame, curve: AgeCurve | None = None) -> pd.DataFrame:
     """HISTORY_FEATURES, tag_lift and tag_reuse for every row of a post table (sorted by author and order),
     from earlier rows of the same author only: history_row and tag_history, computed for all rows at once.
@@ -264,7 +306,6 @@ def history_features(table: pd.DataFrame, curve: AgeCurve | None = None) -> pd.D
     With `curve`, each earlier count is first scaled to its settled value (see AgeCurve)."""
     likes = settled_log_likes(table, curve)
     ages = log_age_days(table["observed_at"], table["taken_at"])
-    times = table["taken_at"].to_numpy(dtype=float)
     authors = table["author"].to_numpy()
     n = len(table)
     starts = np.flatnonzero(np.r_[True, authors[1:] != authors[:-1]]) if n else np.array([], int)
@@ -272,19 +313,6 @@ def history_features(table: pd.DataFrame, curve: AgeCurve | None = None) -> pd.D
     first[starts] = starts
     first = np.maximum.accumulate(first) if n else first
     count = np.arange(n) - first  # earlier posts of the same author
-
-    def earlier(column: np.ndarray, back: int = 1) -> np.ndarray:
-        shifted = np.full(n, np.nan)
-        shifted[back:] = column[:-back] if back < n else shifted[back:]
-        return np.where(count >= back, shifted, np.nan)
-
-    def trailing_sum(column: np.ndarray, size: int) -> np.ndarray:
-        """Sum of the last `size` earlier values (fewer when there are fewer)."""
-        total = np.zeros(n)
-        for back in range(1, size + 1):
-            total += np.nan_to_num(earlier(column, back))
-        return total
-
     stats = expanding_stats(likes, authors, {
         "median": lambda w: np.median(w, axis=1), "mean": lambda w: w.mean(axis=1),
         "std": lambda w: w.std(axis=1, ddof=1) if w.shape[1] >= 2 else np.full(len(w), np.nan),
@@ -299,27 +327,11 @@ def history_features(table: pd.DataFrame, curve: AgeCurve | None = None) -> pd.D
     values[:, 2] = stats["mean"]
     values[:, 3] = np.where(count >= 2, stats["std"], np.nan)
     values[:, 4] = np.where(count >= 3, stats["q90"] - stats["q10"], np.nan)
-    values[:, 5] = earlier(likes) - median
-    values[:, 6] = earlier(ages)
-    recent = np.minimum(count, RECENT_POSTS)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        values[:, 7] = trailing_sum(likes, RECENT_POSTS) / recent - median
-        # Slope of the last TREND_POSTS values against their position (1 = the latest), from sums.
-        m = np.minimum(count, TREND_POSTS).astype(float)
-        sy = trailing_sum(likes, TREND_POSTS)
-        sj = sum(np.where(count >= b, b, 0.0) for b in range(1, TREND_POSTS + 1))
-        sjj = sum(np.where(count >= b, b * b, 0.0) for b in range(1, TREND_POSTS + 1))
-        sjy = sum(np.where(count >= b, b * np.nan_to_num(earlier(likes, b)), 0.0)
-                  for b in range(1, TREND_POSTS + 1))
-        slope = -(sjy - sj * sy / m) / (sjj - sj**2 / m)  # positions count back in time
-        values[:, 8] = np.where(count >= 3, slope, np.nan)
+    values[:, 5] = _earlier(likes, count) - median
+    values[:, 6] = _earlier(ages, count)
+    values[:, 7], values[:, 8] = _recent_and_trend(likes, count, median)
     values[:, 9] = age_median
-    previous = earlier(times)
-    values[:, 10] = np.log1p(np.maximum(times - previous, 0) / DAY)
-    first_time = times[first] if n else times
-    with np.errstate(invalid="ignore", divide="ignore"):
-        values[:, 11] = np.where(count >= 2, np.log((count - 1) / np.maximum((previous - first_time) / DAY,
-                                                                              1.0)), np.nan)
+    values[:, 10], values[:, 11] = _timing(table["taken_at"].to_numpy(dtype=float), count, first)
     values[count == 0, 1:] = np.nan
     lift, reuse = _tag_history_all(list(table["hashtags"]), likes, median, starts, n)
     out = np.column_stack([values, lift, reuse])

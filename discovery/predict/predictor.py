@@ -166,13 +166,7 @@ class Predictor:
         measured = measure_many(images, names)
         n = len(images)
         tags = hashtags_in(caption)
-        rows = pd.DataFrame({
-            "author": account_pk, "post": [f"candidate-{i}" for i in range(n)], "taken_at": when,
-            "order": len(past), "likes": np.nan, "observed_at": float(when + horizon * DAY),
-            "followers": account["followers"], "following": account["following"],
-            "media_count": account["media_count"], "caption": caption, "hashtags": [tags] * n,
-            "mentions": len(mentions_in(caption)), "has_location": False, "media_type": 1, "is_reel": False,
-            "carousel_count": 1.0, "image": None})
+        rows = _candidate_rows(account_pk, account, past, caption, tags, when, horizon, n)
         history = self._history(past, when, tags, n, model.curve if model is not None else None)
         vectors = [None if isinstance(m, ImageError) else PixelCache.similarity_vector(m)
                    for m in measured]
@@ -180,13 +174,7 @@ class Predictor:
         if len(past) < LITTLE_HISTORY:
             warnings.append(f"Little history: this account has {len(past)} earlier post"
                             f"{'' if len(past) == 1 else 's'} with like counts, so the interval is wider.")
-        if model is not None:
-            prior = model.prior
-        elif len(past):
-            prior = Prior.fit(past)
-        else:
-            prior = Prior(0.0, math.log1p(10))  # nothing known: about ten likes
-        base = prior.baseline(history, rows["followers"])
+        base = _prior(model, past).baseline(history, rows["followers"])
         usual = None
         if len(past):
             usual_low, usual_high = _empirical_interval(past, base[0])
@@ -194,11 +182,7 @@ class Predictor:
         if model is None and self.model_note:
             warnings.append(self.model_note)
         if model is None:
-            warnings.append("No like model yet: it has not been trained on this world, so no picture has a "
-                            "prediction of its own. " + (
-                                f"This account's posts usually get about {usual[0]:,.0f} likes (80% between "
-                                f"{usual[1]:,.0f} and {usual[2]:,.0f}, from {len(past)} earlier posts)."
-                                if usual else "This account has no earlier posts with like counts either."))
+            warnings.append(_no_model_warning(usual, len(past)))
             point = low = high = np.full(n, np.nan)
             contributions: list[tuple[Contribution, ...]] = [()] * n
         else:
@@ -213,18 +197,7 @@ class Predictor:
             if not any(c.startswith("px_") for c in model.features):
                 warnings.append("The model has not learned from pictures (no post images were available when "
                                 "it was trained), so the pictures do not change the prediction.")
-        candidates = []
-        readable = [i for i in range(n) if not isinstance(measured[i], ImageError) and model is not None]
-        order = sorted(readable, key=lambda i: (-point[i], i))
-        rank = {i: r + 1 for r, i in enumerate(order)}
-        for i, pictured in enumerate(measured):
-            if isinstance(pictured, ImageError):
-                candidates.append(CandidatePrediction(i, names[i], math.nan, math.nan, math.nan, 0,
-                                                      error=str(pictured)))
-                continue
-            candidates.append(CandidatePrediction(
-                i, names[i], float(np.expm1(point[i])), float(max(np.expm1(low[i]), 0.0)),
-                float(np.expm1(high[i])), rank.get(i, 0), contributions[i], pictured))
+        candidates = _candidates(measured, names, point, low, high, contributions, model is not None)
         share = float(np.exp(model.curve.log_share(horizon))) if model is not None else 1.0
         return PredictionReport(account_pk, when, horizon, float(np.expm1(base[0])), len(past),
                                 tuple(candidates), tuple(warnings), tags, model.trained_at if model else None,
@@ -266,6 +239,52 @@ class Predictor:
                 usual = values.mode().iloc[0] if name in ("hour", "weekday") else values.median()
                 reference[name] = float(usual)
         return reference
+
+
+def _candidate_rows(account_pk: str, account: dict, past: pd.DataFrame, caption: str, tags: tuple[str, ...],
+                    when: int, horizon: float, n: int) -> pd.DataFrame:
+    """The candidates as rows of a post table: posted at `when`, counted `horizon` days later."""
+    return pd.DataFrame({
+        "author": account_pk, "post": [f"candidate-{i}" for i in range(n)], "taken_at": when,
+        "order": len(past), "likes": np.nan, "observed_at": float(when + horizon * DAY),
+        "followers": account["followers"], "following": account["following"],
+        "media_count": account["media_count"], "caption": caption, "hashtags": [tags] * n,
+        "mentions": len(mentions_in(caption)), "has_location": False, "media_type": 1, "is_reel": False,
+        "carousel_count": 1.0, "image": None})
+
+
+def _prior(model: LikeModel | None, past: pd.DataFrame) -> Prior:
+    if model is not None:
+        return model.prior
+    if len(past):
+        return Prior.fit(past)
+    return Prior(0.0, math.log1p(10))  # nothing known: about ten likes
+
+
+def _no_model_warning(usual: tuple[float, float, float] | None, posts: int) -> str:
+    return ("No like model yet: it has not been trained on this world, so no picture has a prediction of its "
+            "own. " + (f"This account's posts usually get about {usual[0]:,.0f} likes (80% between "
+                       f"{usual[1]:,.0f} and {usual[2]:,.0f}, from {posts} earlier posts)."
+                       if usual else "This account has no earlier posts with like counts either."))
+
+
+def _candidates(measured: Sequence, names: list[str], point: np.ndarray, low: np.ndarray, high: np.ndarray,
+                contributions: Sequence[tuple[Contribution, ...]], ranked: bool
+                ) -> list[CandidatePrediction]:
+    """One CandidatePrediction per picture, ranked by predicted likes (when `ranked`: there is a model)."""
+    readable = [i for i, m in enumerate(measured) if not isinstance(m, ImageError) and ranked]
+    order = sorted(readable, key=lambda i: (-point[i], i))
+    rank = {i: r + 1 for r, i in enumerate(order)}
+    candidates = []
+    for i, pictured in enumerate(measured):
+        if isinstance(pictured, ImageError):
+            candidates.append(CandidatePrediction(i, names[i], math.nan, math.nan, math.nan, 0,
+                                                  error=str(pictured)))
+            continue
+        candidates.append(CandidatePrediction(
+            i, names[i], float(np.expm1(point[i])), float(max(np.expm1(low[i]), 0.0)),
+            float(np.expm1(high[i])), rank.get(i, 0), contributions[i], pictured))
+    return candidates
 
 
 def _name(source: ImageSource, index: int) -> str:

@@ -96,13 +96,8 @@ def _flag(values: pd.Series) -> pd.Series:
     return values.astype(str).str.strip().str.lower().isin(("true", "1", "yes"))
 
 
-def read_csv(path: str | Path) -> tuple[pd.DataFrame, dict]:
-    """A post table from a CSV with the gvsi `posts.csv` columns, and a note of what was dropped and assumed.
-
-    `alias`, `date` and `numberLikes` are required. When the file has no `fetched_at` column, every like
-    count is taken as read one day after the file's latest post (gvsi was scraped on 2017-05-01). Rows
-    listed newest first within an author (gvsi's order) break same-day ties that way round."""
-    path = Path(path)
+def _read_raw(path: Path) -> pd.DataFrame:
+    """The CSV's cells as text, with the required columns checked."""
     try:
         raw = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
     except FileNotFoundError:
@@ -113,25 +108,25 @@ def read_csv(path: str | Path) -> tuple[pd.DataFrame, dict]:
     if missing:
         raise DatasetError(f"{path} lacks the column{'s' if len(missing) > 1 else ''} {', '.join(missing)} "
                            f"that like evaluation needs ({', '.join(REQUIRED_CSV)} are required).")
-    taken = _epoch(raw["date"])
-    likes = pd.to_numeric(raw["numberLikes"], errors="coerce")
-    keep = taken.notna() & (taken >= EARLIEST) & likes.notna() & (likes >= 0) & raw["alias"].notna()
-    note: dict[str, object] = {"rows": len(raw), "dropped_bad_date": int((taken.isna() | (taken < EARLIEST)).sum()),
-            "dropped_bad_likes": int((likes.isna() | (likes < 0)).sum())}
-    raw, taken, likes = raw[keep].reset_index(drop=True), taken[keep].reset_index(drop=True), likes[keep]
-    if raw.empty:
-        raise DatasetError(f"{path} has no row with an author, a date and a like count.")
+    return raw
+
+
+def _observed(raw: pd.DataFrame, taken: pd.Series, note: dict) -> pd.Series:
+    """When each like count was read: the `fetched_at` column, else one day after the latest post."""
+    if "fetched_at" in raw.columns:
+        note["observed_at"] = "the fetched_at column"
+        return _epoch(raw["fetched_at"])
+    day = pd.Timestamp(taken.max() + DAY, unit="s")
+    note["observed_at"] = f"one day after the latest post ({day:%Y-%m-%d})"
+    return pd.Series(float(taken.max() + DAY), index=raw.index)
+
+
+def _posts(raw: pd.DataFrame, taken: pd.Series, likes: pd.Series, observed: pd.Series) -> pd.DataFrame:
+    """The post table's columns from the CSV's rows (not yet sorted)."""
 
     def column(name: str, default=np.nan) -> pd.Series:
         return raw[name] if name in raw.columns else pd.Series(default, index=raw.index)
 
-    if "fetched_at" in raw.columns:
-        observed = _epoch(raw["fetched_at"])
-        note["observed_at"] = "the fetched_at column"
-    else:
-        observed = pd.Series(float(taken.max() + DAY), index=raw.index)
-        day = pd.Timestamp(taken.max() + DAY, unit="s")
-        note["observed_at"] = f"one day after the latest post ({day:%Y-%m-%d})"
     captions = column("description", "").fillna("").astype(str)
     tags = [_list_cell(v, "#") for v in column("tags", "")] if "tags" in raw.columns \
         else [hashtags_in(c) for c in captions]
@@ -139,7 +134,7 @@ def read_csv(path: str | Path) -> tuple[pd.DataFrame, dict]:
         else [len(mentions_in(c)) for c in captions]
     carousel = _flag(column("multipleImage", "false"))
     video = _flag(column("isVideo", "false"))
-    table = pd.DataFrame({
+    return pd.DataFrame({
         "author": raw["alias"].astype(str).str.lower(),
         "post": [code if isinstance(code, str) and code else f"row-{i}"
                  for i, code in zip(raw.index, column("shortcode", None), strict=True)],
@@ -158,6 +153,25 @@ def read_csv(path: str | Path) -> tuple[pd.DataFrame, dict]:
         "carousel_count": np.where(carousel, np.nan, 1.0),
         "image": None,
     })
+
+
+def read_csv(path: str | Path) -> tuple[pd.DataFrame, dict]:
+    """A post table from a CSV with the gvsi `posts.csv` columns, and a note of what was dropped and assumed.
+
+    `alias`, `date` and `numberLikes` are required. When the file has no `fetched_at` column, every like
+    count is taken as read one day after the file's latest post (gvsi was scraped on 2017-05-01). Rows
+    listed newest first within an author (gvsi's order) break same-day ties that way round."""
+    path = Path(path)
+    raw = _read_raw(path)
+    taken = _epoch(raw["date"])
+    likes = pd.to_numeric(raw["numberLikes"], errors="coerce")
+    keep = taken.notna() & (taken >= EARLIEST) & likes.notna() & (likes >= 0) & raw["alias"].notna()
+    note: dict[str, object] = {"rows": len(raw), "dropped_bad_date": int((taken.isna() | (taken < EARLIEST)).sum()),
+            "dropped_bad_likes": int((likes.isna() | (likes < 0)).sum())}
+    raw, taken, likes = raw[keep].reset_index(drop=True), taken[keep].reset_index(drop=True), likes[keep]
+    if raw.empty:
+        raise DatasetError(f"{path} has no row with an author, a date and a like count.")
+    table = _posts(raw, taken, likes, _observed(raw, taken, note))
     # Same-day posts: keep the file's own order, read newest first if that is how the file lists them.
     step = table.groupby("author", sort=False)["taken_at"].diff()
     newest_first = (step < 0).sum() > (step > 0).sum()
