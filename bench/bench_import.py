@@ -19,7 +19,7 @@ from bench.common import arguments, report
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
-from test_export import render  # noqa: E402  (the tests' writer of each layout)
+from export_helpers import render  # noqa: E402  (the tests' writer of each layout)
 
 from discovery.export import import_export  # noqa: E402
 from storage import Store  # noqa: E402

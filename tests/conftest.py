@@ -75,6 +75,37 @@ def demo_data_dir(_small_demo_template: Path, data_dir: Path) -> Path:
     return data_dir
 
 
+# --- the store fault tests (test_store_faults_*.py): a world imported from a tiny export ------------------
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory) -> Path:
+    """A data folder holding one imported world (made in this process: fast), and the export it came from."""
+    from fault_helpers import make_export
+
+    from discovery.export import import_into_data_dir
+
+    base = tmp_path_factory.mktemp("faults")
+    make_export(base / "export")
+    import_into_data_dir(base / "export", base / "data")
+    return base
+
+
+@pytest.fixture
+def export(template, tmp_path) -> Path:
+    import shutil
+
+    return shutil.copytree(template / "export", tmp_path / "export")
+
+
+@pytest.fixture
+def root(template, tmp_path) -> Path:
+    """A data folder with the world OWNER in it."""
+    import shutil
+
+    return shutil.copytree(template / "data", tmp_path / "data")
+
+
 # --- the engine's tests without Qt (`-p no:pytestqt`, e.g. under faketime, which crashes Qt) ---------------
 
 QT_FIXTURES = {"qtbot", "qapp", "qtmodeltester", "qtlog"}

@@ -203,7 +203,7 @@ def test_a_post_synced_without_its_picture_downloads_it_when_browsed_online_only
 
 
 def test_an_imported_export_becomes_the_account_world_when_the_same_person_logs_in(harness, tmp_path):
-    from test_export import render
+    from export_helpers import render
 
     from discovery import world as worlds
     from discovery.export import import_into_data_dir
