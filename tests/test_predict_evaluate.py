@@ -206,6 +206,17 @@ def test_no_test_posts_likes_reach_another_test_posts_prediction(likes_sample):
     assert not np.allclose(before.loc[~others, "likes"], after.loc[~others, "likes"])
 
 
+def test_a_read_time_that_may_have_been_sooner_lowers_the_low_end_of_young_counts_only(likes_sample):
+    _, _, exact = evaluate_table(likes_sample, seed=3)
+    _, _, sooner = evaluate_table(likes_sample, seed=3, read_up_to_days_earlier=1.0)
+    same = ["baseline", "age_baseline", "predicted", "high"]
+    pd.testing.assert_frame_equal(exact[same], sooner[same])
+    young = (exact["age_days"] < 3).to_numpy()
+    assert young.any() and (sooner["low"][young] < exact["low"][young]).all()
+    settled = (exact["age_days"] >= 8).to_numpy()  # a day sooner, they had (nearly) all their likes
+    assert settled.any() and np.allclose(sooner["low"][settled], exact["low"][settled], rtol=1e-3)
+
+
 def test_held_out_features_of_a_test_post_read_training_posts_and_itself_only():
     table = finish(pd.DataFrame({"author": ["a"] * 5, "post": list("vwxyz"), "taken_at": [1, 2, 3, 4, 5],
                                    "likes": [10.0, 30.0, 20.0, 1000.0, 5.0]}).assign(

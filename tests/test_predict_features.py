@@ -21,7 +21,7 @@ from discovery.predict.features import (
     post_features,
     tag_history,
 )
-from discovery.predict.table import DatasetError, finish, read_csv
+from discovery.predict.table import DatasetError, finish, read_csv, shortcode_time
 
 T0 = 1_700_000_000
 LIKES_CSV = Path(__file__).resolve().parent / "fixtures" / "likes" / "posts.csv"  # by fixtures/make_likes.py
@@ -201,10 +201,52 @@ def test_a_dataset_in_the_gvsi_columns_reads_in_full():
     assert {"sourdough", "bouldering"} <= set().union(*table["hashtags"])
 
 
+def shortcode(milliseconds: int, shard: int = 1234) -> str:
+    """The shortcode of a media id made at `milliseconds` (UTC epoch) the way Instagram makes them: the time
+    since 2011-08-24 above 23 bits of shard and sequence, written in base 64."""
+    alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+    media_id = ((milliseconds - 1_314_220_021_721) << 23) | shard
+    code = ""
+    while media_id:
+        media_id, digit = divmod(media_id, 64)
+        code = alphabet[digit] + code
+    return code
+
+
+def test_a_shortcode_holds_its_posts_time():
+    for moment in (1_380_000_000_123, 1_493_612_345_678, 1_700_000_000_000):  # 2013 (a 10-letter code) to 2023
+        assert shortcode_time(shortcode(moment)) == moment / 1000
+    assert len(shortcode(1_380_000_000_123)) == 10 and len(shortcode(1_493_612_345_678)) == 11
+    assert all(math.isnan(shortcode_time(code)) for code in ("", None, "not a code!", "B" * 40))
+
+
+def test_csv_post_times_come_from_shortcodes_on_the_rows_date(tmp_path):
+    day = 1_491_022_800  # 2017-04-01T05:00Z: local midnight, as gvsi's dates are
+    hour = 3600
+    path = tmp_path / "posts.csv"
+    write_csv(path, [
+        {"alias": "ann", "date": "2017-04-03T05:00:00.000Z", "numberLikes": 30,
+         "shortcode": shortcode((day + 2 * DAY + 20 * hour) * 1000 + 250)},
+        {"alias": "ann", "date": "2017-04-02T05:00:00.000Z", "numberLikes": 20,
+         "shortcode": shortcode((day + DAY + 3 * hour) * 1000)},
+        {"alias": "ann", "date": "2017-04-01T05:00:00.000Z", "numberLikes": 10,
+         "shortcode": shortcode((day + 5 * DAY) * 1000)},  # a time on another day: not this post's id
+        {"alias": "bob", "date": "2017-04-02T05:00:00.000Z", "numberLikes": 5, "shortcode": "not a code!"},
+        {"alias": "bob", "date": "2017-04-01T05:00:00.000Z", "numberLikes": 4, "shortcode": "B" * 40}])
+    table, note = read_csv(path)
+    assert table["taken_at"].tolist() == [day, day + DAY + 3 * hour, day + 2 * DAY + 20 * hour, day, day + DAY]
+    assert note["time_from_shortcode"] == 2
+    # The read is still assumed one day after the latest date; it may have come as soon as the latest post.
+    assert (table["observed_at"] == day + 3 * DAY).all()
+    assert note["read_up_to_days_earlier"] == pytest.approx(4 / 24, abs=1e-4)
+
+
 @pytest.mark.realdata
 def test_the_gvsi_dataset_reads_in_full(real_data):
     table, note = read_csv(real_data / "gvsi-like-predictor" / "posts.csv")
     assert len(table) == 16_536 and note["dropped_bad_date"] == 3
     assert table["author"].nunique() == 973
-    assert not has_time_of_day(table["taken_at"])
+    # Every post's shortcode dates it within its day, to the millisecond.
+    assert note["time_from_shortcode"] == 16_536 and has_time_of_day(table["taken_at"])
+    assert 0.5 < note["read_up_to_days_earlier"] < 1
     assert (table.groupby("author")["taken_at"].diff().dropna() >= 0).all()

@@ -197,8 +197,9 @@ def run_evaluate(args) -> int:
         if args.authors:
             table, vectors = sample_authors(table, vectors, args.authors, args.seed)
         try:
-            report, model, predictions = evaluate_table(table, popularity, vectors, seed=args.seed,
-                                                          progress=progress, series=series)
+            report, model, predictions = evaluate_table(
+                table, popularity, vectors, seed=args.seed, progress=progress, series=series,
+                read_up_to_days_earlier=source.get("read_up_to_days_earlier", 0.0))
         except ModelError as exc:
             raise CommandError(str(exc)) from None
         report["source"] = source

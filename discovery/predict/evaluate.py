@@ -127,15 +127,17 @@ def age_factor(factors: pd.Series, age_days: np.ndarray) -> np.ndarray:
 
 def evaluate_table(table: pd.DataFrame, popularity: HashtagPopularity | None = None,
                    pixel_vectors=None, seed: int = 0, progress: Progress = no_progress,
-                   cancel: CancelToken | None = None, series: pd.DataFrame | None = None
-                   ) -> tuple[dict, LikeModel, pd.DataFrame]:
+                   cancel: CancelToken | None = None, series: pd.DataFrame | None = None,
+                   read_up_to_days_earlier: float = 0.0) -> tuple[dict, LikeModel, pd.DataFrame]:
     """Evaluate on a post table by the protocol above.
 
     Returns the report (JSON-ready), the model trained for it (on the non-test posts) and one row per scored
     test post: author, post, taken_at, likes, age_days, baseline / baseline_low / baseline_high,
     age_baseline / age_baseline_low / age_baseline_high and predicted / low / high. Without `popularity`,
     hashtag popularity is counted on the training posts only. `series`: like counts read by syncs (post,
-    observed_at, likes); the age curve learns from those of training posts (never a test post's)."""
+    observed_at, likes); the age curve learns from those of training posts (never a test post's).
+    `read_up_to_days_earlier`: how much sooner than `observed_at` the counts may have been read (see
+    table.read_csv); the intervals allow for it."""
     test = test_mask(table)
     progress(ProgressEvent("Computing features", 0, 1))
     curve = AgeCurve.fit(table, ~test, series=series)
@@ -153,7 +155,8 @@ def evaluate_table(table: pd.DataFrame, popularity: HashtagPopularity | None = N
     rows = table[scored]
     age = (rows["observed_at"] - rows["taken_at"]).to_numpy(dtype=float) / DAY
     X = design(rows, model.popularity, model.time_of_day, vectors, history=history[scored])
-    forecast = model.forecast(X, model.prior.baseline(history[scored], rows["followers"]), age)
+    forecast = model.forecast(X, model.prior.baseline(history[scored], rows["followers"]), age,
+                              read_up_to_days_earlier)
     trailing = held_out(table, test, trailing_baseline)
     factors = age_factors(table, trailing["median"].to_numpy(), ~test & (history["h_count"].to_numpy() >= 1))
     factor = age_factor(factors, age)

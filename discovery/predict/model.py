@@ -231,9 +231,12 @@ class LikeModel:
         # Quantile models are fit separately; keep the interval ordered and around the point.
         return point, np.minimum(low, point), np.maximum(high, point)
 
-    def forecast(self, X: pd.DataFrame, base: np.ndarray, age_days) -> Forecast:
+    def forecast(self, X: pd.DataFrame, base: np.ndarray, age_days, read_up_to_days_earlier: float = 0.0
+                 ) -> Forecast:
         """Likes as counted `age_days` after posting (a number or one per row): the settled prediction times
-        the share of it the age curve says a post holds by then."""
+        the share of it the age curve says a post holds by then. `read_up_to_days_earlier`: the count may have
+        been read that much sooner (a read time assumed as the latest it can be), which lowers the interval's
+        low end of a young count."""
         age = np.broadcast_to(np.asarray(age_days, dtype=float), (len(X),))
         point, low, high = self.residuals(X, age < self.curve.days_to(0.99))
         wider = widening(X["h_count"].to_numpy())
@@ -242,7 +245,7 @@ class LikeModel:
         shift = self.curve.log_share(age)
         # A date without a time of day leaves the age uncertain by about half a day either way.
         spread = 0.0 if self.time_of_day else 0.5
-        low = low + self.curve.log_share(np.maximum(age - spread, 0.0))
+        low = low + self.curve.log_share(np.maximum(age - spread - read_up_to_days_earlier, 0.0))
         high = high + self.curve.log_share(age + spread)
         return Forecast(base + shift, base + point + shift, base + low, base + high)
 

@@ -16,6 +16,7 @@ Columns of a post table (one row per post with a known like count):
 from __future__ import annotations
 
 import json
+import math
 import os
 import re
 from pathlib import Path
@@ -34,6 +35,10 @@ NUMERIC = {"taken_at", "order", "likes", "observed_at", "followers", "following"
 REQUIRED_CSV = ("alias", "date", "numberLikes")
 # Instagram opened in October 2010; earlier dates in a dataset are placeholders (1970-01-01 in gvsi).
 EARLIEST = 1_285_000_000
+# A post's shortcode is its media id in base 64; the id's bits above the lowest 23 count milliseconds since
+# this moment (2011-08-24), which dates the post to the millisecond.
+SHORTCODE_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+MEDIA_ID_EPOCH_MS = 1_314_220_021_721
 
 HASHTAG = re.compile(r"#(\w+)", re.UNICODE)
 SAFE_KEY = re.compile(r"[A-Za-z0-9_.-]+")  # a key the image cache files under its own name
@@ -90,6 +95,27 @@ def _epoch(values: pd.Series) -> pd.Series:
         return numeric.where(numeric < 1e11, numeric / 1000)  # seconds, or milliseconds
     parsed = pd.to_datetime(values, utc=True, errors="coerce", format="mixed")
     return (parsed - pd.Timestamp(0, tz="UTC")) / pd.Timedelta(seconds=1)
+
+
+def shortcode_time(code) -> float:
+    """The posting time (UTC epoch seconds) a shortcode's media id holds; NaN for anything else."""
+    if not isinstance(code, str) or not code or len(code) > 12 or code.strip(SHORTCODE_ALPHABET):
+        return math.nan
+    media_id = 0
+    for char in code:
+        media_id = media_id * 64 + SHORTCODE_ALPHABET.index(char)
+    return ((media_id >> 23) + MEDIA_ID_EPOCH_MS) / 1000
+
+
+def _posting_times(raw: pd.DataFrame, dates: pd.Series) -> pd.Series:
+    """Each row's posting time: its shortcode's when that falls on the row's date (gvsi's dates carry the day
+    only), else the date itself. An older id, a longer code or another kind of id tells no time, and a
+    time off the row's date means the code is not a media id's: those rows keep their date."""
+    if "shortcode" not in raw.columns:
+        return dates
+    decoded = pd.Series([shortcode_time(code) for code in raw["shortcode"]], index=dates.index, dtype=float)
+    on_date = (decoded >= dates) & (decoded < dates + DAY)
+    return decoded.where(on_date, dates)
 
 
 def _flag(values: pd.Series) -> pd.Series:
@@ -159,8 +185,10 @@ def read_csv(path: str | Path) -> tuple[pd.DataFrame, dict]:
     """A post table from a CSV with the gvsi `posts.csv` columns, and a note of what was dropped and assumed.
 
     `alias`, `date` and `numberLikes` are required. When the file has no `fetched_at` column, every like
-    count is taken as read one day after the file's latest post (gvsi was scraped on 2017-05-01). Rows
-    listed newest first within an author (gvsi's order) break same-day ties that way round."""
+    count is taken as read one day after the file's latest post (gvsi was scraped on 2017-05-01), and the
+    note's `read_up_to_days_earlier` says how much sooner it may have been. A post's time comes from its
+    `shortcode` where that holds one on the row's date. Rows listed newest first within an author (gvsi's
+    order) break same-day ties that way round."""
     path = Path(path)
     raw = _read_raw(path)
     taken = _epoch(raw["date"])
@@ -171,7 +199,14 @@ def read_csv(path: str | Path) -> tuple[pd.DataFrame, dict]:
     raw, taken, likes = raw[keep].reset_index(drop=True), taken[keep].reset_index(drop=True), likes[keep]
     if raw.empty:
         raise DatasetError(f"{path} has no row with an author, a date and a like count.")
-    table = _posts(raw, taken, likes, _observed(raw, taken, note))
+    observed = _observed(raw, taken, note)  # from the dates: the assumed read time stays as it was
+    posted = _posting_times(raw, taken)
+    note["time_from_shortcode"] = int((posted != taken).sum())
+    if "fetched_at" not in raw.columns:
+        # The assumed read is the latest it can be; the real one came after the latest post, maybe that much
+        # sooner. evaluate_table widens the intervals of young counts by it.
+        note["read_up_to_days_earlier"] = round(float(observed.max() - posted.max()) / DAY, 4)
+    table = _posts(raw, posted, likes, observed)
     # Same-day posts: keep the file's own order, read newest first if that is how the file lists them.
     step = table.groupby("author", sort=False)["taken_at"].diff()
     newest_first = (step < 0).sum() > (step > 0).sum()
