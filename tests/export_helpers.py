@@ -14,6 +14,8 @@ from contextlib import closing
 from datetime import UTC, datetime
 from pathlib import Path
 
+from store_rows import dump  # noqa: F401 (the tests import it from here)
+
 from discovery.export import media_pk
 from discovery.export.importer import LEGACY_POST_PREFIX
 from storage import Store
@@ -44,16 +46,6 @@ def zip_folder(folder: Path, target: Path, wrap: str | None = None) -> Path:
     return target
 
 
-STAMP = {"meta": " WHERE key != 'data_version'"}
-
-
-def dump(path: Path) -> dict[str, list[tuple]]:
-    """Every row of every table, sorted: what "the store is exactly as it was" compares."""
-    with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as conn:
-        tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
-        # meta.data_version is a random stamp of the last write, not data: two equal stores differ in it
-        return {t: sorted(conn.execute(f'SELECT * FROM "{t}"' + STAMP.get(t, "")).fetchall(), key=repr)
-                for t in tables}
 
 
 def usernames(store: Store) -> dict[int, str]:

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import os
 import shutil
-import sqlite3
 import stat
 import zipfile
-from contextlib import closing
 from pathlib import Path
 
 import pytest
+from store_rows import dump
 
 from discovery import world as worlds
 from discovery.export import (
@@ -50,15 +49,6 @@ def folder_entries(folder: Path) -> dict[str, bytes]:
             for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-STAMP = {"meta": " WHERE key != 'data_version'"}
-
-
-def dump(path: Path) -> dict[str, list[tuple]]:
-    with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as conn:
-        tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
-        # meta.data_version is a random stamp of the last write, not data: two equal stores differ in it
-        return {t: sorted(conn.execute(f'SELECT * FROM "{t}"' + STAMP.get(t, "")).fetchall(), key=repr)
-                for t in tables}
 
 
 @pytest.fixture

@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import json
 import shutil
-import sqlite3
 import tempfile
-from contextlib import closing
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
+from store_rows import dump
 
 from discovery.export import ExportError, WrongAccount, import_export, read_export, repair_text
 from discovery.export.text import parse_time
@@ -85,15 +84,6 @@ contents = st.one_of(near_valid.map(lambda v: json.dumps(v).encode()),
                      shapes.map(lambda v: json.dumps(v).encode()), st.binary(max_size=40))
 
 
-STAMP = {"meta": " WHERE key != 'data_version'"}
-
-
-def dump(path: Path) -> dict[str, list[tuple]]:
-    with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as conn:
-        tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
-        # meta.data_version is a random stamp of the last write, not data: two equal stores differ in it
-        return {t: sorted(conn.execute(f'SELECT * FROM "{t}"' + STAMP.get(t, "")).fetchall(), key=repr)
-                for t in tables}
 
 
 @pytest.fixture
