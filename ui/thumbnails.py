@@ -34,6 +34,7 @@ class ThumbnailLoader(QObject):
         self._missing: set[str] = set()  # keys whose source had no picture
         self._lock = threading.Lock()
         self._pending: OrderedDict[tuple[str, int, int], tuple[int, Source, float]] = OrderedDict()
+        self._decoding: set[tuple[str, int, int]] = set()  # taken by a worker, not yet stored
         self._running = 0
         self._frame = 0
         self.pool = QThreadPool(self)
@@ -57,6 +58,8 @@ class ThumbnailLoader(QObject):
         if key in self._missing:
             return None
         with self._lock:
+            if cache_key in self._decoding:  # asked again while a worker decodes it: it arrives soon
+                return None
             self._pending[cache_key] = (self._frame, source, ratio)
             self._pending.move_to_end(cache_key)
             start = self._running < self.pool.maxThreadCount()
@@ -85,12 +88,17 @@ class ThumbnailLoader(QObject):
             return not self._pending and self._running == 0
 
     def _store(self, cache_key: tuple[str, int, int], image: QImage | None) -> None:
+        with self._lock:
+            self._decoding.discard(cache_key)
         if image is None:
             self._missing.add(cache_key[0])
             self.ready.emit(cache_key[0])
             return
         pixmap = QPixmap.fromImage(image)
         pixmap.setDevicePixelRatio(image.devicePixelRatio())
+        replaced = self._cache.pop(cache_key, None)
+        if replaced is not None:  # decoded twice (forgotten meanwhile): counted once
+            self._bytes -= _pixmap_bytes(replaced)
         self._cache[cache_key] = pixmap
         self._bytes += _pixmap_bytes(pixmap)
         while self._bytes > self.max_bytes and len(self._cache) > 1:
@@ -106,6 +114,7 @@ class ThumbnailLoader(QObject):
             while self._pending:
                 cache_key, (frame, source, ratio) = self._pending.popitem(last=True)
                 if frame >= self._frame - 1:
+                    self._decoding.add(cache_key)
                     return cache_key, source, ratio
             self._running -= 1
             return None
