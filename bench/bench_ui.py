@@ -1,6 +1,7 @@
 """The window's speed: cold start to the first painted feed on a 100,000-post store, paint time per frame
-while scrolling 10,000 cards, memory with 100,000 posts listed, and re-ranking after a weight change on the
-demo world. The peer: a plain QListWidget holding the same 100,000 posts (fill and first paint).
+while scrolling 10,000 cards and memory with 100,000 posts listed (both lists ranked afresh: the kept lists are
+removed first), and re-ranking after a weight change on the demo world. The peer: a plain QListWidget holding
+the same 100,000 posts (fill and first paint).
 
     QT_QPA_PLATFORM=offscreen python -m bench.bench_ui [--json] [--data-dir DIR]
 
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -105,6 +107,7 @@ def scrolling_and_memory(root: Path, cards: int = 10_000) -> dict:
     theme.apply(app, "light")
     settings = Settings(paths.settings_path(root))
     settings.set("ranking.window_days", 60.0)  # every post of the world is a candidate
+    shutil.rmtree(paths.world_dir(root, world.DEMO) / "ranked", ignore_errors=True)  # ranked afresh, not kept
     window = MainWindow(root, world.World.open(root, "demo"), settings, tasks=SynchronousRunner())
     window.resize(1360, 860)
     window.tabs.setCurrentIndex(1)
