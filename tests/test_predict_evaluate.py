@@ -127,6 +127,20 @@ def test_evaluate_likes_errors_are_sentences(run, data_dir, tmp_path):
     assert code == 1 and "needs at least 30" in err
 
 
+def check_best_time_table(out: str) -> None:
+    """`best-time` in words: a week of 3-hour blocks under an aligned header, then the best hours."""
+    lines = out.splitlines()
+    header = lines.index("       00-03  03-06  06-09  09-12  12-15  15-18  18-21  21-24")
+    rows = lines[header + 1:header + 8]
+    assert [row[:3] for row in rows] == ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+    # Aligned under the header: one cell of 7 characters per block of hours.
+    assert all(len(row) == len(lines[header]) == 5 + 8 * 7 for row in rows)
+    assert all(re.fullmatch(r" +[-+]\d+%", row[i:i + 7]) for row in rows for i in range(5, len(row), 7))
+    best = lines[lines.index("Best hours to post:") + 1:][:3]
+    assert all(re.fullmatch(r"  \w+day +\d\d:00  (\d+% (more|fewer) likes than usual|as many likes as usual)",
+                            line) for line in best)
+
+
 def test_the_like_commands_on_a_world(run, data_dir, tmp_path):
     world = build_world(data_dir, name="mine", authors=8, posts=14)
     world.close()
@@ -172,16 +186,8 @@ def test_the_like_commands_on_a_world(run, data_dir, tmp_path):
                        "--json")
     assert code == 0 and len(json.loads(out)["lift"]) == 7
     code, out, _ = run("best-time", "--data-dir", data_dir, "--account", "user2", "--timezone", "UTC")
-    lines = out.splitlines()
-    header = lines.index("       00-03  03-06  06-09  09-12  12-15  15-18  18-21  21-24")
-    rows = lines[header + 1:header + 8]
-    assert [row[:3] for row in rows] == ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
-    # Aligned under the header: one cell of 7 characters per block of hours.
-    assert all(len(row) == len(lines[header]) == 5 + 8 * 7 for row in rows)
-    assert all(re.fullmatch(r" +[-+]\d+%", row[i:i + 7]) for row in rows for i in range(5, len(row), 7))
-    best = lines[lines.index("Best hours to post:") + 1:][:3]
-    assert all(re.fullmatch(r"  \w+day +\d\d:00  (\d+% (more|fewer) likes than usual|as many likes as usual)",
-                            line) for line in best)
+    assert code == 0
+    check_best_time_table(out)
     code, _, err = run("best-time", "--data-dir", data_dir, "--timezone", "Mars/Olympus")
     assert code == 1 and "not a time zone name" in err
     code, _, err = run("predict-likes", "--data-dir", data_dir, images[0], "--account", "nobody")

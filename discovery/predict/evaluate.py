@@ -125,6 +125,18 @@ def age_factor(factors: pd.Series, age_days: np.ndarray) -> np.ndarray:
     return factors.to_numpy()[nearest]
 
 
+def prediction_rows(rows: pd.DataFrame, age: np.ndarray, trailing: pd.DataFrame, factor: np.ndarray,
+                    forecast) -> pd.DataFrame:
+    """One row per scored test post: what it got, and what each baseline and the model said."""
+    median, low, high = (trailing[c].to_numpy() for c in ("median", "low", "high"))
+    return pd.DataFrame({
+        "author": rows["author"].to_numpy(), "post": rows["post"].to_numpy(), "taken_at": rows["taken_at"].to_numpy(),
+        "age_days": age, "likes": rows["likes"].to_numpy(dtype=float),
+        "baseline": median, "baseline_low": low, "baseline_high": high,
+        "age_baseline": median * factor, "age_baseline_low": low * factor, "age_baseline_high": high * factor,
+        "predicted": forecast.likes, "low": forecast.likes_low, "high": forecast.likes_high})
+
+
 def evaluate_table(table: pd.DataFrame, popularity: HashtagPopularity | None = None,
                    pixel_vectors=None, seed: int = 0, progress: Progress = no_progress,
                    cancel: CancelToken | None = None, series: pd.DataFrame | None = None,
@@ -160,16 +172,7 @@ def evaluate_table(table: pd.DataFrame, popularity: HashtagPopularity | None = N
     trailing = held_out(table, test, trailing_baseline)
     factors = age_factors(table, trailing["median"].to_numpy(), ~test & (history["h_count"].to_numpy() >= 1))
     factor = age_factor(factors, age)
-    trailing = trailing[scored]
-    authors, actual = rows["author"].to_numpy(), rows["likes"].to_numpy(dtype=float)
-    predictions = pd.DataFrame({
-        "author": authors, "post": rows["post"].to_numpy(), "taken_at": rows["taken_at"].to_numpy(),
-        "age_days": age, "likes": actual, "baseline": trailing["median"].to_numpy(),
-        "baseline_low": trailing["low"].to_numpy(), "baseline_high": trailing["high"].to_numpy(),
-        "age_baseline": trailing["median"].to_numpy() * factor,
-        "age_baseline_low": trailing["low"].to_numpy() * factor,
-        "age_baseline_high": trailing["high"].to_numpy() * factor,
-        "predicted": forecast.likes, "low": forecast.likes_low, "high": forecast.likes_high})
+    predictions = prediction_rows(rows, age, trailing[scored], factor, forecast)
     report = {
         "n": int(scored.sum()),  # as in "settled"
         "n_test": int(scored.sum()),
