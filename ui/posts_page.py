@@ -38,7 +38,7 @@ from ui.why_panel import WhyPanel
 if TYPE_CHECKING:  # loaded after the first paint of a kept list
     import pandas as pd
 
-    from discovery.ranking import Ranking, RankingParams
+    from discovery.ranking import Ranking
 
 MEDIA_LABELS = {"all": "All media", "photo": "Photos", "video": "Videos", "carousel": "Carousels"}
 
@@ -59,7 +59,6 @@ class PostsPage(QWidget):
         self.allow_network = allow_network
         self.ranking: Ranking | None = None
         self.frame: pd.DataFrame | None = None  # the ranking's rows the filters let through
-        self._ranked_params: RankingParams | None = None
 
         self._filter_fields()
         self._filter_rows()
@@ -216,15 +215,11 @@ class PostsPage(QWidget):
         """Rank again in the background; a newer request supersedes this one's result."""
         kind, browser = self.kind, self.browser
 
-        def rank() -> tuple[RankingParams, Ranking]:
-            params = browser.params()  # here: the ranker's module (and pandas) may not be loaded yet
-            return params, browser.rank(kind, params)
+        def rank() -> Ranking:
+            # here, on a worker: the ranker's module (and pandas) may not be loaded yet
+            return browser.rank(kind, browser.params())
 
-        def done(ranked: tuple[RankingParams, Ranking]) -> None:
-            self._ranked_params, ranking = ranked
-            self._show_ranking(ranking)
-
-        self.tasks.run(rank, done, self._failed, key=(self, "rank"))
+        self.tasks.run(rank, self._show_ranking, self._failed, key=(self, "rank"))
 
     def _announce(self) -> None:
         """An action here: the other pages rank again too."""
