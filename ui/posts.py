@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, Signal
+from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QPersistentModelIndex, QRect, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QAbstractItemView, QListView, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
@@ -50,7 +50,7 @@ class PostListModel(QAbstractListModel):
                "media_type", "carousel_count", "score", "source", "tag", "chance")
     OPTIONAL = ("chance",)  # only a learned list has it (discovery.ranking.LIST_COLUMNS is the rest's contract)
 
-    def __init__(self, parent=None):
+    def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._columns: dict[str, list | np.ndarray] = {c: [] for c in self.COLUMNS}
         self._count = 0
