@@ -46,8 +46,8 @@ AGAIN = "_why"  # a kept record's numbers its "why you see this" is said again f
 FOLDER = "ranked"
 HOUR = 3600
 # What a ranking is computed by: a change to any of these files or libraries ranks afresh.
-SOURCES = ("ranking.py", "ranker_lists.py", "ranker_snapshot.py", "ranker_features.py", "ranker_personal.py", "graph.py",
-           "why.py", "snapshot.py")
+SOURCES = ("ranking.py", "ranker_lists.py", "ranker_snapshot.py", "ranker_features.py", "ranker_personal.py",
+           "graph.py", "why.py", "snapshot.py")
 LIBRARIES = ("numpy", "pandas", "scipy", "sklearn")
 _code: str | None = None
 

@@ -36,7 +36,7 @@ def run_insights(args: argparse.Namespace) -> int:
     if out.exists() and not out.is_dir():
         raise CommandError(f"{out} is a file; --out needs a directory.")
     settings = Settings(paths.settings_path(paths.data_dir(args.data_dir)))
-    max_nodes = args.max_nodes if args.max_nodes is not None else settings.get("insights.max_nodes")
+    max_nodes = args.max_nodes if args.max_nodes is not None else settings.insights.max_nodes
     if not 2 <= max_nodes <= 20_000:
         raise CommandError("--max-nodes must be from 2 to 20000.")
     current = chosen_world(args)

@@ -35,9 +35,10 @@ class Limits:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Limits:
-        low, high = settings.get("sync.delay_min_seconds"), settings.get("sync.delay_max_seconds")
-        return cls(settings.get("sync.requests_per_hour"), settings.get("sync.requests_per_day"),
-                   min(low, high), max(low, high), settings.get("sync.cooldown_minutes") * 60)
+        sync = settings.sync
+        low, high = sync.delay_min_seconds, sync.delay_max_seconds
+        return cls(sync.requests_per_hour, sync.requests_per_day, min(low, high), max(low, high),
+                   sync.cooldown_minutes * 60)
 
 
 @dataclass(frozen=True)

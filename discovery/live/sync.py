@@ -123,9 +123,9 @@ class SyncEngine:
         self.settings, self.progress, self.cancel, self.clock = settings, progress, cancel, clock
         self.limits = Limits.from_settings(settings)
         self.budget = Budget(self.store, self.limits, clock, rng)
-        self.max_wait = settings.get("sync.max_wait_minutes") * 60
-        self.images = ImageFetcher(world, self.client.images, clock, cancel,
-                                   settings.get("sync.image_gap_seconds"), settings.get("sync.download_images"))
+        self.max_wait = settings.sync.max_wait_minutes * 60
+        self.images = ImageFetcher(world, self.client.images, clock, cancel, settings.sync.image_gap_seconds,
+                                   settings.sync.download_images)
         self.run_state: dict = {}
         self.stage: Stage = stages.STAGES[0]
         self.new_posts = 0  # posts written by the stages done in this invocation

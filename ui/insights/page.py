@@ -40,8 +40,8 @@ from discovery.insights.network import build_ego_network
 from discovery.settings import REGISTRY, Settings
 from discovery.world import World
 from ui.events import WorldEvents
-from ui.labels import plain_label
 from ui.insights.network_map import NetworkView
+from ui.labels import plain_label
 from ui.tasks import TaskRunner
 
 CHART_HEIGHT = 360
@@ -145,7 +145,7 @@ class InsightsPage(QWidget):
         if setting.minimum is not None and setting.maximum is not None:
             self.size_box.setRange(int(setting.minimum), int(setting.maximum))
         self.size_box.setSingleStep(50)
-        self.size_box.setValue(settings.get("insights.max_nodes"))
+        self.size_box.setValue(settings.insights.max_nodes)
         self.size_box.setToolTip(setting.description)
         self.size_box.editingFinished.connect(self._size_changed)
         fit = QPushButton("Fit")
@@ -208,7 +208,7 @@ class InsightsPage(QWidget):
             self.refresh()
 
     def _setting_changed(self, key: str) -> None:
-        value = self.settings.get("insights.max_nodes")
+        value = self.settings.insights.max_nodes
         if key == "insights.max_nodes" and self.size_box.value() != value:  # changed elsewhere: the dialog
             self.size_box.setValue(value)
             self.refresh()
@@ -291,7 +291,7 @@ class InsightsPage(QWidget):
 
     def _size_changed(self) -> None:
         value = self.size_box.value()
-        if value == self.settings.get("insights.max_nodes") and self.insights is not None:
+        if value == self.settings.insights.max_nodes and self.insights is not None:
             return
         self.settings.set("insights.max_nodes", value)
         if not self._started:

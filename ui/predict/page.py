@@ -257,11 +257,11 @@ class PredictPage(QWidget):
         self.tasks.run(lambda: _account_choices(store), self._fill_accounts, self._accounts_failed,
                        key=(self, "accounts"))
         self.status.setText("Preparing the like model for this world…")
-        limits = {"min_new_posts": self.settings.get("predict.retrain_min_new_posts"),
-                  "max_pictures": self.settings.get("predict.max_pictures")}
-        world = self.world
-        self.tasks.run(lambda report: ensure_model(world, progress=report, **limits), self._model_ready,
-                       self._model_failed, progress=self._training_progress, key=(self, "model"), pool=LONG)
+        world, limits = self.world, self.settings.predict
+        self.tasks.run(lambda report: ensure_model(world, progress=report, min_new_posts=limits.retrain_min_new_posts,
+                                                   max_pictures=limits.max_pictures),
+                       self._model_ready, self._model_failed, progress=self._training_progress, key=(self, "model"),
+                       pool=LONG)
 
     def _posts_arrived(self, finished: bool) -> None:
         if finished:  # a sync ended (or r was pressed): not at every batch of posts, this page costs seconds
@@ -386,7 +386,7 @@ class PredictPage(QWidget):
         self.predictor = predictor
         account, sources, names = self.account.currentData(), list(self.candidates.sources), self.candidates.names()
         caption, when = self.caption.toPlainText(), self.when.dateTime().toSecsSinceEpoch()
-        horizon = self.settings.get("predict.horizon_days")
+        horizon = self.settings.predict.horizon_days
 
         def failed(error: Exception) -> None:
             self.warnings.setText(str(error) if isinstance(error, PredictError) else f"The prediction failed: {error}")
