@@ -305,9 +305,10 @@ class MainWindow(QMainWindow):
 
     def show_account(self, pk: str, followed: bool) -> None:
         """Open an account's posts (a node clicked on the Insights map) in a filtered Feed or Explore."""
-        store = self.world.store
+        world = self.world
 
         def username() -> tuple[str | None, bool]:
+            store = world.store
             account_id = store.account_id(pk)
             name = None if account_id is None else str(store.accounts_frame([account_id])["username"].iloc[0])
             return name, followed

@@ -251,13 +251,12 @@ class PredictPage(QWidget):
         if self._started:
             return
         self._started = True
-        store = self.world.store
+        world, limits = self.world, self.settings.predict  # its store is opened on first use: off this thread
         if not self.account.count():
             self.account.setPlaceholderText("Reading the accounts…")
-        self.tasks.run(lambda: _account_choices(store), self._fill_accounts, self._accounts_failed,
+        self.tasks.run(lambda: _account_choices(world.store), self._fill_accounts, self._accounts_failed,
                        key=(self, "accounts"))
         self.status.setText("Preparing the like model for this world…")
-        world, limits = self.world, self.settings.predict
         self.tasks.run(lambda report: ensure_model(world, progress=report, min_new_posts=limits.retrain_min_new_posts,
                                                    max_pictures=limits.max_pictures),
                        self._model_ready, self._model_failed, progress=self._training_progress, key=(self, "model"),
@@ -325,8 +324,8 @@ class PredictPage(QWidget):
         from discovery.predict.hashtags import best_time_heatmap
 
         account = self.account.currentData()
-        store = self.world.store
-        self.tasks.run(lambda: best_time_heatmap(store, account), self._times_ready, _ignore,
+        world = self.world
+        self.tasks.run(lambda: best_time_heatmap(world.store, account), self._times_ready, _ignore,
                        key=(self, "best times"))
 
     def _times_ready(self, times: BestTimes) -> None:
